@@ -1,0 +1,244 @@
+// The verification queries of the original migration guide, as code: a report of every way the
+// stored data can disagree with itself, and a repair that recomputes the session counters.
+import type { TernDB } from './database';
+import { mapErrors } from './errors';
+import type { SessionRow } from './rows';
+
+export type Counter = 'messageCount' | 'imageCount' | 'totalTokens' | 'compactionCount';
+
+export type IntegrityIssue =
+  | { kind: 'orphan-message'; messageId: string; sessionId: string }
+  | { kind: 'missing-seq'; messageId: string; sessionId: string }
+  | { kind: 'duplicate-seq'; sessionId: string; seq: number; messageIds: string[] }
+  | {
+      kind: 'counter-mismatch';
+      sessionId: string;
+      counter: Counter;
+      stored: number;
+      actual: number;
+    }
+  | { kind: 'session-without-workspace'; sessionId: string; workspaceId: string }
+  | {
+      kind: 'orphan-image';
+      imageId: string;
+      missing: 'session' | 'message' | 'parent';
+      ref: string;
+    }
+  | { kind: 'orphan-settings'; sessionId: string }
+  | { kind: 'orphan-compaction-event'; eventId: string; sessionId: string }
+  | { kind: 'orphan-archive'; eventId: string; messageId: string; missing: 'event' | 'session' }
+  | { kind: 'legacy-chat-count'; workspaceId: string; count: number };
+
+export interface IntegrityReport {
+  ok: boolean;
+  checkedAt: number;
+  totals: { workspaces: number; sessions: number; messages: number; images: number };
+  issues: IntegrityIssue[];
+}
+
+interface Actual {
+  messageCount: number;
+  imageCount: number;
+  totalTokens: number;
+  compactionCount: number;
+}
+
+async function actualCounters(db: TernDB): Promise<Map<string, Actual>> {
+  const out = new Map<string, Actual>();
+  const get = (id: string): Actual => {
+    let a = out.get(id);
+    if (!a)
+      out.set(id, (a = { messageCount: 0, imageCount: 0, totalTokens: 0, compactionCount: 0 }));
+    return a;
+  };
+  await db.messages.each((m) => {
+    const a = get(m.sessionId);
+    a.messageCount++;
+    a.totalTokens += typeof m.tokens === 'number' ? m.tokens : 0;
+  });
+  await db.images.each((i) => void get(i.sessionId).imageCount++);
+  await db.compactionEvents.each((e) => {
+    if (e.revertedAt === null) get(e.sessionId).compactionCount++;
+  });
+  return out;
+}
+
+const COUNTERS: readonly Counter[] = [
+  'messageCount',
+  'imageCount',
+  'totalTokens',
+  'compactionCount',
+];
+
+export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
+  return mapErrors(() =>
+    db.transaction('r', db.tables, async () => {
+      const issues: IntegrityIssue[] = [];
+      const workspaces = new Set(await db.workspaces.toCollection().primaryKeys());
+      const sessions = await db.sessions.toArray();
+      const sessionIds = new Set(sessions.map((s) => s.id));
+      const actual = await actualCounters(db);
+
+      for (const s of sessions) {
+        if (!workspaces.has(s.workspaceId))
+          issues.push({
+            kind: 'session-without-workspace',
+            sessionId: s.id,
+            workspaceId: s.workspaceId,
+          });
+        const a = actual.get(s.id);
+        for (const counter of COUNTERS) {
+          const real = a?.[counter] ?? 0;
+          if (s[counter] !== real)
+            issues.push({
+              kind: 'counter-mismatch',
+              sessionId: s.id,
+              counter,
+              stored: s[counter],
+              actual: real,
+            });
+        }
+      }
+
+      const seqs = new Map<string, string[]>();
+      const messageIds = new Set<string>();
+      const legacyMessagesBySession = new Map<string, number>();
+      await db.messages.each((m) => {
+        messageIds.add(m.id);
+        if (typeof m.sessionId !== 'string' || !sessionIds.has(m.sessionId))
+          issues.push({ kind: 'orphan-message', messageId: m.id, sessionId: String(m.sessionId) });
+        if (!Number.isInteger(m.seq) || m.seq < 1) {
+          issues.push({ kind: 'missing-seq', messageId: m.id, sessionId: String(m.sessionId) });
+          return;
+        }
+        const key = `${m.sessionId}\u0000${m.seq}`;
+        const ids = seqs.get(key);
+        if (ids) ids.push(m.id);
+        else seqs.set(key, [m.id]);
+        if (m.metadata?.origin === 'v1-chat')
+          legacyMessagesBySession.set(
+            m.sessionId,
+            (legacyMessagesBySession.get(m.sessionId) ?? 0) + 1,
+          );
+      });
+      for (const [key, ids] of seqs) {
+        if (ids.length < 2) continue;
+        const [sessionId = '', seq = '0'] = key.split('\u0000');
+        issues.push({ kind: 'duplicate-seq', sessionId, seq: Number(seq), messageIds: ids });
+      }
+
+      const imageIds = new Set(await db.images.toCollection().primaryKeys());
+      await db.images.each((i) => {
+        if (!sessionIds.has(i.sessionId))
+          issues.push({
+            kind: 'orphan-image',
+            imageId: i.id,
+            missing: 'session',
+            ref: i.sessionId,
+          });
+        if (i.messageId !== null && !messageIds.has(i.messageId))
+          issues.push({
+            kind: 'orphan-image',
+            imageId: i.id,
+            missing: 'message',
+            ref: i.messageId,
+          });
+        if (i.parentId !== null && !imageIds.has(i.parentId))
+          issues.push({ kind: 'orphan-image', imageId: i.id, missing: 'parent', ref: i.parentId });
+      });
+
+      for (const id of await db.sessionSettings.toCollection().primaryKeys())
+        if (!sessionIds.has(id)) issues.push({ kind: 'orphan-settings', sessionId: id });
+
+      const events = new Set<string>();
+      await db.compactionEvents.each((e) => {
+        events.add(e.id);
+        if (!sessionIds.has(e.sessionId))
+          issues.push({ kind: 'orphan-compaction-event', eventId: e.id, sessionId: e.sessionId });
+      });
+      await db.messageArchive.each((a) => {
+        if (!events.has(a.eventId))
+          issues.push({
+            kind: 'orphan-archive',
+            eventId: a.eventId,
+            messageId: a.messageId,
+            missing: 'event',
+          });
+        else if (!sessionIds.has(a.sessionId))
+          issues.push({
+            kind: 'orphan-archive',
+            eventId: a.eventId,
+            messageId: a.messageId,
+            missing: 'session',
+          });
+      });
+
+      issues.push(...legacyIssues(sessions, legacyMessagesBySession));
+      return {
+        ok: issues.length === 0,
+        checkedAt: Date.now(),
+        totals: {
+          workspaces: workspaces.size,
+          sessions: sessions.length,
+          messages: messageIds.size,
+          images: imageIds.size,
+        },
+        issues,
+      };
+    }),
+  );
+}
+
+/** Every v1 workspace that had chats has exactly one Legacy Chat holding them. */
+function legacyIssues(
+  sessions: SessionRow[],
+  legacyMessages: Map<string, number>,
+): IntegrityIssue[] {
+  const byOrigin = new Map<string, { sessions: number; messages: number }>();
+  const entry = (ws: string) => {
+    let e = byOrigin.get(ws);
+    if (!e) byOrigin.set(ws, (e = { sessions: 0, messages: 0 }));
+    return e;
+  };
+  const originOf = new Map<string, string>();
+  for (const s of sessions) {
+    const origin = s.metadata?.legacyWorkspaceId;
+    if (s.metadata?.legacy === true && typeof origin === 'string') {
+      entry(origin).sessions++;
+      originOf.set(s.id, origin);
+    }
+  }
+  for (const [sessionId, n] of legacyMessages) {
+    const origin = originOf.get(sessionId);
+    if (origin) entry(origin).messages += n;
+    else entry(`(session ${sessionId})`).messages += n;
+  }
+  const out: IntegrityIssue[] = [];
+  for (const [workspaceId, e] of byOrigin)
+    if (e.messages > 0 && e.sessions !== 1)
+      out.push({ kind: 'legacy-chat-count', workspaceId, count: e.sessions });
+  return out;
+}
+
+/** Recomputes every session's counters from the rows. Returns how many sessions changed. */
+export function repairCounters(db: TernDB): Promise<number> {
+  return mapErrors(() =>
+    db.transaction('rw', [db.sessions, db.messages, db.images, db.compactionEvents], async () => {
+      const actual = await actualCounters(db);
+      let fixed = 0;
+      for (const s of await db.sessions.toArray()) {
+        const a = actual.get(s.id) ?? {
+          messageCount: 0,
+          imageCount: 0,
+          totalTokens: 0,
+          compactionCount: 0,
+        };
+        if (COUNTERS.some((c) => s[c] !== a[c])) {
+          await db.sessions.update(s.id, { ...a });
+          fixed++;
+        }
+      }
+      return fixed;
+    }),
+  );
+}

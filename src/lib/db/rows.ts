@@ -1,0 +1,175 @@
+// The exact shapes stored in IndexedDB (schema version 2 onwards). Field names are a contract with
+// every database and export file in the wild: renaming one needs a new schema version and a
+// transform. Times are epoch milliseconds. Booleans are stored but never indexed.
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export type MessageStatus = 'complete' | 'pending' | 'streaming' | 'error' | 'interrupted';
+
+/** Statuses that need attention after a restart; indexed through `openStatus`. */
+export const OPEN_STATUSES: readonly MessageStatus[] = ['pending', 'streaming'];
+
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; imageId: string; mimeType?: string; alt?: string }
+  | { type: 'tool-call'; toolCallId: string; name: string; arguments: string }
+  | { type: 'tool-result'; toolCallId: string; name?: string; result: string; isError?: boolean }
+  | { type: 'thinking'; text: string };
+
+/** Free JSON kept beside a row for whatever its producer needs (imports, providers, the UI). */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface WorkspaceRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionRow {
+  id: string;
+  workspaceId: string;
+  title: string;
+  model: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number;
+  /** null while live; the time it went to the trash otherwise. */
+  deletedAt: number | null;
+  messageCount: number;
+  imageCount: number;
+  totalTokens: number;
+  /** Compactions in force (not reverted). */
+  compactionCount: number;
+  metadata: JsonObject;
+}
+
+export interface MessageError {
+  code: string;
+  message: string;
+  /** Epoch ms after which a retry makes sense (e.g. from Retry-After). */
+  retryAt?: number;
+}
+
+export interface MessageRow {
+  id: string;
+  sessionId: string;
+  /** Order within the session: unique and increasing, gaps allowed after deletes. */
+  seq: number;
+  role: Role;
+  content: string;
+  parts: MessagePart[];
+  name: string | null;
+  toolCallId: string | null;
+  /** Tokens of this message, null where unknown. */
+  tokens: number | null;
+  status: MessageStatus;
+  /** Equal to `status` while it is pending or streaming, absent otherwise: a sparse index. */
+  openStatus?: MessageStatus;
+  error?: MessageError | null;
+  /** Kept as is when the session is compacted. */
+  preserved: boolean;
+  metadata: JsonObject;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ImageRow {
+  id: string;
+  sessionId: string;
+  messageId: string | null;
+  /** The image itself; null where the browser refused Blobs and `data` holds the bytes. */
+  blob: Blob | null;
+  data: ArrayBuffer | null;
+  mimeType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  isStyled: boolean;
+  /** The image this one was made from. */
+  parentId: string | null;
+  meta: JsonObject;
+  createdAt: number;
+}
+
+export type PermissionMode = 'auto' | 'confirm' | 'deny';
+
+export interface McpServerConfig {
+  name: string;
+  url: string;
+  enabled: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface ModelParams {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  stop?: string[];
+  [key: string]: JsonValue | undefined;
+}
+
+export interface SessionSettingsRow {
+  sessionId: string;
+  systemPrompt: string;
+  provider: string | null;
+  model: string | null;
+  params: ModelParams;
+  allowedTools: string[];
+  permissionMode: PermissionMode;
+  mcpServers: McpServerConfig[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CommandUsageRow {
+  command: string;
+  usageCount: number;
+  lastUsedAt: number;
+}
+
+export interface CompactionEventRow {
+  id: string;
+  sessionId: string;
+  createdAt: number;
+  strategy: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  archivedMessageIds: string[];
+  preservedMessageIds: string[];
+  summaryMessageId: string | null;
+  revertedAt: number | null;
+}
+
+export interface MessageArchiveRow {
+  eventId: string;
+  messageId: string;
+  sessionId: string;
+  /** The complete message row as it was when the compaction took it out. */
+  row: MessageRow;
+  archivedAt: number;
+}
+
+export interface MetaRow {
+  key: string;
+  value: JsonValue;
+}
+
+// Version 1 (the original release). Never changes.
+export interface V1WorkspaceRow {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface V1ChatRow {
+  id: string;
+  workspaceId: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  createdAt: number;
+}

@@ -1,0 +1,266 @@
+// Messages: append, edit, delete, and paged reads. Appends take the next seq inside the same
+// read-write transaction that bumps the session's counters; IndexedDB serialises read-write
+// transactions over the same stores, so two racing appends (even from two tabs) get distinct,
+// ordered seq values, and the unique [sessionId+seq] index refuses any that would not.
+import Dexie from 'dexie';
+import { TernError } from '../errors';
+import {
+  OPEN_STATUSES,
+  type JsonObject,
+  type MessageError,
+  type MessagePart,
+  type MessageRow,
+  type MessageStatus,
+  type Role,
+  type SessionRow,
+} from '../db/rows';
+import type { TernDB } from '../db/database';
+import { mapErrors } from '../db/errors';
+import { newId, now, rw } from './tx';
+
+export const PAGE_SIZE = 50;
+const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
+const STATUSES: readonly MessageStatus[] = [
+  'complete',
+  'pending',
+  'streaming',
+  'error',
+  'interrupted',
+];
+
+export interface NewMessage {
+  role: Role;
+  content?: string;
+  parts?: MessagePart[];
+  name?: string | null;
+  toolCallId?: string | null;
+  tokens?: number | null;
+  status?: MessageStatus;
+  error?: MessageError | null;
+  preserved?: boolean;
+  metadata?: JsonObject;
+}
+
+export interface MessagePatch {
+  content?: string;
+  parts?: MessagePart[];
+  tokens?: number | null;
+  status?: MessageStatus;
+  error?: MessageError | null;
+  preserved?: boolean;
+  metadata?: JsonObject;
+  name?: string | null;
+}
+
+/** The text of the text parts, which is what `content` mirrors. */
+export function textOf(parts: readonly MessagePart[]): string {
+  return parts
+    .filter((p): p is Extract<MessagePart, { type: 'text' }> => p.type === 'text')
+    .map((p) => p.text)
+    .join('\n\n');
+}
+
+function checkTokens(tokens: number | null | undefined): number | null {
+  if (tokens === undefined || tokens === null) return null;
+  if (!Number.isFinite(tokens) || tokens < 0)
+    throw new TernError('invalid-input', 'A token count must be a number of zero or more.');
+  return Math.round(tokens);
+}
+
+function checkStatus(status: MessageStatus): MessageStatus {
+  if (!STATUSES.includes(status)) throw new TernError('invalid-input', `Unknown status ${status}.`);
+  return status;
+}
+
+/** Keeps the sparse `openStatus` index in step with `status`. */
+export function withOpenStatus(row: MessageRow): MessageRow {
+  if (OPEN_STATUSES.includes(row.status)) row.openStatus = row.status;
+  else delete row.openStatus;
+  return row;
+}
+
+async function liveSession(db: TernDB, id: string): Promise<SessionRow> {
+  const s = await db.sessions.get(id);
+  if (!s) throw new TernError('not-found', 'That session no longer exists.');
+  if (s.deletedAt !== null)
+    throw new TernError('session-trashed', 'That session is in the trash. Restore it first.');
+  return s;
+}
+
+async function lastSeq(db: TernDB, sessionId: string): Promise<number> {
+  const last = await db.messages
+    .where('[sessionId+seq]')
+    .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+    .last();
+  return last?.seq ?? 0;
+}
+
+export async function appendMessage(
+  db: TernDB,
+  sessionId: string,
+  input: NewMessage,
+): Promise<MessageRow> {
+  if (!ROLES.includes(input.role))
+    throw new TernError('invalid-input', `Unknown role ${String(input.role)}.`);
+  const parts =
+    input.parts ??
+    (input.content !== undefined && input.content !== ''
+      ? [{ type: 'text' as const, text: input.content }]
+      : []);
+  const content = input.content ?? textOf(parts);
+  const tokens = checkTokens(input.tokens);
+  const status = checkStatus(input.status ?? 'complete');
+
+  return rw(db, [db.sessions, db.messages], async () => {
+    const session = await liveSession(db, sessionId);
+    const t = now();
+    const row = withOpenStatus({
+      id: newId(),
+      sessionId,
+      seq: (await lastSeq(db, sessionId)) + 1,
+      role: input.role,
+      content,
+      parts,
+      name: input.name ?? null,
+      toolCallId: input.toolCallId ?? null,
+      tokens,
+      status,
+      error: input.error ?? null,
+      preserved: input.preserved ?? false,
+      metadata: input.metadata ?? {},
+      createdAt: t,
+      updatedAt: t,
+    });
+    await db.messages.add(row);
+    await db.sessions.update(sessionId, {
+      messageCount: session.messageCount + 1,
+      totalTokens: session.totalTokens + (tokens ?? 0),
+      lastActivityAt: t,
+      updatedAt: t,
+    });
+    return row;
+  });
+}
+
+export async function editMessage(
+  db: TernDB,
+  id: string,
+  patch: MessagePatch,
+): Promise<MessageRow> {
+  const tokens = patch.tokens === undefined ? undefined : checkTokens(patch.tokens);
+  if (patch.status !== undefined) checkStatus(patch.status);
+  return rw(db, [db.sessions, db.messages], async () => {
+    const msg = await db.messages.get(id);
+    if (!msg) throw new TernError('not-found', 'That message no longer exists.');
+    const session = await liveSession(db, msg.sessionId);
+    const t = now();
+    const next: MessageRow = { ...msg, updatedAt: t };
+    if (patch.parts !== undefined) {
+      next.parts = patch.parts;
+      next.content = patch.content ?? textOf(patch.parts);
+    } else if (patch.content !== undefined) {
+      next.content = patch.content;
+      const others = msg.parts.filter((p) => p.type !== 'text');
+      next.parts =
+        patch.content === '' ? others : [{ type: 'text', text: patch.content }, ...others];
+    }
+    if (tokens !== undefined) next.tokens = tokens;
+    if (patch.status !== undefined) next.status = patch.status;
+    if (patch.error !== undefined) next.error = patch.error;
+    if (patch.preserved !== undefined) next.preserved = patch.preserved;
+    if (patch.metadata !== undefined) next.metadata = patch.metadata;
+    if (patch.name !== undefined) next.name = patch.name;
+    withOpenStatus(next);
+    await db.messages.put(next);
+    await db.sessions.update(msg.sessionId, {
+      totalTokens: session.totalTokens - (msg.tokens ?? 0) + (next.tokens ?? 0),
+      lastActivityAt: t,
+      updatedAt: t,
+    });
+    return next;
+  });
+}
+
+/** Deletes a message and the images attached to it. */
+export async function deleteMessage(db: TernDB, id: string): Promise<void> {
+  await rw(db, [db.sessions, db.messages, db.images], async () => {
+    const msg = await db.messages.get(id);
+    if (!msg) throw new TernError('not-found', 'That message no longer exists.');
+    const session = await liveSession(db, msg.sessionId);
+    const images = await db.images.where('messageId').equals(id).primaryKeys();
+    await db.images.bulkDelete(images);
+    await db.messages.delete(id);
+    const t = now();
+    await db.sessions.update(msg.sessionId, {
+      messageCount: session.messageCount - 1,
+      imageCount: session.imageCount - images.length,
+      totalTokens: session.totalTokens - (msg.tokens ?? 0),
+      lastActivityAt: t,
+      updatedAt: t,
+    });
+  });
+}
+
+export function getMessage(db: TernDB, id: string): Promise<MessageRow | undefined> {
+  return mapErrors(() => db.messages.get(id));
+}
+
+/** The newest `limit` messages of a session, oldest first. */
+export function latestMessages(
+  db: TernDB,
+  sessionId: string,
+  limit = PAGE_SIZE,
+): Promise<MessageRow[]> {
+  return mapErrors(async () =>
+    (
+      await db.messages
+        .where('[sessionId+seq]')
+        .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+        .reverse()
+        .limit(limit)
+        .toArray()
+    ).reverse(),
+  );
+}
+
+/** The `limit` messages just before `beforeSeq`, oldest first (keyset paging, no offsets). */
+export function messagesBefore(
+  db: TernDB,
+  sessionId: string,
+  beforeSeq: number,
+  limit = PAGE_SIZE,
+): Promise<MessageRow[]> {
+  return mapErrors(async () =>
+    (
+      await db.messages
+        .where('[sessionId+seq]')
+        .between([sessionId, Dexie.minKey], [sessionId, beforeSeq], true, false)
+        .reverse()
+        .limit(limit)
+        .toArray()
+    ).reverse(),
+  );
+}
+
+/** Every message of a session in order. For exports and small sessions; pages otherwise. */
+export function allMessages(db: TernDB, sessionId: string): Promise<MessageRow[]> {
+  return mapErrors(() =>
+    db.messages
+      .where('[sessionId+seq]')
+      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+      .toArray(),
+  );
+}
+
+/** Messages still pending or streaming, across sessions, oldest first. */
+export function openMessages(
+  db: TernDB,
+  status: Extract<MessageStatus, 'pending' | 'streaming'>,
+): Promise<MessageRow[]> {
+  return mapErrors(() =>
+    db.messages
+      .where('[openStatus+createdAt]')
+      .between([status, Dexie.minKey], [status, Dexie.maxKey])
+      .toArray(),
+  );
+}

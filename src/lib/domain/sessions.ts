@@ -1,0 +1,222 @@
+// Workspaces and sessions: create, rename, move, trash, restore, purge. Each function is one
+// transaction; a purge removes everything that belongs to the session in the same one.
+import Dexie from 'dexie';
+import { TernError } from '../errors';
+import type { JsonObject, SessionRow, WorkspaceRow } from '../db/rows';
+import type { TernDB } from '../db/database';
+import { mapErrors } from '../db/errors';
+import { newId, now, rw } from './tx';
+
+export const DEFAULT_SESSION_TITLE = 'New chat';
+const MAX_TITLE = 500;
+
+function cleanName(name: string, what: string): string {
+  const clean = name.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE);
+  if (clean === '') throw new TernError('invalid-input', `A ${what} needs a name.`);
+  return clean;
+}
+
+async function mustGetSession(db: TernDB, id: string): Promise<SessionRow> {
+  const s = await db.sessions.get(id);
+  if (!s) throw new TernError('not-found', 'That session no longer exists.');
+  return s;
+}
+
+async function mustGetWorkspace(db: TernDB, id: string): Promise<WorkspaceRow> {
+  const w = await db.workspaces.get(id);
+  if (!w) throw new TernError('not-found', 'That workspace no longer exists.');
+  return w;
+}
+
+// Workspaces
+
+export function listWorkspaces(db: TernDB): Promise<WorkspaceRow[]> {
+  return mapErrors(async () =>
+    (await db.workspaces.toArray()).sort((a, b) => a.createdAt - b.createdAt),
+  );
+}
+
+export async function createWorkspace(
+  db: TernDB,
+  input: { name: string; id?: string },
+): Promise<WorkspaceRow> {
+  const t = now();
+  const row: WorkspaceRow = {
+    id: input.id ?? newId(),
+    name: cleanName(input.name, 'workspace'),
+    createdAt: t,
+    updatedAt: t,
+  };
+  await rw(db, [db.workspaces], () => db.workspaces.add(row));
+  return row;
+}
+
+export async function renameWorkspace(db: TernDB, id: string, name: string): Promise<void> {
+  const clean = cleanName(name, 'workspace');
+  await rw(db, [db.workspaces], async () => {
+    await mustGetWorkspace(db, id);
+    await db.workspaces.update(id, { name: clean, updatedAt: now() });
+  });
+}
+
+export type WorkspaceRemoval = { kind: 'move-sessions'; to: string } | { kind: 'purge-sessions' };
+
+/** Removes a workspace; its sessions (live and trashed) move to another or are purged. */
+export async function deleteWorkspace(
+  db: TernDB,
+  id: string,
+  what: WorkspaceRemoval,
+): Promise<void> {
+  await rw(db, cascadeTables(db), async () => {
+    await mustGetWorkspace(db, id);
+    if ((await db.workspaces.count()) <= 1)
+      throw new TernError('invalid-input', 'Tern needs at least one workspace.');
+    const sessions = await db.sessions.where('workspaceId').equals(id).toArray();
+    if (what.kind === 'move-sessions') {
+      if (what.to === id) throw new TernError('invalid-input', 'Pick another workspace.');
+      await mustGetWorkspace(db, what.to);
+      const t = now();
+      for (const s of sessions)
+        await db.sessions.update(s.id, { workspaceId: what.to, updatedAt: t });
+      if (sessions.length > 0) await db.workspaces.update(what.to, { updatedAt: t });
+    } else {
+      for (const s of sessions) await purgeInside(db, s.id);
+    }
+    await db.workspaces.delete(id);
+  });
+}
+
+// Sessions
+
+export async function createSession(
+  db: TernDB,
+  input: { workspaceId: string; title?: string; model?: string | null; metadata?: JsonObject },
+): Promise<SessionRow> {
+  const t = now();
+  const row: SessionRow = {
+    id: newId(),
+    workspaceId: input.workspaceId,
+    title: input.title === undefined ? DEFAULT_SESSION_TITLE : cleanName(input.title, 'session'),
+    model: input.model ?? null,
+    createdAt: t,
+    updatedAt: t,
+    lastActivityAt: t,
+    deletedAt: null,
+    messageCount: 0,
+    imageCount: 0,
+    totalTokens: 0,
+    compactionCount: 0,
+    metadata: input.metadata ?? {},
+  };
+  await rw(db, [db.workspaces, db.sessions], async () => {
+    await mustGetWorkspace(db, input.workspaceId);
+    await db.sessions.add(row);
+  });
+  return row;
+}
+
+export function getSession(db: TernDB, id: string): Promise<SessionRow | undefined> {
+  return mapErrors(() => db.sessions.get(id));
+}
+
+export async function renameSession(db: TernDB, id: string, title: string): Promise<void> {
+  const clean = cleanName(title, 'session');
+  await rw(db, [db.sessions], async () => {
+    await mustGetSession(db, id);
+    await db.sessions.update(id, { title: clean, updatedAt: now() });
+  });
+}
+
+export async function moveSession(db: TernDB, id: string, workspaceId: string): Promise<void> {
+  await rw(db, [db.workspaces, db.sessions], async () => {
+    const s = await mustGetSession(db, id);
+    await mustGetWorkspace(db, workspaceId);
+    if (s.workspaceId === workspaceId) return;
+    await db.sessions.update(id, { workspaceId, updatedAt: now() });
+  });
+}
+
+export async function trashSession(db: TernDB, id: string): Promise<void> {
+  await rw(db, [db.sessions], async () => {
+    const s = await mustGetSession(db, id);
+    if (s.deletedAt !== null) return;
+    const t = now();
+    await db.sessions.update(id, { deletedAt: t, updatedAt: t });
+  });
+}
+
+/** Back from the trash; into the first workspace if its own was removed meanwhile. */
+export async function restoreSession(db: TernDB, id: string): Promise<void> {
+  await rw(db, [db.workspaces, db.sessions], async () => {
+    const s = await mustGetSession(db, id);
+    if (s.deletedAt === null) return;
+    const patch: Partial<SessionRow> = { deletedAt: null, updatedAt: now() };
+    if (!(await db.workspaces.get(s.workspaceId))) {
+      const first = (await db.workspaces.toArray()).sort((a, b) => a.createdAt - b.createdAt)[0];
+      if (!first) throw new TernError('not-found', 'There is no workspace to restore it into.');
+      patch.workspaceId = first.id;
+    }
+    await db.sessions.update(id, patch);
+  });
+}
+
+function cascadeTables(db: TernDB) {
+  return [
+    db.workspaces,
+    db.sessions,
+    db.messages,
+    db.images,
+    db.sessionSettings,
+    db.compactionEvents,
+    db.messageArchive,
+  ];
+}
+
+async function purgeInside(db: TernDB, id: string): Promise<void> {
+  const range: [unknown, unknown] = [
+    [id, Dexie.minKey],
+    [id, Dexie.maxKey],
+  ];
+  await db.messages.where('[sessionId+seq]').between(range[0], range[1], true, true).delete();
+  await db.images.where('[sessionId+createdAt]').between(range[0], range[1], true, true).delete();
+  await db.sessionSettings.delete(id);
+  await db.compactionEvents
+    .where('[sessionId+createdAt]')
+    .between(range[0], range[1], true, true)
+    .delete();
+  await db.messageArchive.where('sessionId').equals(id).delete();
+  await db.sessions.delete(id);
+}
+
+/** Gone for good, with its messages, images, settings, compaction events and archive. */
+export async function purgeSession(db: TernDB, id: string): Promise<void> {
+  await rw(db, cascadeTables(db), async () => {
+    await mustGetSession(db, id);
+    await purgeInside(db, id);
+  });
+}
+
+export async function emptyTrash(db: TernDB): Promise<number> {
+  return rw(db, cascadeTables(db), async () => {
+    const ids = await db.sessions.where('deletedAt').above(0).primaryKeys();
+    for (const id of ids) await purgeInside(db, id);
+    return ids.length;
+  });
+}
+
+/** Live sessions of a workspace, most recent activity first. */
+export function listSessions(db: TernDB, workspaceId: string): Promise<SessionRow[]> {
+  return mapErrors(() =>
+    db.sessions
+      .where('[workspaceId+lastActivityAt]')
+      .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+      .reverse()
+      .filter((s) => s.deletedAt === null)
+      .toArray(),
+  );
+}
+
+/** Trashed sessions, most recently trashed first. */
+export function listTrash(db: TernDB): Promise<SessionRow[]> {
+  return mapErrors(() => db.sessions.where('deletedAt').above(0).reverse().toArray());
+}

@@ -1,0 +1,73 @@
+// Per-session settings: one row per session, created on first write. Reading a session that has
+// none gives the defaults. The session's `model` mirrors the settings' model in the same write.
+import { TernError } from '../errors';
+import type { PermissionMode, SessionSettingsRow } from '../db/rows';
+import type { TernDB } from '../db/database';
+import { mapErrors } from '../db/errors';
+import { now, rw } from './tx';
+
+export type SettingsPatch = Partial<
+  Omit<SessionSettingsRow, 'sessionId' | 'createdAt' | 'updatedAt'>
+>;
+
+const MODES: readonly PermissionMode[] = ['auto', 'confirm', 'deny'];
+
+export function defaultSettings(sessionId: string, at = 0): SessionSettingsRow {
+  return {
+    sessionId,
+    systemPrompt: '',
+    provider: null,
+    model: null,
+    params: {},
+    allowedTools: [],
+    permissionMode: 'confirm',
+    mcpServers: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+export function getSettings(db: TernDB, sessionId: string): Promise<SessionSettingsRow> {
+  return mapErrors(async () => {
+    const [row, session] = await Promise.all([
+      db.sessionSettings.get(sessionId),
+      db.sessions.get(sessionId),
+    ]);
+    if (row) return row;
+    return { ...defaultSettings(sessionId), model: session?.model ?? null };
+  });
+}
+
+function validate(patch: SettingsPatch): void {
+  if (patch.permissionMode !== undefined && !MODES.includes(patch.permissionMode))
+    throw new TernError('invalid-input', `Unknown permission mode ${patch.permissionMode}.`);
+  const temp = patch.params?.temperature;
+  if (temp !== undefined && (!Number.isFinite(temp) || temp < 0 || temp > 2))
+    throw new TernError('invalid-input', 'Temperature goes from 0 to 2.');
+  if (patch.allowedTools !== undefined && !patch.allowedTools.every((t) => typeof t === 'string'))
+    throw new TernError('invalid-input', 'Allowed tools are names.');
+}
+
+export async function setSettings(
+  db: TernDB,
+  sessionId: string,
+  patch: SettingsPatch,
+): Promise<SessionSettingsRow> {
+  validate(patch);
+  return rw(db, [db.sessions, db.sessionSettings], async () => {
+    const session = await db.sessions.get(sessionId);
+    if (!session) throw new TernError('not-found', 'That session no longer exists.');
+    const t = now();
+    const current = (await db.sessionSettings.get(sessionId)) ?? {
+      ...defaultSettings(sessionId, t),
+      model: session.model,
+    };
+    const next: SessionSettingsRow = { ...current, ...patch, sessionId, updatedAt: t };
+    await db.sessionSettings.put(next);
+    await db.sessions.update(sessionId, {
+      updatedAt: t,
+      ...(patch.model !== undefined ? { model: patch.model } : {}),
+    });
+    return next;
+  });
+}

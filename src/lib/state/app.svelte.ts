@@ -1,0 +1,65 @@
+// The app's connection to its data: opening the database through the lifecycle, and what the user
+// must be told about it (upgrading, blocked by another tab, stale tab, read-only, not kept).
+import { openTern } from '../db/lifecycle';
+import type { TernDB } from '../db/database';
+import type { BackupMeta } from '../db/backup';
+import { toTernError } from '../db/errors';
+import type { TernError } from '../errors';
+
+export type DbStatus =
+  | { kind: 'opening' }
+  | { kind: 'upgrading'; from: number; to: number }
+  | { kind: 'blocked' }
+  | { kind: 'ready' }
+  | { kind: 'read-only'; storedVersion: number; codeVersion: number }
+  | { kind: 'memory' }
+  | { kind: 'stale'; deleted: boolean }
+  | { kind: 'failed'; error: TernError };
+
+class AppState {
+  status = $state<DbStatus>({ kind: 'opening' });
+  db = $state.raw<TernDB | null>(null);
+  lastBackup = $state.raw<BackupMeta | null>(null);
+  /** Called before this tab closes its database for good, so drafts can be saved. */
+  beforeStale: (() => void) | null = null;
+
+  get writable(): boolean {
+    return this.status.kind === 'ready' || this.status.kind === 'memory';
+  }
+
+  async open(name?: string): Promise<void> {
+    try {
+      const result = await openTern({
+        ...(name ? { name } : {}),
+        appVersion: __APP_VERSION__,
+        handlers: {
+          onUpgrading: (from, to) => (this.status = { kind: 'upgrading', from, to }),
+          onBlocked: () => (this.status = { kind: 'blocked' }),
+          onVersionChange: (v) => {
+            this.beforeStale?.();
+            this.status = { kind: 'stale', deleted: v === null };
+          },
+        },
+        memoryFallback: async () => {
+          const m = await import('fake-indexeddb');
+          return { indexedDB: new m.IDBFactory(), IDBKeyRange: m.IDBKeyRange };
+        },
+      });
+      this.db = result.db;
+      if (result.kind === 'ready') {
+        this.lastBackup = result.backup;
+        this.status = { kind: 'ready' };
+      } else if (result.kind === 'read-only') {
+        this.status = {
+          kind: 'read-only',
+          storedVersion: result.storedVersion,
+          codeVersion: result.codeVersion,
+        };
+      } else this.status = { kind: 'memory' };
+    } catch (e) {
+      this.status = { kind: 'failed', error: toTernError(e) };
+    }
+  }
+}
+
+export const app = new AppState();

@@ -1,0 +1,10 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+import { app } from './lib/state/app.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('#app is missing from index.html');
+
+void app.open();
+mount(App, { target });

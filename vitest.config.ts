@@ -1,0 +1,62 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+
+const browserProjects = !process.argv.some((a) => a === 'unit' || a === 'migration');
+const executablePath = browserProjects ? findChromium() : '';
+
+export default defineConfig({
+  plugins: [svelte()],
+  define: { __APP_VERSION__: JSON.stringify('test') },
+  resolve: { alias: { $lib: '/src/lib' } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/helpers/node-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'migration',
+          environment: 'node',
+          include: ['tests/migration/**/*.test.ts'],
+          setupFiles: ['tests/helpers/node-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts', 'tests/migration/**/*.test.ts'],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
+  },
+});
