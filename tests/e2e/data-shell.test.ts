@@ -27,7 +27,7 @@ async function seedV1(page: Page, holdOpen = false): Promise<void> {
         chats.createIndex('createdAt', 'createdAt');
       };
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(new Error(String(req.error)));
     });
     const tx = db.transaction(['workspaces', 'chats'], 'readwrite');
     tx.objectStore('workspaces').put({ id: 'w1', name: 'Research', createdAt: 1 });
@@ -100,7 +100,7 @@ describe('the app shell over real data', () => {
             req.result.close();
             resolve(v);
           };
-          req.onerror = () => reject(req.error);
+          req.onerror = () => reject(new Error(String(req.error)));
           req.onblocked = () => reject(new Error('blocked: the old tab did not close'));
         }),
     );
@@ -125,7 +125,7 @@ describe('the app shell over real data', () => {
             req.result.close();
             resolve();
           };
-          req.onerror = () => reject(req.error);
+          req.onerror = () => reject(new Error(String(req.error)));
         }),
     );
     await page.goto(server.url);
