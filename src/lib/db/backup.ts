@@ -8,7 +8,8 @@ import { createDynamicDatabase, DB_NAME } from './database';
 import { toTernError } from './errors';
 import { probeNativeVersion } from './probe';
 
-export const BACKUP_DB_NAME = 'tern-backups';
+/** Backups of database `name` live in `${name}-backups` (so `tern-backups` for the app). */
+export const backupDbName = (name: string): string => `${name}-backups`;
 export const BACKUPS_KEPT = 5;
 const CHUNK_ROWS = 2000;
 
@@ -49,8 +50,8 @@ interface Factory {
 class BackupDB extends Dexie {
   declare backups: Table<BackupMeta, string>;
   declare chunks: Table<BackupChunk, [string, string, number]>;
-  constructor(f: Factory) {
-    super(BACKUP_DB_NAME, {
+  constructor(f: Factory & { name: string }) {
+    super(backupDbName(f.name), {
       ...(f.indexedDB ? { indexedDB: f.indexedDB } : {}),
       ...(f.IDBKeyRange ? { IDBKeyRange: f.IDBKeyRange } : {}),
     });
@@ -61,8 +62,11 @@ class BackupDB extends Dexie {
   }
 }
 
-async function withBackupDb<T>(f: Factory, fn: (db: BackupDB) => Promise<T>): Promise<T> {
-  const db = new BackupDB(f);
+async function withBackupDb<T>(
+  f: Factory & { name?: string },
+  fn: (db: BackupDB) => Promise<T>,
+): Promise<T> {
+  const db = new BackupDB({ ...f, name: f.name ?? DB_NAME });
   try {
     return await fn(db);
   } finally {
@@ -136,7 +140,7 @@ export async function takeBackup(
     source.close();
   }
   try {
-    await withBackupDb(options, async (bdb) => {
+    await withBackupDb({ ...options, name }, async (bdb) => {
       await bdb.transaction('rw', bdb.backups, bdb.chunks, async () => {
         await bdb.backups.add(meta);
         await bdb.chunks.bulkAdd(chunks);
@@ -160,11 +164,16 @@ async function pruneBackups(bdb: BackupDB, keep: number): Promise<void> {
 }
 
 /** Newest first. */
-export async function listBackups(options: Factory = {}): Promise<BackupMeta[]> {
+export async function listBackups(
+  options: Factory & { name?: string } = {},
+): Promise<BackupMeta[]> {
   return withBackupDb(options, (bdb) => bdb.backups.orderBy('createdAt').reverse().toArray());
 }
 
-export async function deleteBackup(options: Factory, id: string): Promise<void> {
+export async function deleteBackup(
+  options: Factory & { name?: string },
+  id: string,
+): Promise<void> {
   await withBackupDb(options, (bdb) =>
     bdb.transaction('rw', bdb.backups, bdb.chunks, async () => {
       await bdb.backups.delete(id);
@@ -184,7 +193,7 @@ export async function restoreBackup(
   id: string,
 ): Promise<BackupMeta> {
   const name = options.name ?? DB_NAME;
-  const { meta, chunks } = await withBackupDb(options, async (bdb) => {
+  const { meta, chunks } = await withBackupDb({ ...options, name }, async (bdb) => {
     const meta = await bdb.backups.get(id);
     if (!meta) throw new TernError('not-found', 'That backup no longer exists.');
     const chunks = await bdb.chunks.where('backupId').equals(id).toArray();

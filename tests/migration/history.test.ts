@@ -1,0 +1,153 @@
+// The schema history as a whole: every version can be seeded and brought up to today, every
+// upgrade function in it is exercised by that, and an upgrade that awaits something other than
+// IndexedDB (and so lets its transaction commit half-done) is caught instead of passing silently.
+import { describe, expect, it } from 'vitest';
+import type { Transaction } from 'dexie';
+import { openTern } from '../../src/lib/db/lifecycle';
+import { checkIntegrity } from '../../src/lib/db/integrity';
+import {
+  CURRENT_VERSION,
+  SCHEMA_HISTORY,
+  upgradeMarkerKey,
+  type SchemaVersion,
+} from '../../src/lib/db/schema';
+import { freshDeps, type TestDeps } from '../helpers/db';
+import { seedAtVersion, v1Fixture } from './harness';
+import { isTernError } from '../../src/lib/errors';
+
+/** Data for a database at each historical version. A new version must add its seeder here. */
+const SEEDERS: Record<number, (deps: TestDeps) => Promise<void>> = {
+  1: async (deps) => {
+    const f = v1Fixture(50);
+    await seedAtVersion(deps, 1, { workspaces: f.workspaces, chats: f.chats });
+  },
+  2: async (deps) => {
+    const t = 1_700_000_000_000;
+    await seedAtVersion(deps, 2, {
+      workspaces: [{ id: 'w', name: 'W', createdAt: t, updatedAt: t }],
+      sessions: [
+        {
+          id: 's',
+          workspaceId: 'w',
+          title: 'Seeded',
+          model: null,
+          createdAt: t,
+          updatedAt: t,
+          lastActivityAt: t,
+          deletedAt: null,
+          messageCount: 1,
+          imageCount: 0,
+          totalTokens: 2,
+          compactionCount: 0,
+          metadata: {},
+        },
+      ],
+      messages: [
+        {
+          id: 'm',
+          sessionId: 's',
+          seq: 1,
+          role: 'user',
+          content: 'hi',
+          parts: [{ type: 'text', text: 'hi' }],
+          name: null,
+          toolCallId: null,
+          tokens: 2,
+          status: 'complete',
+          preserved: false,
+          metadata: {},
+          createdAt: t,
+          updatedAt: t,
+        },
+      ],
+    });
+  },
+};
+
+describe('the schema history', () => {
+  it('has a seeder for every version', () => {
+    for (const v of SCHEMA_HISTORY)
+      expect(SEEDERS[v.version], `seeder for v${v.version}`).toBeTypeOf('function');
+  });
+
+  it('brings every historical version up to today with integrity green, running every upgrade', async () => {
+    const ran = new Set<number>();
+    for (const v of SCHEMA_HISTORY) {
+      const deps = await freshDeps();
+      await SEEDERS[v.version]?.(deps);
+      const result = await openTern({ ...deps, appVersion: 'test' });
+      if (result.kind !== 'ready') throw new Error(`v${v.version}: ${result.kind}`);
+      expect(result.db.verno).toBe(CURRENT_VERSION);
+      expect((await checkIntegrity(result.db)).issues, `from v${v.version}`).toEqual([]);
+      for (const u of SCHEMA_HISTORY)
+        if (await result.db.meta.get(upgradeMarkerKey(u.version))) ran.add(u.version);
+      result.db.close();
+    }
+    const withUpgrade = SCHEMA_HISTORY.filter((v) => v.upgrade).map((v) => v.version);
+    expect(withUpgrade.length).toBeGreaterThan(0);
+    expect([...ran].sort()).toEqual(withUpgrade.sort());
+  });
+
+  it('catches an upgrade that awaits something other than IndexedDB', async () => {
+    const deps = await freshDeps();
+    await SEEDERS[1]?.(deps);
+    const careless: SchemaVersion = {
+      version: CURRENT_VERSION + 1,
+      date: 'test',
+      notes: ['awaits a timer inside the upgrade'],
+      stores: {},
+      async upgrade(tx: Transaction) {
+        await new Promise((r) => setTimeout(r, 30));
+        // By now the versionchange transaction has committed: this write cannot land.
+        await tx
+          .table('sessions')
+          .toCollection()
+          .modify((s: { title: string }) => {
+            s.title = 'renamed';
+          })
+          .catch(() => {
+            throw new Error('transaction already committed');
+          });
+      },
+    };
+    const error = await openTern({
+      ...deps,
+      appVersion: 'test',
+      history: [...SCHEMA_HISTORY, careless],
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isTernError(error, 'upgrade-incomplete')).toBe(true);
+  });
+
+  it('runs a correct later upgrade and records it', async () => {
+    const deps = await freshDeps();
+    await SEEDERS[1]?.(deps);
+    const careful: SchemaVersion = {
+      version: CURRENT_VERSION + 1,
+      date: 'test',
+      notes: ['adds a title prefix, awaiting only IndexedDB'],
+      stores: {},
+      async upgrade(tx: Transaction) {
+        await tx
+          .table('sessions')
+          .toCollection()
+          .modify((s: { title: string }) => {
+            s.title = `≫ ${s.title}`;
+          });
+      },
+    };
+    const result = await openTern({
+      ...deps,
+      appVersion: 'test',
+      history: [...SCHEMA_HISTORY, careful],
+    });
+    if (result.kind !== 'ready') throw new Error(result.kind);
+    const titles = (await result.db.sessions.toArray()).map((s) => s.title);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles.every((t) => t.startsWith('≫ Legacy Chat'))).toBe(true);
+    expect(await result.db.meta.get(upgradeMarkerKey(CURRENT_VERSION + 1))).toBeDefined();
+    result.db.close();
+  });
+});
