@@ -103,7 +103,9 @@ export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
       const seqs = new Map<string, string[]>();
       const messageIds = new Set<string>();
       const legacyMessagesBySession = new Map<string, number>();
+      let messageCount = 0;
       await db.messages.each((m) => {
+        messageCount++;
         messageIds.add(m.id);
         if (typeof m.sessionId !== 'string' || !sessionIds.has(m.sessionId))
           issues.push({ kind: 'orphan-message', messageId: m.id, sessionId: String(m.sessionId) });
@@ -127,6 +129,8 @@ export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
         issues.push({ kind: 'duplicate-seq', sessionId, seq: Number(seq), messageIds: ids });
       }
 
+      // An image may belong to a message that a compaction archived: it comes back on revert.
+      await db.messageArchive.each((a) => void messageIds.add(a.messageId));
       const imageIds = new Set(await db.images.toCollection().primaryKeys());
       await db.images.each((i) => {
         if (!sessionIds.has(i.sessionId))
@@ -180,7 +184,7 @@ export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
         totals: {
           workspaces: workspaces.size,
           sessions: sessions.length,
-          messages: messageIds.size,
+          messages: messageCount,
           images: imageIds.size,
         },
         issues,

@@ -7,6 +7,7 @@
 //   and meta (upgrade markers and app facts).
 // - Every v1 chat moves into a "Legacy Chat" session of its workspace (transforms/v1-to-v2.ts);
 //   the chats store is removed.
+// - images.bytes is indexed so that, when the disk is full, the largest can be offered first.
 // - messages.openStatus is a sparse index: it holds the status only while a message is pending or
 //   streaming, so the outbox and interrupted streams are found without indexing every message.
 import type { Table } from 'dexie';
@@ -25,7 +26,7 @@ export const v2: SchemaVersion = {
     workspaces: 'id',
     sessions: 'id, workspaceId, [workspaceId+lastActivityAt], lastActivityAt, deletedAt',
     messages: 'id, &[sessionId+seq], [openStatus+createdAt]',
-    images: 'id, [sessionId+createdAt], messageId, parentId',
+    images: 'id, [sessionId+createdAt], messageId, parentId, bytes',
     sessionSettings: 'sessionId',
     commandUsage: 'command',
     compactionEvents: 'id, [sessionId+createdAt]',
