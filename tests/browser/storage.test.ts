@@ -45,7 +45,7 @@ async function open(middleware?: Middleware<DBCore>): Promise<TernDB> {
   return db;
 }
 
-function pngBytes(size: number): Uint8Array {
+function pngBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) % 256;
   bytes.set([137, 80, 78, 71, 13, 10, 26, 10]);
