@@ -12,7 +12,7 @@ import { freshDeps } from '../helpers/db';
 
 function failing(
   table: string,
-  makeError: () => unknown,
+  makeError: () => Error,
   when: (values: unknown[]) => boolean = () => true,
 ): Middleware<DBCore> {
   return {
@@ -96,7 +96,7 @@ describe('Blobs in Chromium', () => {
 });
 
 describe('a full disk', () => {
-  const shapes: [string, () => unknown][] = [
+  const shapes: [string, () => Error][] = [
     [
       'QuotaExceededError',
       () => new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
