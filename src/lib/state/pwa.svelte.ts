@@ -231,7 +231,6 @@ class PwaState {
 
   async #registerServiceWorker(): Promise<void> {
     if (!('serviceWorker' in navigator)) return;
-    const hadController = navigator.serviceWorker.controller !== null;
     // Loaded on demand so that this file's helpers also run where the virtual module does not
     // exist (unit tests).
     const { useRegisterSW } = await import('virtual:pwa-register/svelte');
@@ -249,10 +248,11 @@ class PwaState {
       },
     });
     this.#applyUpdate = () => updateServiceWorker(true);
-    // Any tab whose controller changes after an accepted update reloads onto the new version,
-    // also one whose service worker wrapper missed the waiting state.
+    // The wrapper reloads only tabs that were already controlled when they loaded; the tab of the
+    // very first visit (claimed later) must reload too. A controller change while a new version
+    // waits is that version taking over; the first install's claim happens with none waiting.
     navigator.serviceWorker.addEventListener('controllerchange', () => {
-      if (hadController && (this.updateReady || this.updating)) void this.#reloadForUpdate();
+      if (this.updateReady || this.updating) void this.#reloadForUpdate();
     });
   }
 }
