@@ -12,7 +12,7 @@ import { freshDeps } from '../helpers/db';
 
 function failing(
   table: string,
-  makeError: () => unknown,
+  makeError: () => Error,
   when: (values: unknown[]) => boolean = () => true,
 ): Middleware<DBCore> {
   return {
@@ -45,7 +45,7 @@ async function open(middleware?: Middleware<DBCore>): Promise<TernDB> {
   return db;
 }
 
-function pngBytes(size: number): Uint8Array {
+function pngBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) % 256;
   bytes.set([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -96,7 +96,7 @@ describe('Blobs in Chromium', () => {
 });
 
 describe('a full disk', () => {
-  const shapes: [string, () => unknown][] = [
+  const shapes: [string, () => Error][] = [
     [
       'QuotaExceededError',
       () => new DOMException('The quota has been exceeded.', 'QuotaExceededError'),

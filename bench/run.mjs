@@ -1,0 +1,152 @@
+// `npm run bench`: builds the benchmark page, runs it in the system's Chromium with a fresh
+// on-disk profile for each write-heavy measurement, and prints a table. Baselines (raw IndexedDB,
+// the whole-history JSON rewrite) are measured in the same run as the app's code.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+
+const root = resolve(import.meta.dirname);
+const out = join(root, 'results', 'build');
+
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  define: { __APP_VERSION__: JSON.stringify('bench') },
+  build: {
+    outDir: out,
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: { input: join(root, 'storage.html') },
+  },
+});
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const file = join(out, path === '/' ? 'storage.html' : path);
+  readFile(file).then(
+    (body) => {
+      // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      res.end(body);
+    },
+    () => res.writeHead(404).end(),
+  );
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/`;
+const executablePath = findChromium();
+
+/** A fresh on-disk profile: deleted databases left in a profile slow later writes down. */
+async function withPage(fn) {
+  const dir = mkdtempSync(join(tmpdir(), 'tern-bench-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(900_000);
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === 'ready');
+    return await fn(page);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const rows = [];
+const log = (...a) => console.error('[bench]', ...a);
+
+log('append at 10 sessions…');
+const small = await withPage((p) => p.evaluate(() => window.bench.appendBench(10, 20, 300, 30)));
+log('append at 10,000 sessions / 200,000 messages (seeding takes a while)…');
+const { big, paging } = await withPage(async (p) => {
+  const big = await p.evaluate(() => window.bench.appendBench(10_000, 20, 300, 5));
+  const paging = await p.evaluate(() => window.bench.pagingBench());
+  return { big, paging };
+});
+rows.push([
+  'Append 1 message, 10 sessions (200 msgs): p50 / p95',
+  `${ms(small.dexie.p50)} / ${ms(small.dexie.p95)}`,
+  '',
+]);
+rows.push([
+  'Append 1 message, 10,000 sessions (210,000 msgs): p50 / p95',
+  `${ms(big.dexie.p50)} / ${ms(big.dexie.p95)}`,
+  `${(big.dexie.p50 / small.dexie.p50).toFixed(2)}× the 10-session p50 (target ≤ 1.5×)`,
+]);
+rows.push([
+  `Whole-history JSON rewrite to one idb-keyval key, 10 sessions (${small.blobMB.toFixed(2)} MB): p50`,
+  ms(small.blob.p50),
+  'baseline (peer apps)',
+]);
+rows.push([
+  `Whole-history JSON rewrite, 10,000 sessions (${big.blobMB.toFixed(0)} MB): p50`,
+  ms(big.blob.p50),
+  `Tern is ${(big.blob.p50 / big.dexie.p50).toFixed(0)}× faster`,
+]);
+rows.push([
+  'Latest 50 of a session (300 random sessions): p50 / p95',
+  `${ms(paging.latest.p50)} / ${ms(paging.latest.p95)}`,
+  'target p95 < 10 ms',
+]);
+rows.push([
+  'Latest 50 of a 10,000-message session: p50 / p95',
+  `${ms(paging.longLatest.p50)} / ${ms(paging.longLatest.p95)}`,
+  'target p95 < 10 ms',
+]);
+rows.push([
+  `Each older page of 50 (${paging.older.n} pages): p50 / p95`,
+  `${ms(paging.older.p50)} / ${ms(paging.older.p95)}`,
+  'target p95 < 10 ms',
+]);
+
+log('upgrade of 100,000 version-1 chats in 100 workspaces…');
+const upgrade = await withPage(async (p) => {
+  await p.evaluate(() => window.bench.upgradeSeed());
+  return p.evaluate(() => window.bench.upgradeRun());
+});
+log('raw IndexedDB pass over the same data…');
+const raw = await withPage(async (p) => {
+  await p.evaluate(() => window.bench.upgradeSeed());
+  return p.evaluate(() => window.bench.rawPass());
+});
+log('the whole open as a user gets it (snapshot + upgrade)…');
+const whole = await withPage(async (p) => {
+  await p.evaluate(() => window.bench.upgradeSeed());
+  return p.evaluate(() => window.bench.openTernRun());
+});
+rows.push(['Raw IndexedDB: read and rewrite 100,000 v1 rows once', ms(raw.ms), 'baseline']);
+rows.push([
+  `Upgrade v1 → v2 (${upgrade.messages} messages, ${upgrade.sessions} Legacy Chats)`,
+  ms(upgrade.upgradeMs),
+  `${(upgrade.upgradeMs / raw.ms).toFixed(2)}× raw (target ≤ 2×)`,
+]);
+rows.push([
+  `Pre-upgrade snapshot of the same data (${upgrade.backupRows} rows)`,
+  ms(upgrade.backupMs),
+  '',
+]);
+rows.push(['Whole open as a user gets it (snapshot + upgrade)', ms(whole.ms), '']);
+
+server.close();
+const w0 = Math.max(...rows.map((r) => r[0].length));
+const w1 = Math.max(...rows.map((r) => r[1].length));
+console.log(
+  `\nTern storage benchmarks — Chromium ${chromium.name()}, ${new Date().toISOString().slice(0, 10)}\n`,
+);
+for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);

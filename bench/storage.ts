@@ -1,0 +1,271 @@
+// Storage benchmarks, run in real Chromium by bench/run.mjs. Each function measures one thing with
+// the app's own code next to a baseline measured in the same run, and returns plain numbers.
+import { createStore, set } from 'idb-keyval';
+import { createDatabase } from '../src/lib/db/database';
+import { openTern } from '../src/lib/db/lifecycle';
+import { takeBackup } from '../src/lib/db/backup';
+import { SCHEMA_HISTORY } from '../src/lib/db/schema';
+import { appendMessage, latestMessages, messagesBefore } from '../src/lib/domain/messages';
+import type { MessageRow, SessionRow } from '../src/lib/db/rows';
+
+const WORDS =
+  'the a to of and in that is for it you with on as this be are can have not your more'.split(' ');
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function text(rand: () => number, words = 35): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rand() * WORDS.length)] ?? 'x');
+  return out.join(' ');
+}
+
+export function stats(samples: number[]): { n: number; p50: number; p95: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return {
+    n: s.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
+}
+
+function sessionRow(id: string, t: number, messages: number): SessionRow {
+  return {
+    id,
+    workspaceId: 'default',
+    title: `Session ${id}`,
+    model: null,
+    createdAt: t,
+    updatedAt: t,
+    lastActivityAt: t,
+    deletedAt: null,
+    messageCount: messages,
+    imageCount: 0,
+    totalTokens: 0,
+    compactionCount: 0,
+    metadata: {},
+  };
+}
+
+function messageRow(sessionId: string, seq: number, t: number, content: string): MessageRow {
+  return {
+    id: crypto.randomUUID(),
+    sessionId,
+    seq,
+    role: seq % 2 ? 'user' : 'assistant',
+    content,
+    parts: [{ type: 'text', text: content }],
+    name: null,
+    toolCallId: null,
+    tokens: null,
+    status: 'complete',
+    preserved: false,
+    metadata: {},
+    createdAt: t,
+    updatedAt: t,
+  };
+}
+
+/** Seeds `sessions` × `perSession` messages (plus one long session if asked) into `tern-bench`. */
+async function seedHistory(sessions: number, perSession: number, longSession = 0) {
+  const db = createDatabase({ name: 'tern-bench' });
+  await db.open();
+  const rand = rng(7);
+  const all: SessionRow[] = [];
+  const history: { session: SessionRow; messages: MessageRow[] }[] = [];
+  const t0 = 1_700_000_000_000;
+  let pending: { session: SessionRow; messages: MessageRow[] }[] = [];
+  for (let i = 0; i < sessions; i++) {
+    const s = sessionRow(`s${i}`, t0 + i, perSession);
+    const msgs = Array.from({ length: perSession }, (_, j) =>
+      messageRow(s.id, j + 1, t0 + j, text(rand)),
+    );
+    all.push(s);
+    history.push({ session: s, messages: msgs });
+    pending.push({ session: s, messages: msgs });
+    if (pending.length === 500 || i === sessions - 1) {
+      const batch = pending;
+      pending = [];
+      await db.transaction('rw', db.sessions, db.messages, async () => {
+        await db.sessions.bulkAdd(batch.map((b) => b.session));
+        await db.messages.bulkAdd(batch.flatMap((b) => b.messages));
+      });
+    }
+  }
+  if (longSession > 0) {
+    const s = sessionRow('long', t0, longSession);
+    await db.sessions.add(s);
+    for (let start = 0; start < longSession; start += 5000) {
+      const msgs = Array.from({ length: Math.min(5000, longSession - start) }, (_, j) =>
+        messageRow('long', start + j + 1, t0 + start + j, text(rand)),
+      );
+      await db.messages.bulkAdd(msgs);
+    }
+  }
+  return { db, history, sessionIds: all.map((s) => s.id) };
+}
+
+/** Appending one message: the repository at this history size, and the whole-history rewrite. */
+async function appendBench(sessions: number, perSession: number, reps: number, blobReps: number) {
+  const { db, history, sessionIds } = await seedHistory(
+    sessions,
+    perSession,
+    sessions >= 1000 ? 10_000 : 0,
+  );
+  const rand = rng(99);
+  const dexie: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const sid = sessionIds[Math.floor(rand() * sessionIds.length)] ?? 's0';
+    const t = performance.now();
+    await appendMessage(db, sid, { role: 'user', content: text(rand) });
+    dexie.push(performance.now() - t);
+  }
+  // What zustand-persist apps do: the whole history, as JSON, into one idb-keyval key.
+  const store = createStore('tern-bench-blob', 'kv');
+  const state = { conversations: history.map((h) => ({ ...h.session, messages: h.messages })) };
+  const blob: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < blobReps; i++) {
+    const conv = state.conversations[Math.floor(rand() * state.conversations.length)];
+    conv?.messages.push(messageRow(conv.id, conv.messages.length + 1, Date.now(), text(rand)));
+    const t = performance.now();
+    const json = JSON.stringify({ state, version: 0 });
+    bytes = json.length;
+    await set('chat-store', json, store);
+    blob.push(performance.now() - t);
+  }
+  db.close();
+  return {
+    dexie: stats(dexie),
+    blob: stats(blob),
+    blobMB: bytes / 1e6,
+    messages: sessions * perSession,
+  };
+}
+
+/** The latest 50 of random sessions, and every older page of 50 of a 10,000-message session. */
+async function pagingBench() {
+  const db = createDatabase({ name: 'tern-bench' });
+  await db.open();
+  const ids = (await db.sessions.toCollection().primaryKeys()).filter((id) => id !== 'long');
+  const rand = rng(5);
+  for (let i = 0; i < 20; i++) await latestMessages(db, ids[i] ?? 's0', 50);
+  const latest: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const sid = ids[Math.floor(rand() * ids.length)] ?? 's0';
+    const t = performance.now();
+    await latestMessages(db, sid, 50);
+    latest.push(performance.now() - t);
+  }
+  const long: number[] = [];
+  const older: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    let t = performance.now();
+    let page = await latestMessages(db, 'long', 50);
+    long.push(performance.now() - t);
+    while (page.length > 0) {
+      t = performance.now();
+      page = await messagesBefore(db, 'long', page[0]?.seq ?? 0, 50);
+      older.push(performance.now() - t);
+    }
+  }
+  db.close();
+  return { latest: stats(latest), longLatest: stats(long), older: stats(older) };
+}
+
+/** Writes a version-1 database with raw IndexedDB: `chats` chats spread over `workspaces`. */
+async function seedV1(name: string, workspaces: number, chats: number): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(name, 10);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore('workspaces', { keyPath: 'id' });
+      const c = req.result.createObjectStore('chats', { keyPath: 'id' });
+      c.createIndex('workspaceId', 'workspaceId');
+      c.createIndex('createdAt', 'createdAt');
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(String(req.error)));
+  });
+  const rand = rng(3);
+  const tx = db.transaction(['workspaces', 'chats'], 'readwrite');
+  for (let w = 0; w < workspaces; w++)
+    tx.objectStore('workspaces').put({ id: `w${w}`, name: `Workspace ${w}`, createdAt: w });
+  const store = tx.objectStore('chats');
+  for (let i = 0; i < chats; i++)
+    store.put({
+      id: crypto.randomUUID(),
+      workspaceId: `w${i % workspaces}`,
+      role: i % 2 ? 'assistant' : 'user',
+      content: text(rand),
+      createdAt: 1_600_000_000_000 + Math.floor(i / workspaces) * 1000,
+    });
+  await new Promise((r, j) => {
+    tx.oncomplete = r;
+    tx.onerror = () => j(new Error(String(tx.error)));
+  });
+  db.close();
+}
+
+async function upgradeSeed(): Promise<void> {
+  await seedV1('tern', 100, 100_000);
+}
+
+/** The app's open of that database: snapshot, then the v1 → v2 upgrade, timed apart. */
+async function upgradeRun() {
+  let t = performance.now();
+  const backup = await takeBackup({ reason: 'pre-upgrade', appVersion: 'bench' });
+  const backupMs = performance.now() - t;
+  t = performance.now();
+  const db = createDatabase({ history: SCHEMA_HISTORY });
+  await db.open();
+  const upgradeMs = performance.now() - t;
+  const messages = await db.messages.count();
+  const sessions = await db.sessions.count();
+  db.close();
+  return { backupMs, upgradeMs, messages, sessions, backupRows: backup?.rowCount ?? 0 };
+}
+
+/** The floor: raw IndexedDB reading every v1 row and writing it back once, in one transaction. */
+async function rawPass() {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open('tern');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(String(req.error)));
+  });
+  const t = performance.now();
+  const tx = db.transaction(['chats'], 'readwrite');
+  const store = tx.objectStore('chats');
+  const rows = await new Promise<unknown[]>((r) => {
+    const req = store.getAll();
+    req.onsuccess = () => r(req.result as unknown[]);
+  });
+  for (const row of rows) store.put(row);
+  await new Promise((r) => (tx.oncomplete = r));
+  const ms = performance.now() - t;
+  db.close();
+  return { ms, rows: rows.length };
+}
+
+/** Also for reference: the whole openTern path as a user gets it (snapshot included). */
+async function openTernRun() {
+  const t = performance.now();
+  const result = await openTern({ appVersion: 'bench' });
+  const ms = performance.now() - t;
+  result.db.close();
+  return { ms, kind: result.kind };
+}
+
+Object.assign(window, {
+  bench: { appendBench, pagingBench, upgradeSeed, upgradeRun, rawPass, openTernRun },
+});
+document.title = 'ready';

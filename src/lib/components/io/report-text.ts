@@ -1,0 +1,40 @@
+// An import report in words, for the panel.
+import type { ImportItem, ImportReport } from '../../io/types';
+
+const SOURCES: Record<string, string> = {
+  tern: 'a Tern export',
+  chatgpt: 'a ChatGPT export',
+  claude: 'a Claude export',
+  betterchatgpt: 'a BetterChatGPT export',
+  nextchat: 'a NextChat backup',
+  'chatbot-ui': 'a chatbot-ui export',
+};
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+export function summary(r: ImportReport): string {
+  if (r.fileError) return r.fileError.reason;
+  const n = (k: ImportItem['kind']) => r.items.filter((i) => i.kind === k).length;
+  const parts = [
+    `${plural(n('imported'), 'conversation')} imported`,
+    `${n('updated')} updated`,
+    `${n('skipped')} already here`,
+    `${n('invalid')} could not be read`,
+  ];
+  return `Read as ${SOURCES[r.source] ?? 'an export'}: ${parts.join(', ')}.`;
+}
+
+export function itemText(i: ImportItem): string {
+  switch (i.kind) {
+    case 'imported':
+      return `Imported, ${plural(i.messages, 'message')}.`;
+    case 'updated':
+      return `Replaced by the newer copy, ${plural(i.messages, 'message')}.`;
+    case 'skipped':
+      return i.reason === 'exists'
+        ? 'Already here; the stored copy was kept.'
+        : 'Already here and not older than the file’s copy.';
+    case 'invalid':
+      return i.reason;
+  }
+}

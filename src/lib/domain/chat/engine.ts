@@ -1,0 +1,399 @@
+// The chat engine: moves provider events into the database through the repositories.
+//
+// Every user message is stored first, at once, as `pending` (the outbox). Sending is claiming:
+// one transaction turns a session's pending messages `complete` and opens the assistant reply as
+// `streaming` (see store.ts), so two tabs can never both send the same message. Web Locks, where
+// the browser has them, keep a second tab from even trying, and mark which replies are being
+// streamed right now so that start-up recovery in another tab leaves them alone.
+//
+// Outcomes on the reply: `complete` (also when the user pressed stop: what arrived is what they
+// wanted; metadata.finishReason is 'stopped'), `error` with MessageError (the user's message stays
+// and can be retried), `interrupted` (a reload, crash or closed tab cut it: continue or regenerate).
+import type { TernDB } from '../../db/database';
+import type { JsonObject, MessageRow } from '../../db/rows';
+import { ProviderError } from '../../providers/errors';
+import { loadProvider as defaultLoad } from '../../providers/registry';
+import type { ChatRequest, Provider, ProviderConfig, ProviderKind } from '../../providers/types';
+import { TernError } from '../../errors';
+import { allMessages, appendMessage, editMessage, getMessage } from '../messages';
+import { DEFAULT_SESSION_TITLE, getSession, renameSession } from '../sessions';
+import { getSettings } from '../settings';
+import { toChatMessages } from './history';
+import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
+import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
+import { estimateTokens } from './tokens';
+import { proposeTitle } from './title';
+import { offeredTools, runTool } from './tools';
+import { pendingToolCalls, toolMessage } from './tool-calls';
+
+/** Model ↔ tool round trips allowed for one message before the engine stops asking. */
+export const MAX_TOOL_ROUNDS = 8;
+export const CONTINUE_PROMPT = 'Continue exactly where you stopped, without repeating anything.';
+
+export type ChatEvent =
+  | { type: 'streaming'; sessionId: string; replyId: string }
+  | { type: 'idle'; sessionId: string }
+  | { type: 'approval'; sessionId: string }
+  | { type: 'outbox'; pending: number };
+
+export interface ChatEngineDeps {
+  db: TernDB;
+  /** The provider set up under this id, or the default one when id is null. */
+  providerConfig(id: string | null): ProviderConfig | null | Promise<ProviderConfig | null>;
+  loadProvider?: (kind: ProviderKind) => Promise<Provider>;
+  fetch?: typeof fetch;
+  isOnline?: () => boolean;
+  /** navigator.locks where present; null to go without. */
+  locks?: LockManager | null;
+  writeIntervalMs?: number;
+  stallMs?: number;
+  onEvent?: (event: ChatEvent) => void;
+  /** Called after each database write of a streaming reply (to count them). */
+  onWrite?: () => void;
+}
+
+type Mode = { kind: 'new'; round: number } | { kind: 'continue'; prefix: string };
+
+export class ChatEngine {
+  private readonly active = new Map<string, AbortController>();
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly deps: ChatEngineDeps) {}
+
+  private get db(): TernDB {
+    return this.deps.db;
+  }
+
+  private online(): boolean {
+    return this.deps.isOnline?.() ?? true;
+  }
+
+  /** Resolves once nothing is being claimed or streamed by this engine (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.claiming || this.running.size > 0)
+      await Promise.allSettled([this.claiming, ...this.running]);
+  }
+
+  isStreaming(sessionId: string): boolean {
+    return this.active.has(sessionId);
+  }
+
+  /** Stores the user's message at once (pending), then sends it if the network is there. */
+  async send(sessionId: string, text: string): Promise<MessageRow> {
+    if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
+    const row = await appendMessage(this.db, sessionId, {
+      role: 'user',
+      content: text,
+      status: 'pending',
+      tokens: estimateTokens(text),
+    });
+    if (this.online()) void this.drain();
+    else this.deps.onEvent?.({ type: 'outbox', pending: await this.pendingCount() });
+    return row;
+  }
+
+  async pendingCount(): Promise<number> {
+    return (await pendingSessions(this.db)).length;
+  }
+
+  /**
+   * Sends what waits in the outbox, oldest session first. Safe to call at any time, from any tab:
+   * the claim is atomic, and the outbox lock is held only while claiming, never while streaming.
+   * Resolves when the replies it started have ended.
+   */
+  async drain(): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return this.claiming;
+    }
+    const started: Promise<void>[] = [];
+    const claimAll = async () => {
+      do {
+        this.claimAgain = false;
+        started.push(...(await this.claimAll()));
+      } while (this.claimAgain);
+    };
+    const locks = this.deps.locks;
+    this.claiming = (locks ? locks.request('tern-outbox', claimAll) : claimAll()).finally(
+      () => (this.claiming = null),
+    );
+    await this.claiming;
+    this.deps.onEvent?.({ type: 'outbox', pending: await this.pendingCount() });
+    await Promise.all(started);
+  }
+
+  private async claimAll(): Promise<Promise<void>[]> {
+    const started: Promise<void>[] = [];
+    if (!this.online()) return started;
+    for (const sessionId of await pendingSessions(this.db)) {
+      if (this.active.has(sessionId)) continue; // sent when its current reply ends
+      let claim;
+      try {
+        claim = await claimPending(this.db, sessionId, await this.replyMetadata(sessionId));
+      } catch (e) {
+        if (e instanceof TernError && (e.code === 'session-trashed' || e.code === 'not-found'))
+          continue;
+        throw e;
+      }
+      if (claim) started.push(this.runReply(sessionId, claim.reply, { kind: 'new', round: 0 }));
+    }
+    return started;
+  }
+
+  /** Aborts the session's reply; what arrived is kept. */
+  stop(sessionId: string): void {
+    this.active.get(sessionId)?.abort();
+  }
+
+  /** At start-up: replies another run left `streaming` become `interrupted`; the outbox goes out. */
+  async recover(): Promise<MessageRow[]> {
+    const live = new Set<string>();
+    const held = this.deps.locks ? await this.deps.locks.query() : null;
+    for (const lock of held?.held ?? [])
+      if (lock.name?.startsWith('tern-stream:')) live.add(lock.name.slice('tern-stream:'.length));
+    const interrupted = await markInterrupted(this.db, live);
+    void this.drain();
+    return interrupted;
+  }
+
+  /** A new reply in place of this one (and of whatever followed it). */
+  async regenerate(replyId: string): Promise<void> {
+    const reply = await this.mustGet(replyId, 'assistant');
+    const rows = await allMessages(this.db, reply.sessionId);
+    const user = rows.filter((r) => r.seq < reply.seq && r.role === 'user').pop();
+    if (!user) throw new TernError('invalid-input', 'There is no message of yours to answer.');
+    await this.restart(reply.sessionId, user.seq);
+  }
+
+  /** Regenerate for a failed reply, waiting out a rate limit's Retry-After first. */
+  async retry(replyId: string): Promise<void> {
+    const reply = await this.mustGet(replyId, 'assistant');
+    const wait = (reply.error?.retryAt ?? 0) - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await this.regenerate(replyId);
+  }
+
+  /** Changes a message of the user's and sends again from there (later messages are replaced). */
+  async editAndResend(userMessageId: string, text: string): Promise<void> {
+    if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
+    const user = await this.mustGet(userMessageId, 'user');
+    this.assertIdle(user.sessionId);
+    await editMessage(this.db, user.id, { content: text, tokens: estimateTokens(text) });
+    await this.restart(user.sessionId, user.seq);
+  }
+
+  /** Asks the model to go on from where an interrupted (or stopped) reply ends. */
+  async continueReply(replyId: string): Promise<void> {
+    const reply = await this.mustGet(replyId, 'assistant');
+    this.assertIdle(reply.sessionId);
+    const row = await editMessage(this.db, reply.id, { status: 'streaming', error: null });
+    await this.runReply(reply.sessionId, row, { kind: 'continue', prefix: reply.content });
+  }
+
+  /** Tool calls waiting for the user's answer in a session with permission mode 'confirm'. */
+  async pendingApprovals(sessionId: string) {
+    return pendingToolCalls(await allMessages(this.db, sessionId));
+  }
+
+  /** Runs (allow) or refuses a call the model asked for; once all are answered, the model goes on. */
+  async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
+    const waiting = await this.pendingApprovals(sessionId);
+    const call = waiting?.calls.find((c) => c.id === toolCallId);
+    if (!waiting || !call) throw new TernError('not-found', 'That tool call is no longer waiting.');
+    const settings = await getSettings(this.db, sessionId);
+    const outcome = allow
+      ? runTool(
+          offeredTools(settings.permissionMode, settings.allowedTools),
+          call.name,
+          call.arguments,
+        )
+      : { result: 'The user refused this tool call.', isError: true };
+    await appendMessage(this.db, sessionId, toolMessage(call, outcome));
+    if (waiting.calls.length === 1) await this.nextRound(sessionId, waiting.round + 1);
+  }
+
+  private assertIdle(sessionId: string): void {
+    if (this.active.has(sessionId))
+      throw new TernError('conflict', 'A reply is still arriving in this session. Stop it first.');
+  }
+
+  private async mustGet(id: string, role: MessageRow['role']): Promise<MessageRow> {
+    const row = await getMessage(this.db, id);
+    if (!row || row.role !== role)
+      throw new TernError('not-found', 'That message no longer exists.');
+    return row;
+  }
+
+  private async restart(sessionId: string, afterSeq: number): Promise<void> {
+    this.assertIdle(sessionId);
+    const reply = await restartAfter(
+      this.db,
+      sessionId,
+      afterSeq,
+      await this.replyMetadata(sessionId),
+    );
+    await this.runReply(sessionId, reply, { kind: 'new', round: 0 });
+  }
+
+  private async nextRound(sessionId: string, round: number): Promise<void> {
+    const reply = await appendMessage(this.db, sessionId, {
+      role: 'assistant',
+      status: 'streaming',
+      metadata: await this.replyMetadata(sessionId),
+    });
+    await this.runReply(sessionId, reply, { kind: 'new', round });
+  }
+
+  private async replyMetadata(sessionId: string): Promise<JsonObject> {
+    const settings = await getSettings(this.db, sessionId);
+    return { provider: settings.provider, model: settings.model };
+  }
+
+  private async withStreamLock(replyId: string, fn: () => Promise<void>): Promise<void> {
+    const locks = this.deps.locks;
+    if (locks) await locks.request(`tern-stream:${replyId}`, fn);
+    else await fn();
+  }
+
+  private runReply(sessionId: string, reply: MessageRow, mode: Mode): Promise<void> {
+    const run = this.runReplyInner(sessionId, reply, mode).finally(() => this.running.delete(run));
+    this.running.add(run);
+    return run;
+  }
+
+  private async runReplyInner(sessionId: string, reply: MessageRow, mode: Mode): Promise<void> {
+    const controller = new AbortController();
+    this.active.set(sessionId, controller);
+    this.deps.onEvent?.({ type: 'streaming', sessionId, replyId: reply.id });
+    let outcome: ReplyOutcome | null = null;
+    try {
+      await this.withStreamLock(reply.id, async () => {
+        outcome = await this.streamOne(sessionId, reply, mode, controller.signal);
+      });
+    } finally {
+      this.active.delete(sessionId);
+      this.deps.onEvent?.({ type: 'idle', sessionId });
+    }
+    await this.afterReply(sessionId, reply, mode, outcome);
+  }
+
+  private async streamOne(
+    sessionId: string,
+    reply: MessageRow,
+    mode: Mode,
+    signal: AbortSignal,
+  ): Promise<ReplyOutcome | null> {
+    const settings = await getSettings(this.db, sessionId);
+    const config = await this.deps.providerConfig(settings.provider);
+    const model = settings.model ?? config?.models[0] ?? null;
+    if (!config || !model) {
+      await editMessage(this.db, reply.id, {
+        status: 'error',
+        error: {
+          code: 'no-provider',
+          message: !config
+            ? 'No provider is set up for this session. Add one in Settings → Providers, then retry.'
+            : 'No model is chosen for this session. Pick one in the session settings, then retry.',
+        },
+      });
+      return null;
+    }
+    const provider = await (this.deps.loadProvider ?? defaultLoad)(config.kind);
+    const rows = (await allMessages(this.db, sessionId)).filter((r) => r.seq < reply.seq);
+    const messages = toChatMessages(rows);
+    if (mode.kind === 'continue' && mode.prefix) {
+      messages.push({ role: 'assistant', content: mode.prefix });
+      // Anthropic continues a trailing assistant turn natively; others need to be asked.
+      if (config.kind !== 'anthropic') messages.push({ role: 'user', content: CONTINUE_PROMPT });
+    }
+    const system = [
+      settings.systemPrompt,
+      ...rows.filter((r) => r.role === 'system').map((r) => r.content),
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    const tools = offeredTools(settings.permissionMode, settings.allowedTools);
+    const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop } =
+      settings.params;
+    const request: ChatRequest = {
+      model,
+      messages,
+      ...(system ? { system } : {}),
+      ...(tools.length ? { tools: tools.map((t) => t.spec) } : {}),
+      params: { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop },
+    };
+    return streamReply({
+      db: this.db,
+      reply,
+      provider,
+      config,
+      request,
+      signal,
+      ...(mode.kind === 'continue' ? { prefix: mode.prefix } : {}),
+      ...(this.deps.stallMs !== undefined ? { stallMs: this.deps.stallMs } : {}),
+      ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+      ...(this.deps.writeIntervalMs !== undefined
+        ? { writeIntervalMs: this.deps.writeIntervalMs }
+        : {}),
+      ...(this.deps.onWrite ? { onWrite: this.deps.onWrite } : {}),
+    });
+  }
+
+  private async afterReply(
+    sessionId: string,
+    reply: MessageRow,
+    mode: Mode,
+    outcome: ReplyOutcome | null,
+  ) {
+    if (
+      outcome?.kind === 'error' &&
+      outcome.error.code === 'network' &&
+      !outcome.receivedAnything &&
+      !this.online()
+    ) {
+      // Went offline before a word arrived: back to the outbox, to go out when the network returns.
+      await requeue(this.db, reply.id);
+      this.deps.onEvent?.({ type: 'outbox', pending: await this.pendingCount() });
+      return;
+    }
+    if (outcome?.kind === 'complete') {
+      await this.maybeTitle(sessionId);
+      if (outcome.finishReason === 'tool-calls' && outcome.toolCalls.length && mode.kind === 'new')
+        await this.handleToolCalls(sessionId, mode.round);
+    }
+    // Messages typed while this reply streamed went to the outbox: send them now.
+    void this.drain();
+  }
+
+  private async handleToolCalls(sessionId: string, round: number): Promise<void> {
+    if (round + 1 >= MAX_TOOL_ROUNDS) return;
+    const settings = await getSettings(this.db, sessionId);
+    const waiting = await this.pendingApprovals(sessionId);
+    if (!waiting) return;
+    if (settings.permissionMode === 'confirm') {
+      this.deps.onEvent?.({ type: 'approval', sessionId });
+      return;
+    }
+    const tools = offeredTools(settings.permissionMode, settings.allowedTools);
+    for (const call of waiting.calls) {
+      const outcome =
+        settings.permissionMode === 'auto'
+          ? runTool(tools, call.name, call.arguments)
+          : { result: 'Tools are turned off in this session.', isError: true };
+      await appendMessage(this.db, sessionId, toolMessage(call, outcome));
+    }
+    await this.nextRound(sessionId, round + 1);
+  }
+
+  private async maybeTitle(sessionId: string): Promise<void> {
+    const session = await getSession(this.db, sessionId);
+    if (!session || session.title !== DEFAULT_SESSION_TITLE) return;
+    const first = (await allMessages(this.db, sessionId)).find((r) => r.role === 'user');
+    const title = first ? proposeTitle(first.content) : null;
+    if (title) await renameSession(this.db, sessionId, title);
+  }
+}
+
+export { ProviderError, toMessageError };

@@ -1,0 +1,83 @@
+// The chat engine's writes that must be atomic, built from the message repositories inside one
+// read-write transaction each (Dexie nests them into the outer one). Nothing but IndexedDB is
+// awaited in here.
+import type { TernDB } from '../../db/database';
+import type { JsonObject, MessageRow } from '../../db/rows';
+import { allMessages, appendMessage, deleteMessage, editMessage, openMessages } from '../messages';
+import { rw } from '../tx';
+
+export interface Claim {
+  users: MessageRow[];
+  reply: MessageRow;
+}
+
+/**
+ * Takes a session's pending user messages out of the outbox and opens the reply that answers
+ * them, in one transaction. IndexedDB runs read-write transactions on the same stores one after
+ * the other, so when two tabs race only the first finds the messages still pending.
+ */
+export function claimPending(
+  db: TernDB,
+  sessionId: string,
+  metadata: JsonObject,
+): Promise<Claim | null> {
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
+    const pending = (await openMessages(db, 'pending')).filter((m) => m.sessionId === sessionId);
+    if (pending.length === 0) return null;
+    const users: MessageRow[] = [];
+    for (const m of pending.sort((a, b) => a.seq - b.seq))
+      users.push(await editMessage(db, m.id, { status: 'complete' }));
+    const reply = await appendMessage(db, sessionId, {
+      role: 'assistant',
+      status: 'streaming',
+      metadata,
+    });
+    return { users, reply };
+  });
+}
+
+/** Sessions with messages in the outbox, the oldest waiting first. */
+export async function pendingSessions(db: TernDB): Promise<string[]> {
+  const pending = await openMessages(db, 'pending');
+  return [...new Set(pending.sort((a, b) => a.createdAt - b.createdAt).map((m) => m.sessionId))];
+}
+
+/** Puts a reply's user messages back in the outbox and removes the reply (nothing had arrived). */
+export function requeue(db: TernDB, replyId: string): Promise<void> {
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
+    const reply = await db.messages.get(replyId);
+    if (!reply) return;
+    const rows = await allMessages(db, reply.sessionId);
+    for (let i = rows.findIndex((r) => r.id === replyId) - 1; i >= 0; i--) {
+      const row = rows[i] as MessageRow;
+      if (row.role !== 'user') break;
+      await editMessage(db, row.id, { status: 'pending' });
+    }
+    await deleteMessage(db, replyId);
+  });
+}
+
+/** Deletes every message after `seq` and opens a new reply: regenerate, retry, edit-and-resend. */
+export function restartAfter(
+  db: TernDB,
+  sessionId: string,
+  seq: number,
+  metadata: JsonObject,
+): Promise<MessageRow> {
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
+    const rows = await allMessages(db, sessionId);
+    for (const row of rows) if (row.seq > seq) await deleteMessage(db, row.id);
+    return appendMessage(db, sessionId, { role: 'assistant', status: 'streaming', metadata });
+  });
+}
+
+/** Replies left `streaming` by a reload, crash or closed tab become `interrupted`, unless `live`. */
+export function markInterrupted(db: TernDB, live: ReadonlySet<string>): Promise<MessageRow[]> {
+  return rw(db, [db.sessions, db.messages], async () => {
+    const streaming = await openMessages(db, 'streaming');
+    const out: MessageRow[] = [];
+    for (const m of streaming)
+      if (!live.has(m.id)) out.push(await editMessage(db, m.id, { status: 'interrupted' }));
+    return out;
+  });
+}

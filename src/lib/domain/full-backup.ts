@@ -1,0 +1,93 @@
+// Whole-database backup and restore with dexie-export-import: every store, Blobs included, read
+// and written in chunks with progress. A restore never clears the live tables: the file is first
+// imported into a scratch database (a broken file stops there), the live data is snapshotted
+// (pre-restore), and only then is the database replaced by the file's, at the file's version; the
+// app's own upgrades run over it when it is opened next.
+import Dexie from 'dexie';
+import { TernError } from '../errors';
+import { takeBackup } from '../db/backup';
+import type { TernDB } from '../db/database';
+import { DB_NAME } from '../db/database';
+import { CURRENT_VERSION } from '../db/schema';
+import { toTernError } from '../db/errors';
+
+export type Progress = (done: number, total: number) => void;
+
+const lib = () => import('dexie-export-import');
+
+export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise<Blob> {
+  const { exportDB } = await lib();
+  try {
+    return await exportDB(db, {
+      // Images make rows large; small chunks keep memory flat.
+      numRowsPerChunk: 500,
+      progressCallback: (p) => {
+        onProgress?.(p.completedRows, p.totalRows ?? 0);
+        return true;
+      },
+    });
+  } catch (e) {
+    throw new TernError('backup-failed', 'Could not write the backup file.', toTernError(e));
+  }
+}
+
+export interface RestoreOptions {
+  name?: string;
+  appVersion: string;
+  onProgress?: Progress;
+}
+
+/**
+ * Replaces the database with a backup file. Close every connection to it in this tab first; open
+ * it again afterwards (the upgrades run then).
+ */
+export async function restoreDatabase(file: Blob, o: RestoreOptions): Promise<void> {
+  const { importDB, peakImportFile } = await lib();
+  const name = o.name ?? DB_NAME;
+  let meta;
+  try {
+    meta = await peakImportFile(file);
+  } catch {
+    throw new TernError('invalid-input', 'This is not a Tern backup file.');
+  }
+  const names = [DB_NAME, name];
+  if (
+    meta.formatName !== 'dexie' ||
+    !names.includes(meta.data.databaseName) ||
+    !meta.data.tables.some((t) => t.name === 'workspaces')
+  )
+    throw new TernError('invalid-input', 'This is not a Tern backup file.');
+  if (meta.data.databaseVersion > CURRENT_VERSION)
+    throw new TernError('invalid-input', 'This backup was made by a newer version of Tern.');
+  const progress = (p: { completedRows: number; totalRows?: number | undefined }) => {
+    o.onProgress?.(p.completedRows, p.totalRows ?? 0);
+    return true;
+  };
+
+  const scratch = `${name}-restore-check`;
+  await Dexie.delete(scratch);
+  try {
+    const check = await importDB(file, { name: scratch });
+    // A file cut short can parse without an error, with rows missing: count them.
+    const counts = await Promise.all(meta.data.tables.map((t) => check.table(t.name).count()));
+    check.close();
+    if (meta.data.tables.some((t, i) => counts[i] !== t.rowCount))
+      throw new Error('row counts differ from the file header');
+  } catch (e) {
+    throw new TernError('invalid-input', 'The backup file is damaged; nothing was changed.', e);
+  } finally {
+    await Dexie.delete(scratch);
+  }
+
+  await takeBackup({ name, reason: 'pre-restore', appVersion: o.appVersion });
+  await Dexie.delete(name);
+  try {
+    (await importDB(file, { name, progressCallback: progress })).close();
+  } catch (e) {
+    throw new TernError(
+      'backup-failed',
+      'The restore failed. Your data before it was kept as a backup and can be restored.',
+      toTernError(e),
+    );
+  }
+}

@@ -1,0 +1,109 @@
+// From bytes to conversations: decides what a file is (Tern's own, ChatGPT, Claude, a peer app),
+// opens zips, joins ChatGPT's sharded `conversations-NNN.json` files, and turns every file-level
+// problem into one typed error the UI can put in words.
+import { unzipSync } from 'fflate';
+import { InputError, isObj } from './clean';
+import { isChatGptConversation, readChatGpt } from './importers/chatgpt';
+import { isClaudeConversation, readClaude } from './importers/claude';
+import {
+  isBetterChatGpt,
+  isChatbotUi,
+  isNextChat,
+  readBetterChatGpt,
+  readChatbotUi,
+  readNextChat,
+} from './importers/peers';
+import { isTernFile, readTernFile } from './tern/read';
+import type { ForeignOptions, ParsedFile } from './types';
+
+export interface ParseOptions extends ForeignOptions {
+  currentSchema: number;
+}
+
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export function parseJsonText(text: string): unknown {
+  if (text.trim() === '') throw new InputError('not-json', 'The file is empty.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : '';
+    if (/end of (JSON|data)|Unterminated|Expected .* after/i.test(msg) && /^\s*[[{]/.test(text))
+      throw new InputError('truncated', 'The file ends in the middle: it was cut short.');
+    throw new InputError('not-json', 'The file is not JSON.');
+  }
+}
+
+const firstObject = (v: unknown): unknown => (Array.isArray(v) ? v.find(isObj) : undefined);
+
+/** Reads an already parsed document as whichever format it is. */
+export function readDocument(v: unknown, o: ParseOptions): ParsedFile {
+  const none = { workspaces: [], commandUsage: [] };
+  if (isTernFile(v)) return readTernFile(v, o.currentSchema);
+  if (Array.isArray(v)) {
+    const first = firstObject(v);
+    if (isChatGptConversation(first))
+      return { ...none, source: 'chatgpt', items: readChatGpt(v, o) };
+    if (isClaudeConversation(first)) return { ...none, source: 'claude', items: readClaude(v, o) };
+  }
+  if (isNextChat(v)) return { ...none, source: 'nextchat', items: readNextChat(v, o) };
+  if (isBetterChatGpt(v))
+    return { ...none, source: 'betterchatgpt', items: readBetterChatGpt(v, o) };
+  if (isChatbotUi(v)) return { ...none, source: 'chatbot-ui', items: readChatbotUi(v, o) };
+  if (Array.isArray(v) && v.length === 0)
+    throw new InputError('unknown-format', 'The file holds no conversations.');
+  throw new InputError(
+    'unknown-format',
+    'Tern does not recognise this file. It reads its own exports and those of ChatGPT, Claude, BetterChatGPT, NextChat and chatbot-ui.',
+  );
+}
+
+const decoder = new TextDecoder();
+const SHARD = /(^|\/)conversations(-\d+)?\.json$/;
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+function unzip(bytes: Uint8Array): Map<string, Uint8Array> {
+  try {
+    return new Map(Object.entries(unzipSync(bytes)));
+  } catch {
+    throw new InputError('truncated', 'The zip file is damaged or cut short.');
+  }
+}
+
+/**
+ * One or more chosen files: a JSON export, the shards of a ChatGPT export, or a zip as ChatGPT and
+ * Claude deliver it. Shards are read in name order and their conversations joined.
+ */
+export function readFiles(files: readonly InputFile[], o: ParseOptions): ParsedFile {
+  if (files.length === 0) throw new InputError('unknown-format', 'No file was chosen.');
+  const entries = new Map<string, Uint8Array>();
+  for (const f of files) {
+    if (isZip(f.bytes)) for (const [k, v] of unzip(f.bytes)) entries.set(k, v);
+    else entries.set(f.name, f.bytes);
+  }
+  const shards = [...entries.keys()].filter((k) => SHARD.test(k)).sort();
+  if (shards.length === 0) {
+    const json = [...entries.keys()].filter(
+      (k) => k.toLowerCase().endsWith('.json') || files.length === 1,
+    );
+    if (json.length !== 1)
+      throw new InputError(
+        'unknown-format',
+        'Choose one export file, or the shards of one export.',
+      );
+    shards.push(json[0] ?? '');
+  }
+  const docs = shards.map((k) => parseJsonText(decoder.decode(entries.get(k))));
+  const withFiles: ParseOptions = { ...o, files: entries };
+  if (docs.length === 1) return readDocument(docs[0], withFiles);
+  if (!docs.every(Array.isArray))
+    throw new InputError('unknown-format', 'The shards are not lists of conversations.');
+  const joined = docs.flat();
+  return readDocument(joined, withFiles);
+}

@@ -1,0 +1,350 @@
+// Reads a Tern export file of any format version and any schema version up to this app's. Rows of
+// an older schema go through the same transforms as an older database. Every field is copied out
+// and checked; a session that does not hold together is reported and the others still come in.
+import { upgradeV1Rows } from '../../domain/io-rows';
+import {
+  arr,
+  InputError,
+  invalid,
+  isObj,
+  json,
+  jsonObj,
+  num,
+  obj,
+  optNum,
+  optStr,
+  str,
+  title as cleanTitle,
+  type Obj,
+} from '../clean';
+import { readItem } from '../importers/build';
+import type {
+  CommandUsageRow,
+  CompactionEventRow,
+  Conversation,
+  ImageRow,
+  MessageArchiveRow,
+  MessagePart,
+  MessageRow,
+  MessageStatus,
+  ParsedFile,
+  ParsedItem,
+  PermissionMode,
+  Role,
+  SessionRow,
+  SessionSettingsRow,
+  V1ChatRow,
+  V1WorkspaceRow,
+  WorkspaceRow,
+} from '../types';
+import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
+
+const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
+const STATUSES: readonly MessageStatus[] = [
+  'complete',
+  'pending',
+  'streaming',
+  'error',
+  'interrupted',
+];
+const MODES: readonly PermissionMode[] = ['auto', 'confirm', 'deny'];
+
+export function isTernFile(v: unknown): boolean {
+  return isObj(v) && v.format === FORMAT_NAME;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+    throw invalid(`${what} is not one of ${allowed.join(', ')}.`);
+  return v as T;
+}
+
+function strings(v: unknown, what: string): string[] {
+  return arr(v, what).map((x) => str(x, what));
+}
+
+function part(v: unknown): MessagePart {
+  const p = obj(v, 'A message part');
+  switch (p.type) {
+    case 'text':
+      return { type: 'text', text: str(p.text, 'A text part') };
+    case 'thinking':
+      return { type: 'thinking', text: str(p.text, 'A thinking part') };
+    case 'image': {
+      const out: MessagePart = { type: 'image', imageId: str(p.imageId, 'An image part') };
+      if (typeof p.mimeType === 'string') out.mimeType = p.mimeType;
+      if (typeof p.alt === 'string') out.alt = p.alt;
+      return out;
+    }
+    case 'tool-call':
+      return {
+        type: 'tool-call',
+        toolCallId: str(p.toolCallId, 'A tool call id'),
+        name: str(p.name, 'A tool name'),
+        arguments: str(p.arguments, 'Tool arguments'),
+      };
+    case 'tool-result': {
+      const out: MessagePart = {
+        type: 'tool-result',
+        toolCallId: str(p.toolCallId, 'A tool result id'),
+        result: str(p.result, 'A tool result'),
+      };
+      if (typeof p.name === 'string') out.name = p.name;
+      if (typeof p.isError === 'boolean') out.isError = p.isError;
+      return out;
+    }
+    default:
+      throw invalid(`A message part has an unknown type.`);
+  }
+}
+
+function message(v: unknown, sessionId: string): MessageRow {
+  const m = obj(v, 'A message');
+  const seq = num(m.seq, 'A message seq');
+  if (!Number.isInteger(seq) || seq < 1) throw invalid('A message seq is not a whole number.');
+  const status = oneOf(m.status ?? 'complete', STATUSES, 'A message status');
+  const row: MessageRow = {
+    id: str(m.id, 'A message id'),
+    sessionId,
+    seq,
+    role: oneOf(m.role, ROLES, 'A message role'),
+    content: str(m.content, 'A message text'),
+    parts: arr(m.parts ?? [], 'Message parts').map(part),
+    name: optStr(m.name),
+    toolCallId: optStr(m.toolCallId),
+    tokens: optNum(m.tokens),
+    status,
+    preserved: m.preserved === true,
+    metadata: jsonObj(m.metadata),
+    createdAt: num(m.createdAt, 'A message time'),
+    updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
+  };
+  if (row.tokens !== null && row.tokens < 0) throw invalid('A token count is below zero.');
+  if (status === 'pending' || status === 'streaming') row.openStatus = status;
+  if (isObj(m.error))
+    row.error = {
+      code: str(m.error.code, 'An error code'),
+      message: str(m.error.message, 'An error message'),
+      ...(typeof m.error.retryAt === 'number' ? { retryAt: m.error.retryAt } : {}),
+    };
+  else row.error = null;
+  return row;
+}
+
+function session(v: unknown): SessionRow {
+  const s = obj(v, 'A session');
+  const createdAt = num(s.createdAt, 'A session time');
+  return {
+    id: str(s.id, 'A session id'),
+    workspaceId: str(s.workspaceId, 'A workspace id'),
+    title: typeof s.title === 'string' ? s.title.slice(0, 500) : cleanTitle(s.title, 'Untitled'),
+    model: optStr(s.model),
+    createdAt,
+    updatedAt: optNum(s.updatedAt) ?? createdAt,
+    lastActivityAt: optNum(s.lastActivityAt) ?? createdAt,
+    deletedAt: optNum(s.deletedAt),
+    messageCount: 0,
+    imageCount: 0,
+    totalTokens: 0,
+    compactionCount: 0,
+    metadata: jsonObj(s.metadata),
+  };
+}
+
+function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
+  if (v === null || v === undefined) return null;
+  const s = obj(v, 'Session settings');
+  const params = jsonObj(s.params);
+  return {
+    sessionId,
+    systemPrompt: typeof s.systemPrompt === 'string' ? s.systemPrompt : '',
+    provider: optStr(s.provider),
+    model: optStr(s.model),
+    params,
+    allowedTools: strings(s.allowedTools ?? [], 'Allowed tools'),
+    permissionMode: oneOf(s.permissionMode ?? 'confirm', MODES, 'A permission mode'),
+    mcpServers: arr(s.mcpServers ?? [], 'MCP servers').map((x) => {
+      const m = obj(x, 'An MCP server');
+      const out = {
+        name: str(m.name, 'An MCP server name'),
+        url: str(m.url, 'An MCP server address'),
+        enabled: m.enabled === true,
+      };
+      if (!isObj(m.headers)) return out;
+      const headers: Record<string, string> = {};
+      for (const k of Object.keys(m.headers))
+        if (k !== '__proto__') headers[k] = str(m.headers[k], 'An MCP header');
+      return { ...out, headers };
+    }),
+    createdAt: optNum(s.createdAt) ?? 0,
+    updatedAt: optNum(s.updatedAt) ?? 0,
+  };
+}
+
+function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
+  let bin: string;
+  try {
+    bin = atob(b64);
+  } catch {
+    throw invalid('An image is not valid base64.');
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function image(v: unknown, sessionId: string): ImageRow {
+  const i = obj(v, 'An image');
+  const mimeType = typeof i.mimeType === 'string' ? i.mimeType : 'application/octet-stream';
+  const bytes = fromBase64(str(i.base64, 'Image data'));
+  return {
+    id: str(i.id, 'An image id'),
+    sessionId,
+    messageId: optStr(i.messageId),
+    blob: new Blob([bytes], { type: mimeType }),
+    data: null,
+    mimeType,
+    bytes: bytes.byteLength,
+    width: optNum(i.width),
+    height: optNum(i.height),
+    isStyled: i.isStyled === true,
+    parentId: optStr(i.parentId),
+    meta: jsonObj(i.meta),
+    createdAt: num(i.createdAt, 'An image time'),
+  };
+}
+
+function event(v: unknown, sessionId: string): CompactionEventRow {
+  const e = obj(v, 'A compaction event');
+  return {
+    id: str(e.id, 'A compaction id'),
+    sessionId,
+    createdAt: num(e.createdAt, 'A compaction time'),
+    strategy: str(e.strategy, 'A compaction strategy'),
+    tokensBefore: num(e.tokensBefore, 'Tokens before'),
+    tokensAfter: num(e.tokensAfter, 'Tokens after'),
+    archivedMessageIds: strings(e.archivedMessageIds, 'Archived messages'),
+    preservedMessageIds: strings(e.preservedMessageIds, 'Preserved messages'),
+    summaryMessageId: optStr(e.summaryMessageId),
+    revertedAt: optNum(e.revertedAt),
+  };
+}
+
+function archived(v: unknown, sessionId: string, events: ReadonlySet<string>): MessageArchiveRow {
+  const a = obj(v, 'An archived message');
+  const eventId = str(a.eventId, 'An archive event id');
+  if (!events.has(eventId)) throw invalid('An archived message belongs to no compaction.');
+  const row = message(a.row, str(obj(a.row, 'An archived row').sessionId, 'Archived session'));
+  return {
+    eventId,
+    messageId: str(a.messageId, 'An archived message id'),
+    sessionId,
+    row,
+    archivedAt: num(a.archivedAt, 'An archive time'),
+  };
+}
+
+export function readConversation(v: unknown): Conversation {
+  const c = obj(v, 'A session entry');
+  const s = session(c.session);
+  const messages = arr(c.messages ?? [], 'Messages').map((m) => message(m, s.id));
+  const seqs = new Set(messages.map((m) => m.seq));
+  if (seqs.size !== messages.length) throw invalid('Two messages share a place in the order.');
+  if (new Set(messages.map((m) => m.id)).size !== messages.length)
+    throw invalid('Two messages share an id.');
+  messages.sort((a, b) => a.seq - b.seq);
+  const compactionEvents = arr(c.compactionEvents ?? [], 'Compactions').map((e) => event(e, s.id));
+  const eventIds = new Set(compactionEvents.map((e) => e.id));
+  return {
+    session: s,
+    settings: settings(c.settings, s.id),
+    messages,
+    images: arr(c.images ?? [], 'Images').map((i) => image(i, s.id)),
+    compactionEvents,
+    archive: arr(c.messageArchive ?? [], 'Archive').map((a) => archived(a, s.id, eventIds)),
+  };
+}
+
+function workspace(v: unknown): WorkspaceRow {
+  const w = obj(v, 'A workspace');
+  const createdAt = num(w.createdAt, 'A workspace time');
+  return {
+    id: str(w.id, 'A workspace id'),
+    name: cleanTitle(w.name, 'Imported'),
+    createdAt,
+    updatedAt: optNum(w.updatedAt) ?? createdAt,
+  };
+}
+
+function commandUsage(v: unknown): CommandUsageRow[] {
+  const out: CommandUsageRow[] = [];
+  for (const x of Array.isArray(v) ? v : []) {
+    if (!isObj(x) || typeof x.command !== 'string') continue;
+    const usageCount = optNum(x.usageCount);
+    const lastUsedAt = optNum(x.lastUsedAt);
+    if (usageCount === null || lastUsedAt === null) continue;
+    out.push({ command: x.command, usageCount, lastUsedAt });
+  }
+  return out;
+}
+
+const label = (v: unknown): { id: string; title: string } => {
+  const s = isObj(v) && isObj(v.session) ? v.session : {};
+  return {
+    id: typeof s.id === 'string' ? s.id : '(no id)',
+    title: cleanTitle(s.title, 'Untitled'),
+  };
+};
+
+function readV1(f: Obj): ParsedFile {
+  const workspaces = arr(f.workspaces ?? [], 'Workspaces').map((w): V1WorkspaceRow => {
+    const o = obj(w, 'A workspace');
+    return {
+      id: str(o.id, 'A workspace id'),
+      name: cleanTitle(o.name, 'Imported'),
+      createdAt: optNum(o.createdAt) ?? 0,
+    };
+  });
+  const chats = arr(f.chats, 'Chats').map((c): V1ChatRow => {
+    const o = obj(c, 'A chat');
+    return {
+      id: str(o.id, 'A chat id'),
+      workspaceId: str(o.workspaceId, 'A chat workspace'),
+      role: oneOf(o.role, ['user', 'assistant', 'system'] as const, 'A chat role'),
+      content: str(o.content, 'A chat text'),
+      createdAt: num(o.createdAt, 'A chat time'),
+    };
+  });
+  const out = upgradeV1Rows({ workspaces, chats });
+  const items: ParsedItem[] = out.sessions.map((s) => ({
+    kind: 'ok',
+    conversation: {
+      session: s,
+      settings: null,
+      messages: out.messages.filter((m) => m.sessionId === s.id),
+      images: [],
+      compactionEvents: [],
+      archive: [],
+    },
+  }));
+  return { source: 'tern', workspaces: out.workspaces, commandUsage: [], items };
+}
+
+/** The whole file; throws InputError when the file itself (not one session) is unusable. */
+export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
+  const f = obj(v, 'The file');
+  const formatVersion = num(f.formatVersion, 'The format version');
+  const schemaVersion = num(f.schemaVersion, 'The schema version');
+  if (formatVersion > FORMAT_VERSION || schemaVersion > currentSchema)
+    throw new InputError(
+      'future-version',
+      'This file was written by a newer version of Tern. Update Tern, then import it again.',
+    );
+  if (schemaVersion === 1) return readV1(f);
+  const workspaces = arr(f.workspaces ?? [], 'Workspaces').map(workspace);
+  const items = arr(f.sessions, 'Sessions').map((entry): ParsedItem => {
+    const { id, title } = label(entry);
+    return readItem(() => readConversation(json(entry)), id, title);
+  });
+  return { source: 'tern', workspaces, commandUsage: commandUsage(f.commandUsage), items };
+}

@@ -1,0 +1,200 @@
+// Google Gemini through streamGenerateContent?alt=sse. Each SSE message is a whole
+// GenerateContentResponse; function calls arrive complete (not in fragments) and often without an
+// id, and the stream has no end marker: a candidate's finishReason is what says it is whole.
+import { ProviderError } from '../errors';
+import {
+  brokenStream,
+  guarded,
+  jsonRequest,
+  parseData,
+  sseRequest,
+  trimSlash,
+  type CallContext,
+} from '../http';
+import type {
+  ChatRequest,
+  FinishReason,
+  Provider,
+  ProviderConfig,
+  StreamEvent,
+  StreamOptions,
+} from '../types';
+
+type Part = Record<string, unknown>;
+
+function headers(config: ProviderConfig): Record<string, string> {
+  // The key goes in a header rather than ?key= so that it never appears in a URL.
+  return { 'content-type': 'application/json', 'x-goog-api-key': config.apiKey };
+}
+
+function parseArgs(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}') as unknown;
+  } catch {
+    return { _raw: text };
+  }
+}
+
+export function toWireBody(request: ChatRequest): Record<string, unknown> {
+  const contents: { role: 'user' | 'model'; parts: Part[] }[] = [];
+  const push = (role: 'user' | 'model', parts: Part[]) => {
+    if (parts.length === 0) return;
+    const last = contents[contents.length - 1];
+    if (last && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  };
+  for (const m of request.messages) {
+    if (m.role === 'user') push('user', [{ text: m.content }]);
+    else if (m.role === 'assistant') {
+      const parts: Part[] = m.content ? [{ text: m.content }] : [];
+      for (const c of m.toolCalls ?? [])
+        parts.push({ functionCall: { name: c.name, args: parseArgs(c.arguments) } });
+      push('model', parts);
+    } else
+      push('user', [
+        {
+          functionResponse: {
+            name: m.name,
+            response: m.isError ? { error: m.content } : { result: m.content },
+          },
+        },
+      ]);
+  }
+  const p = request.params ?? {};
+  const generationConfig = {
+    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+    ...(p.topP !== undefined ? { topP: p.topP } : {}),
+    ...(p.maxTokens !== undefined ? { maxOutputTokens: p.maxTokens } : {}),
+    ...(p.presencePenalty !== undefined ? { presencePenalty: p.presencePenalty } : {}),
+    ...(p.frequencyPenalty !== undefined ? { frequencyPenalty: p.frequencyPenalty } : {}),
+    ...(p.stop?.length ? { stopSequences: p.stop } : {}),
+  };
+  return {
+    contents,
+    ...(request.system ? { systemInstruction: { parts: [{ text: request.system }] } } : {}),
+    ...(request.tools?.length
+      ? {
+          tools: [
+            {
+              functionDeclarations: request.tools.map((t) => ({
+                name: t.name,
+                description: t.description,
+                parameters: t.parameters,
+              })),
+            },
+          ],
+        }
+      : {}),
+    ...(Object.keys(generationConfig).length ? { generationConfig } : {}),
+  };
+}
+
+function finishReason(r: string): FinishReason {
+  if (r === 'STOP') return 'stop';
+  if (r === 'MAX_TOKENS') return 'length';
+  if (r === 'SAFETY' || r === 'RECITATION' || r === 'BLOCKLIST' || r === 'PROHIBITED_CONTENT')
+    return 'content-filter';
+  return 'other';
+}
+
+interface WireChunk {
+  candidates?: {
+    content?: {
+      parts?: {
+        text?: string;
+        thought?: boolean;
+        functionCall?: { id?: string; name?: string; args?: unknown };
+      }[];
+    };
+    finishReason?: string;
+  }[];
+  usageMetadata?: {
+    promptTokenCount?: number;
+    candidatesTokenCount?: number;
+    thoughtsTokenCount?: number;
+  };
+  promptFeedback?: { blockReason?: string };
+  error?: { message?: string };
+}
+
+async function* run(
+  config: ProviderConfig,
+  request: ChatRequest,
+  ctx: CallContext,
+): AsyncGenerator<StreamEvent> {
+  const model = request.model.replace(/^models\//, '');
+  const url = `${trimSlash(config.baseUrl)}/v1beta/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`;
+  const init = {
+    method: 'POST',
+    headers: headers(config),
+    body: JSON.stringify(toWireBody(request)),
+  };
+  let finish: FinishReason | null = null;
+  let sawCall = false;
+  let usage: { inputTokens?: number; outputTokens?: number } | null = null;
+
+  for await (const message of sseRequest(url, init, ctx)) {
+    const chunk = parseData(message.data, ctx) as WireChunk;
+    if (chunk.error)
+      throw new ProviderError(
+        'server',
+        `${ctx.label} reported an error in the middle of the reply: ${chunk.error.message ?? 'unknown'}. What arrived is kept.`,
+      );
+    if (chunk.promptFeedback?.blockReason) finish = 'content-filter';
+    for (const candidate of chunk.candidates ?? []) {
+      for (const part of candidate.content?.parts ?? []) {
+        if (part.functionCall) {
+          sawCall = true;
+          const id = part.functionCall.id ?? `call_${crypto.randomUUID().slice(0, 8)}`;
+          yield { type: 'tool-call-start', id, name: part.functionCall.name ?? '' };
+          yield {
+            type: 'tool-call-delta',
+            id,
+            argumentsDelta: JSON.stringify(part.functionCall.args ?? {}),
+          };
+          yield { type: 'tool-call-end', id };
+        } else if (part.text) yield { type: part.thought ? 'thinking' : 'text', text: part.text };
+      }
+      if (candidate.finishReason) finish = finishReason(candidate.finishReason);
+    }
+    // Each chunk repeats the running totals; only the last one counts.
+    if (chunk.usageMetadata) {
+      const u = chunk.usageMetadata;
+      const output = (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0);
+      usage = {
+        ...(u.promptTokenCount !== undefined ? { inputTokens: u.promptTokenCount } : {}),
+        ...(u.candidatesTokenCount !== undefined ? { outputTokens: output } : {}),
+      };
+    }
+  }
+  if (finish === null) throw brokenStream(ctx);
+  if (usage) yield { type: 'usage', ...usage };
+  yield { type: 'finish', reason: sawCall && finish === 'stop' ? 'tool-calls' : finish };
+}
+
+export const gemini: Provider = {
+  kind: 'gemini',
+  stream(config: ProviderConfig, request: ChatRequest, options: StreamOptions = {}) {
+    const ctx: CallContext = { label: config.label, apiKey: config.apiKey, options };
+    return guarded(() => run(config, request, ctx), ctx);
+  },
+  async listModels(config: ProviderConfig, options: StreamOptions = {}) {
+    const ctx: CallContext = { label: config.label, apiKey: config.apiKey, options };
+    const body = (await jsonRequest(
+      `${trimSlash(config.baseUrl)}/v1beta/models?pageSize=1000`,
+      { headers: headers(config) },
+      ctx,
+    )) as {
+      models?: { name?: unknown; supportedGenerationMethods?: unknown }[];
+    };
+    return (body.models ?? [])
+      .filter(
+        (m) =>
+          !Array.isArray(m.supportedGenerationMethods) ||
+          m.supportedGenerationMethods.includes('generateContent'),
+      )
+      .map((m) => m.name)
+      .filter((n): n is string => typeof n === 'string')
+      .map((n) => n.replace(/^models\//, ''));
+  },
+};

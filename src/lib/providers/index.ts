@@ -1,0 +1,11 @@
+// The provider layer's public face: types, errors and the lazy registry. Adapters themselves are
+// reached only through loadProvider so that they stay out of the first load.
+export * from './types';
+export { ProviderError, isProviderError, type ProviderErrorCode } from './errors';
+export {
+  PROVIDERS,
+  PROVIDER_KINDS,
+  isProviderKind,
+  loadProvider,
+  type ProviderInfo,
+} from './registry';

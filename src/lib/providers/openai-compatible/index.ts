@@ -1,0 +1,188 @@
+// OpenAI chat completions, as spoken by OpenAI and by every server that copies it (Ollama,
+// LM Studio, llama.cpp, vLLM, OpenRouter, Groq). Tool-call arguments arrive as fragments keyed by
+// `index`; usage arrives in a last chunk with no choices when stream_options.include_usage is set.
+import { ProviderError } from '../errors';
+import {
+  brokenStream,
+  guarded,
+  jsonRequest,
+  parseData,
+  sseRequest,
+  trimSlash,
+  type CallContext,
+} from '../http';
+import type {
+  ChatRequest,
+  FinishReason,
+  Provider,
+  ProviderConfig,
+  StreamEvent,
+  StreamOptions,
+} from '../types';
+
+interface WireToolCallDelta {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface WireChunk {
+  choices?: {
+    delta?: {
+      content?: string | null;
+      reasoning_content?: string | null;
+      reasoning?: string | null;
+      tool_calls?: WireToolCallDelta[];
+    };
+    finish_reason?: string | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string; code?: string | number };
+}
+
+function headers(config: ProviderConfig): Record<string, string> {
+  const h: Record<string, string> = { 'content-type': 'application/json' };
+  // Local servers need no key; sending an empty bearer makes some of them refuse the request.
+  if (config.apiKey) h.authorization = `Bearer ${config.apiKey}`;
+  return h;
+}
+
+export function toWireBody(request: ChatRequest): Record<string, unknown> {
+  const messages: Record<string, unknown>[] = [];
+  if (request.system) messages.push({ role: 'system', content: request.system });
+  for (const m of request.messages) {
+    if (m.role === 'user') messages.push({ role: 'user', content: m.content });
+    else if (m.role === 'assistant')
+      messages.push({
+        role: 'assistant',
+        content: m.content === '' && m.toolCalls?.length ? null : m.content,
+        ...(m.toolCalls?.length
+          ? {
+              tool_calls: m.toolCalls.map((c) => ({
+                id: c.id,
+                type: 'function',
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
+          : {}),
+      });
+    else messages.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
+  }
+  const p = request.params ?? {};
+  return {
+    model: request.model,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(request.tools?.length
+      ? {
+          tools: request.tools.map((t) => ({
+            type: 'function',
+            function: { name: t.name, description: t.description, parameters: t.parameters },
+          })),
+        }
+      : {}),
+    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+    ...(p.topP !== undefined ? { top_p: p.topP } : {}),
+    ...(p.maxTokens !== undefined ? { max_tokens: p.maxTokens } : {}),
+    ...(p.presencePenalty !== undefined ? { presence_penalty: p.presencePenalty } : {}),
+    ...(p.frequencyPenalty !== undefined ? { frequency_penalty: p.frequencyPenalty } : {}),
+    ...(p.stop?.length ? { stop: p.stop } : {}),
+  };
+}
+
+function finishReason(r: string): FinishReason {
+  if (r === 'stop') return 'stop';
+  if (r === 'length') return 'length';
+  if (r === 'tool_calls' || r === 'function_call') return 'tool-calls';
+  if (r === 'content_filter') return 'content-filter';
+  return 'other';
+}
+
+async function* run(
+  config: ProviderConfig,
+  request: ChatRequest,
+  ctx: CallContext,
+): AsyncGenerator<StreamEvent> {
+  const url = `${trimSlash(config.baseUrl)}/chat/completions`;
+  const init = {
+    method: 'POST',
+    headers: headers(config),
+    body: JSON.stringify(toWireBody(request)),
+  };
+  // index → id; the id comes only with a call's first fragment.
+  const calls = new Map<number, string>();
+  let finish: FinishReason | null = null;
+  let done = false;
+  const endCalls = function* (): Generator<StreamEvent> {
+    for (const id of calls.values()) yield { type: 'tool-call-end', id };
+    calls.clear();
+  };
+
+  for await (const message of sseRequest(url, init, ctx)) {
+    if (message.data === '[DONE]') {
+      done = true;
+      break;
+    }
+    const chunk = parseData(message.data, ctx) as WireChunk;
+    if (chunk.error)
+      throw new ProviderError(
+        'server',
+        `${ctx.label} reported an error in the middle of the reply: ${chunk.error.message ?? 'unknown'}. What arrived is kept.`,
+      );
+    for (const choice of chunk.choices ?? []) {
+      const delta = choice.delta ?? {};
+      const thinking = delta.reasoning_content ?? delta.reasoning;
+      if (thinking) yield { type: 'thinking', text: thinking };
+      if (delta.content) yield { type: 'text', text: delta.content };
+      for (const tc of delta.tool_calls ?? []) {
+        const index = tc.index ?? 0;
+        let id = calls.get(index);
+        if (id === undefined) {
+          id = tc.id ?? `call_${index}_${crypto.randomUUID().slice(0, 8)}`;
+          calls.set(index, id);
+          yield { type: 'tool-call-start', id, name: tc.function?.name ?? '' };
+        }
+        if (tc.function?.arguments)
+          yield { type: 'tool-call-delta', id, argumentsDelta: tc.function.arguments };
+      }
+      if (choice.finish_reason) {
+        finish = finishReason(choice.finish_reason);
+        yield* endCalls();
+      }
+    }
+    if (chunk.usage)
+      yield {
+        type: 'usage',
+        ...(chunk.usage.prompt_tokens !== undefined
+          ? { inputTokens: chunk.usage.prompt_tokens }
+          : {}),
+        ...(chunk.usage.completion_tokens !== undefined
+          ? { outputTokens: chunk.usage.completion_tokens }
+          : {}),
+      };
+  }
+  // Some servers omit [DONE]; a finish_reason is proof enough that the reply is whole.
+  if (!done && finish === null) throw brokenStream(ctx);
+  yield* endCalls();
+  yield { type: 'finish', reason: finish ?? 'stop' };
+}
+
+export const openAICompatible: Provider = {
+  kind: 'openai-compatible',
+  stream(config: ProviderConfig, request: ChatRequest, options: StreamOptions = {}) {
+    const ctx: CallContext = { label: config.label, apiKey: config.apiKey, options };
+    return guarded(() => run(config, request, ctx), ctx);
+  },
+  async listModels(config: ProviderConfig, options: StreamOptions = {}) {
+    const ctx: CallContext = { label: config.label, apiKey: config.apiKey, options };
+    const body = (await jsonRequest(
+      `${trimSlash(config.baseUrl)}/models`,
+      { headers: headers(config) },
+      ctx,
+    )) as {
+      data?: { id?: unknown }[];
+    };
+    return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  },
+};

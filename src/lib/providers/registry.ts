@@ -1,0 +1,52 @@
+// The providers Tern knows, each loaded only when first used so that the app's first load carries
+// none of the wire-protocol code. `satisfies` makes a missing or extra kind a type error.
+import type { Provider, ProviderKind } from './types';
+
+export interface ProviderInfo {
+  kind: ProviderKind;
+  name: string;
+  defaultBaseUrl: string;
+  needsKey: boolean;
+  /** Where a browser needs the server set up to allow it, shown beside the settings. */
+  note: string;
+}
+
+export const PROVIDERS = {
+  'openai-compatible': {
+    kind: 'openai-compatible',
+    name: 'OpenAI-compatible',
+    defaultBaseUrl: 'http://localhost:11434/v1',
+    needsKey: false,
+    note: 'OpenAI, Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, Groq… Local servers must allow this page’s origin (Ollama: OLLAMA_ORIGINS).',
+  },
+  anthropic: {
+    kind: 'anthropic',
+    name: 'Anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    needsKey: true,
+    note: 'Called straight from the browser with Anthropic’s direct-access header.',
+  },
+  gemini: {
+    kind: 'gemini',
+    name: 'Google Gemini',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    needsKey: true,
+    note: 'Uses the Gemini API key from Google AI Studio.',
+  },
+} as const satisfies Record<ProviderKind, ProviderInfo>;
+
+export const PROVIDER_KINDS = Object.keys(PROVIDERS) as ProviderKind[];
+
+export function isProviderKind(value: unknown): value is ProviderKind {
+  return typeof value === 'string' && value in PROVIDERS;
+}
+
+const loaders: Record<ProviderKind, () => Promise<Provider>> = {
+  'openai-compatible': () => import('./openai-compatible').then((m) => m.openAICompatible),
+  anthropic: () => import('./anthropic').then((m) => m.anthropic),
+  gemini: () => import('./gemini').then((m) => m.gemini),
+};
+
+export function loadProvider(kind: ProviderKind): Promise<Provider> {
+  return loaders[kind]();
+}

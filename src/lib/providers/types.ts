@@ -1,0 +1,91 @@
+// The provider layer's vocabulary: one neutral request shape every adapter translates into its own
+// wire format, and one discriminated union of stream events every adapter translates back into.
+// Nothing here knows about the database; the chat engine in lib/domain/chat does the storing.
+import type { ProviderError } from './errors';
+
+export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini';
+
+/** An app-wide provider the user set up. The key stays on the device (see docs/providers.md). */
+export interface ProviderConfig {
+  id: string;
+  kind: ProviderKind;
+  label: string;
+  /** Base URL without a trailing slash, e.g. http://localhost:11434/v1 for Ollama. */
+  baseUrl: string;
+  apiKey: string;
+  /** Models fetched from the API or typed by the user. */
+  models: string[];
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model sent them: a JSON text, possibly not valid JSON. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
+
+/** A JSON Schema object describing a tool's arguments. */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export interface GenerationParams {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  stop?: string[];
+}
+
+export interface ChatRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  params?: GenerationParams;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'other';
+
+/**
+ * What a streaming reply is made of. A stream always ends with exactly one `finish` or one `error`
+ * event and never throws, so a consumer has one place to handle every outcome.
+ */
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; text: string }
+  | { type: 'tool-call-start'; id: string; name: string }
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  | { type: 'tool-call-end'; id: string }
+  | { type: 'usage'; inputTokens?: number; outputTokens?: number }
+  | { type: 'finish'; reason: FinishReason }
+  | { type: 'error'; error: ProviderError };
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** No bytes for this long ends the stream with `stream-stalled`. */
+  stallMs?: number;
+  /** Injected in tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+}
+
+export interface Provider {
+  readonly kind: ProviderKind;
+  stream(
+    config: ProviderConfig,
+    request: ChatRequest,
+    options?: StreamOptions,
+  ): AsyncIterable<StreamEvent>;
+  /** The model ids the endpoint offers; throws ProviderError. */
+  listModels(config: ProviderConfig, options?: StreamOptions): Promise<string[]>;
+}

@@ -1,0 +1,110 @@
+// Chat state for the UI: which sessions are streaming, online/offline, the outbox size, tool calls
+// waiting for approval, and the actions. Messages themselves come from the database through
+// liveQuery (see live.svelte.ts): a streaming reply is rewritten a couple of times a second with
+// status 'streaming', so a message list that reads the session's messages shows it as it arrives.
+//
+// API for the UI:
+//   chat.start(db)                        once the database is open: recovers replies a reload
+//                                         cut (→ 'interrupted'), sends the outbox, follows online
+//   chat.online, chat.pending             network state and number of sessions with unsent messages
+//   chat.isStreaming(sessionId)           true while a reply arrives (show Stop)
+//   chat.approvals[sessionId]             tool calls waiting for the user (permission 'confirm')
+//   chat.lastError                        an action's failure (TernError with code), else null
+//   chat.send(sessionId, text)            stores the message at once; sends now or when online
+//   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped')
+//   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
+//   chat.editAndResend(userMessageId, text)
+//   chat.answerToolCall(sessionId, toolCallId, allow)
+// Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
+// 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
+import type { TernDB } from '../db/database';
+import type { MessageRow } from '../db/rows';
+import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
+import type { WaitingCalls } from '../domain/chat/tool-calls';
+import { providers } from './providers.svelte';
+
+class ChatState {
+  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  pending = $state(0);
+  streaming = $state<Record<string, string>>({});
+  approvals = $state<Record<string, WaitingCalls | null>>({});
+  lastError = $state.raw<unknown>(null);
+  private engine: ChatEngine | null = null;
+
+  async start(db: TernDB): Promise<void> {
+    if (this.engine) return;
+    this.engine = new ChatEngine({
+      db,
+      providerConfig: (id) => providers.resolve(id),
+      isOnline: () => this.online,
+      locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
+      onEvent: (e) => this.onEvent(e),
+    });
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', () => {
+        this.online = true;
+        void this.guard(() => this.must().drain());
+      });
+      window.addEventListener('offline', () => (this.online = false));
+    }
+    await this.guard(() => this.must().recover());
+    this.pending = await this.must().pendingCount();
+  }
+
+  private onEvent(e: ChatEvent): void {
+    if (e.type === 'streaming') this.streaming[e.sessionId] = e.replyId;
+    else if (e.type === 'idle') delete this.streaming[e.sessionId];
+    else if (e.type === 'outbox') this.pending = e.pending;
+    else void this.refreshApprovals(e.sessionId);
+  }
+
+  private must(): ChatEngine {
+    if (!this.engine) throw new Error('chat.start(db) has not run');
+    return this.engine;
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      this.lastError = null;
+      return await fn();
+    } catch (e) {
+      this.lastError = e;
+      return undefined;
+    }
+  }
+
+  isStreaming(sessionId: string): boolean {
+    return sessionId in this.streaming;
+  }
+
+  async refreshApprovals(sessionId: string): Promise<void> {
+    this.approvals[sessionId] =
+      (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
+  }
+
+  send(sessionId: string, text: string): Promise<MessageRow | undefined> {
+    return this.guard(() => this.must().send(sessionId, text));
+  }
+  stop(sessionId: string): void {
+    this.engine?.stop(sessionId);
+  }
+  regenerate(replyId: string): Promise<void> {
+    return this.guard(() => this.must().regenerate(replyId)).then(() => {});
+  }
+  retry(replyId: string): Promise<void> {
+    return this.guard(() => this.must().retry(replyId)).then(() => {});
+  }
+  continueReply(replyId: string): Promise<void> {
+    return this.guard(() => this.must().continueReply(replyId)).then(() => {});
+  }
+  editAndResend(userMessageId: string, text: string): Promise<void> {
+    return this.guard(() => this.must().editAndResend(userMessageId, text)).then(() => {});
+  }
+  async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
+    const done = this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
+    await this.refreshApprovals(sessionId);
+    await done;
+  }
+}
+
+export const chat = new ChatState();

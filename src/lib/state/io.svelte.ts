@@ -1,0 +1,119 @@
+// The import/export panel's state. The heavy code (parsers, zip, dexie-export-import) is loaded
+// only when the user starts an import or export, never with the app.
+import { DEFAULT_WORKSPACE_ID } from '../db/database';
+import type { ExportScope } from '../domain/export';
+import type { ConflictPolicy, ImportReport } from '../domain/import';
+import { app } from './app.svelte';
+
+export type IoPhase =
+  | { kind: 'idle' }
+  | { kind: 'working'; what: string; done: number; total: number }
+  | { kind: 'done'; message: string }
+  | { kind: 'failed'; message: string };
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const day = () => new Date().toISOString().slice(0, 10);
+
+class IoState {
+  phase = $state<IoPhase>({ kind: 'idle' });
+  report = $state.raw<ImportReport | null>(null);
+  private controller: AbortController | null = null;
+
+  get busy(): boolean {
+    return this.phase.kind === 'working';
+  }
+
+  private db() {
+    if (!app.db || !app.writable) throw new Error('Your data is not open for writing right now.');
+    return app.db;
+  }
+
+  private async run(what: string, fn: () => Promise<string>): Promise<void> {
+    if (this.busy) return;
+    this.phase = { kind: 'working', what, done: 0, total: 0 };
+    try {
+      this.phase = { kind: 'done', message: await fn() };
+    } catch (e) {
+      this.phase = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+    } finally {
+      this.controller = null;
+    }
+  }
+
+  progress = (done: number, total: number): void => {
+    if (this.phase.kind === 'working') this.phase = { ...this.phase, done, total };
+  };
+
+  export(scope: ExportScope, includeImages: boolean, includeSecrets: boolean): Promise<void> {
+    return this.run('Exporting', async () => {
+      const io = await import('./io-service');
+      const blob = await io.exportFile(this.db(), {
+        scope,
+        includeImages,
+        includeSecrets,
+        appVersion: __APP_VERSION__,
+      });
+      download(blob, `tern-export-${day()}.json`);
+      return 'The export file is downloaded.';
+    });
+  }
+
+  markdown(sessionId: string): Promise<void> {
+    return this.run('Exporting', async () => {
+      const io = await import('./io-service');
+      download(await io.exportMarkdown(this.db(), sessionId), `tern-session-${day()}.md`);
+      return 'The Markdown file is downloaded.';
+    });
+  }
+
+  import(files: readonly File[], policy: ConflictPolicy): Promise<void> {
+    this.report = null;
+    this.controller = new AbortController();
+    const signal = this.controller.signal;
+    return this.run('Importing', async () => {
+      const io = await import('./io-service');
+      const read = await Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+      );
+      this.report = await io.importFiles(this.db(), read, {
+        policy,
+        workspaceId: DEFAULT_WORKSPACE_ID,
+        signal,
+        onProgress: this.progress,
+      });
+      return signal.aborted ? 'The import was cancelled.' : 'The import is finished.';
+    });
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  backup(): Promise<void> {
+    return this.run('Backing up', async () => {
+      const { backupDatabase } = await import('../domain/full-backup');
+      download(await backupDatabase(this.db(), this.progress), `tern-backup-${day()}.json`);
+      return 'The backup file is downloaded.';
+    });
+  }
+
+  restore(file: File): Promise<void> {
+    return this.run('Restoring', async () => {
+      const { restoreDatabase } = await import('../domain/full-backup');
+      this.db().close();
+      await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
+      await app.open();
+      return 'The backup is restored.';
+    });
+  }
+}
+
+export const io = new IoState();

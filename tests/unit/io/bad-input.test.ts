@@ -1,0 +1,233 @@
+// Bad input of every kind: each file either comes in as whole conversations or is reported, the
+// database holds together afterwards, and what was stored before is exactly as it was.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import { checkIntegrity } from '../../../src/lib/db/integrity';
+import type { ImportReport } from '../../../src/lib/domain/import';
+import { appendMessage } from '../../../src/lib/domain/messages';
+import { createSession } from '../../../src/lib/domain/sessions';
+import { exportPieces } from '../../../src/lib/state/io-service';
+import { openTestDb } from '../../helpers/db';
+import { bytes, corpus, count, fixture, importBytes, snapshot } from './helpers';
+
+/** A small deterministic generator, so a failure can be replayed from its seed. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function seeded() {
+  const { db } = await openTestDb();
+  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Mine' });
+  await appendMessage(db, s.id, { role: 'user', content: 'keep me' });
+  return db;
+}
+
+/** Whole conversations only, counters true, the user's own session untouched. */
+async function expectSound(db: TernDB, report: ImportReport, before: Record<string, unknown[]>) {
+  for (const item of report.items) {
+    expect(typeof item.title).toBe('string');
+    if (item.kind === 'invalid') expect(item.reason.length).toBeGreaterThan(0);
+    if (item.kind === 'imported') {
+      const s = await db.sessions.get(item.id);
+      expect(s?.messageCount).toBe(item.messages);
+      expect(
+        await db.messages
+          .where('[sessionId+seq]')
+          .between([item.id, 0], [item.id, Infinity])
+          .count(),
+      ).toBe(item.messages);
+    }
+  }
+  if (report.fileError) expect(report.fileError.reason.length).toBeGreaterThan(0);
+  const integrity = await checkIntegrity(db);
+  expect(integrity.issues).toEqual([]);
+  const after = await snapshot(db);
+  const mine = (snap: Record<string, unknown[]>) =>
+    (snap.messages ?? []).filter((m) => (m as { content: string }).content === 'keep me');
+  expect(mine(after)).toEqual(mine(before));
+  expect(after.workspaces?.find((w) => (w as { id: string }).id === DEFAULT_WORKSPACE_ID)).toEqual(
+    before.workspaces?.find((w) => (w as { id: string }).id === DEFAULT_WORKSPACE_ID),
+  );
+}
+
+type Json = unknown;
+
+function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []) {
+  out.push(at);
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
+  else if (v && typeof v === 'object')
+    for (const k of Object.keys(v)) paths((v as Record<string, Json>)[k], [...at, k], out);
+  return out;
+}
+
+function mutate(doc: Json, r: () => number): string {
+  const text = JSON.stringify(doc);
+  const kind = Math.floor(r() * 5);
+  if (kind === 0) return text.slice(0, Math.floor(r() * text.length));
+  const copy = JSON.parse(text) as Json;
+  const all = paths(copy).filter((p) => p.length > 0);
+  const path = all[Math.floor(r() * all.length)] ?? [];
+  let parent = copy as Record<string | number, Json>;
+  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
+  const key = path[path.length - 1]!;
+  const swaps: Json[] = [null, 42, -1, 'text', true, [], {}, 1e308, '', [null]];
+  if (kind === 1) parent[key] = swaps[Math.floor(r() * swaps.length)];
+  else if (kind === 2) {
+    if (Array.isArray(parent)) parent.splice(Number(key), 1);
+    else delete parent[key];
+  } else if (kind === 3) {
+    const injected = r() < 0.5 ? '__proto__' : 'constructor';
+    const target = parent[key];
+    const host = target && typeof target === 'object' && !Array.isArray(target) ? target : parent;
+    // Written into the text, as a hostile file would carry it.
+    return JSON.stringify(copy).replace(
+      JSON.stringify(host).slice(0, 1) === '{' ? /\{/ : /^/,
+      `{"${injected}":{"polluted":true,"seq":"x"},`,
+    );
+  } else parent[key] = '<img src=x onerror=alert(1)>'.repeat(1 + Math.floor(r() * 3));
+  return JSON.stringify(copy);
+}
+
+async function goodFiles(): Promise<Record<string, Json>> {
+  const { db } = await openTestDb();
+  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Exported' });
+  await appendMessage(db, s.id, { role: 'user', content: 'hello' });
+  await appendMessage(db, s.id, {
+    role: 'assistant',
+    parts: [
+      { type: 'thinking', text: 't' },
+      { type: 'text', text: 'hi' },
+    ],
+  });
+  const tern = (
+    await exportPieces(db, {
+      scope: { kind: 'all' },
+      includeImages: true,
+      includeSecrets: false,
+      appVersion: 't',
+    })
+  ).join('');
+  const parse = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as Json;
+  return {
+    tern: JSON.parse(tern) as Json,
+    chatgpt: parse(corpus('chatgpt/branching-conversation.json')),
+    chatgptTools: parse(fixture('chatgpt-tools-multimodal.json')),
+    claude: parse(corpus('claude/thinking-and-null-entry.json')),
+    claudeTools: parse(fixture('claude-tools-attachments.json')),
+    better: parse(fixture('betterchatgpt.json')),
+    nextchat: parse(fixture('nextchat-backup.json')),
+    chatbotUi: parse(fixture('chatbot-ui-v4.json')),
+  };
+}
+
+describe('bad input', () => {
+  it('says what is wrong with a file that is not JSON, cut short, empty or of another format', async () => {
+    const db = await seeded();
+    const before = await snapshot(db);
+    const cases: [string, string][] = [
+      ['not JSON <html>', 'not-json'],
+      ['', 'not-json'],
+      ['[{"mapping": {"a": ', 'truncated'],
+      ['{"hello": "world"}', 'unknown-format'],
+      ['[]', 'unknown-format'],
+      ['42', 'unknown-format'],
+    ];
+    for (const [text, code] of cases) {
+      const report = await importBytes(db, [{ name: 'x.json', bytes: bytes(text) }]);
+      expect(report.fileError?.code, text).toBe(code);
+      expect(report.items).toEqual([]);
+    }
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('imports the good conversations whole when one among them is broken', async () => {
+    const db = await seeded();
+    const before = await snapshot(db);
+    const good = JSON.parse(
+      new TextDecoder().decode(corpus('chatgpt/branching-conversation.json')),
+    ) as Record<string, Json>[];
+    const second = { ...good[0], id: 'other', conversation_id: 'other', title: 'Other' };
+    const broken = { title: 'Broken', mapping: 'nope', id: 'broken' };
+    const report = await importBytes(db, [
+      { name: 'conversations.json', bytes: bytes([good[0], broken, second]) },
+    ]);
+    expect(report.items.map((i) => [i.kind, i.title])).toEqual([
+      ['imported', 'Sample conversation with branch'],
+      ['invalid', 'Broken'],
+      ['imported', 'Other'],
+    ]);
+    expect(report.items[1]).toMatchObject({
+      code: 'invalid-conversation',
+      reason: 'Its mapping is not an object.',
+    });
+    await expectSound(db, report, before);
+  });
+
+  it('rolls back a conversation whose ids clash with stored ones, leaving the stored one as it was', async () => {
+    const db = await seeded();
+    const before = await snapshot(db);
+    const mine = (before.messages ?? [])[0] as { id: string };
+    const files = await goodFiles();
+    const tern = files.tern as { sessions: { messages: { id: string }[] }[] };
+    tern.sessions[0]!.messages[1]!.id = mine.id;
+    const report = await importBytes(db, [{ name: 't.json', bytes: bytes(tern) }]);
+    expect(report.items[0]).toMatchObject({ kind: 'invalid', code: 'id-conflict' });
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('keeps hostile text as text: prototype keys, script in titles, 10 MB strings, deep nesting', async () => {
+    const db = await seeded();
+    const before = await snapshot(db);
+    const huge = 'é'.repeat(10 * 1024 * 1024);
+    const hostile = `[{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},"uuid":"h1","name":"<script>alert(1)</script>","chat_messages":[{"uuid":"m1","sender":"human","text":${JSON.stringify(huge)},"created_at":"2025-01-01T00:00:00Z"}]}]`;
+    const report = await importBytes(db, [{ name: 'c.json', bytes: bytes(hostile) }]);
+    expect(report.items).toMatchObject([{ kind: 'imported', title: '<script>alert(1)</script>' }]);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const [m] = await db.messages.where('sessionId').equals('claude-h1').toArray();
+    expect(m?.content.length).toBe(huge.length);
+    await expectSound(db, report, before);
+
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const r2 = await importBytes(db, [{ name: 'd.json', bytes: bytes(deep) }]);
+    expect(r2.fileError?.code).toMatch(/too-deep|unknown-format/);
+    const nested = { uuid: 'n1', name: 'Nested', chat_messages: [], summary: 's' } as Record<
+      string,
+      Json
+    >;
+    let inner: Record<string, Json> = {};
+    nested.deep = inner;
+    for (let i = 0; i < 200; i++) inner = inner.x = {} as Record<string, Json>;
+    const tern = (await goodFiles()).tern as { sessions: { session: { metadata: Json } }[] };
+    tern.sessions[0]!.session.metadata = nested;
+    const r3 = await importBytes(db, [{ name: 't.json', bytes: bytes(tern) }]);
+    expect(r3.items[0]).toMatchObject({ kind: 'invalid', code: 'too-deep' });
+    await expectSound(db, r3, before);
+  });
+
+  it('survives 2,400 mutated exports: a report each, whole conversations, the rest untouched', async () => {
+    const files = await goodFiles();
+    const r = rng(20261122);
+    const names = Object.keys(files);
+    let reported = 0;
+    let imported = 0;
+    for (let round = 0; round < 300; round++) {
+      const db = await seeded();
+      const before = await snapshot(db);
+      for (const name of names) {
+        const text = mutate(files[name], r);
+        const report = await importBytes(db, [{ name: `${name}.json`, bytes: bytes(text) }]);
+        if (report.fileError || count(report, 'invalid') > 0) reported++;
+        imported += count(report, 'imported');
+        await expectSound(db, report, before);
+      }
+      db.close();
+    }
+    // The mutations must really hit both paths: some files refused, some still imported.
+    expect(reported).toBeGreaterThan(300);
+    expect(imported).toBeGreaterThan(300);
+  }, 120_000);
+});
