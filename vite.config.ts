@@ -16,8 +16,10 @@ export default defineConfig({
       // done by src/lib/state/pwa.svelte.ts, not by an injected script.
       registerType: 'prompt',
       injectRegister: false,
-      // Icons are generated from public/logo.svg (pwa-assets.config.ts) and committed.
-      includeAssets: ['favicon.ico', 'apple-touch-icon-180x180.png', 'logo.svg'],
+      // Icons are generated from public/logo.svg (pwa-assets.config.ts) and committed. The
+      // globPatterns below already precache them (and the plugin adds the manifest): listing them
+      // again would only duplicate precache entries.
+      includeManifestIcons: false,
       manifest: {
         id: '/',
         name: 'Tern',
@@ -44,7 +46,7 @@ export default defineConfig({
       },
       workbox: {
         // Everything the app can ever load, lazy chunks included: Tern must open with no network.
-        globPatterns: ['**/*.{js,css,html,ico,png,svg,webp,woff2,wasm,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,ico,png,svg,webp,woff2,wasm}'],
         navigateFallback: 'index.html',
         // Paths under /__ are never app pages; the network answers them, not the app shell.
         navigateFallbackDenylist: [/^\/__/],
