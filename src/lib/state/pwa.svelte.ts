@@ -167,6 +167,9 @@ class PwaState {
     this.updating = true;
     await this.#saveDrafts();
     await this.#applyUpdate();
+    // Should the new version never take over (its registration gone), reloading still leaves the
+    // user on a working page, which offers the update again if it is still waiting.
+    setTimeout(() => void this.#reloadForUpdate(), 10_000);
   }
 
   dismissUpdate(): void {

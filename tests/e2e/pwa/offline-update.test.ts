@@ -106,6 +106,7 @@ describe('the storage panel', () => {
     const page = await openTern(context);
     const panel = page.getByRole('region', { name: 'Keeping your data' });
     await expect.poll(() => panel.textContent()).toContain('Last export: never');
+    await expect.poll(() => panel.textContent()).toContain('Works offline');
     await expect.poll(() => panel.textContent()).not.toContain('Export a copy');
     await page.evaluate(async () => {
       const t = window.__ternTest;
