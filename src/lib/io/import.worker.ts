@@ -24,7 +24,8 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   const { files, ...options } = m.job;
   streamFiles(files, options, {
-    head: (head) => Promise.resolve(post({ type: 'head', ...head })),
+    head: ({ source, workspaces, commandUsage }) =>
+      Promise.resolve(post({ type: 'head', source, workspaces, commandUsage })),
     items: async (items, done, total) => {
       unwritten++;
       post({ type: 'items', items, done, total });

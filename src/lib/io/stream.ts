@@ -118,7 +118,8 @@ async function readWhole(files: readonly NamedBlob[], o: StreamOptions, sink: St
   );
   const total = files.reduce((n, f) => n + f.size, 0);
   const parsed = readFiles(inputs, o);
-  await sink.head(parsed);
+  const { source, workspaces, commandUsage } = parsed;
+  await sink.head({ source, workspaces, commandUsage });
   const BATCH = 50;
   for (let i = 0; i < parsed.items.length && !o.signal?.aborted; i += BATCH)
     await sink.items(
