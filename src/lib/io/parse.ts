@@ -31,7 +31,13 @@ export function parseJsonText(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (e) {
     const msg = e instanceof Error ? e.message : '';
-    if (/end of (JSON|data)|Unterminated|Expected .* after/i.test(msg) && /^\s*[[{]/.test(text))
+    // A parser that stopped where the text ends was cut short, whatever it expected there.
+    const at = /at position (\d+)/.exec(msg);
+    const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
+    if (
+      (atEnd || /end of (JSON|data)|Unterminated|Expected .* after/i.test(msg)) &&
+      /^\s*[[{]/.test(text)
+    )
       throw new InputError('truncated', 'The file ends in the middle: it was cut short.');
     throw new InputError('not-json', 'The file is not JSON.');
   }

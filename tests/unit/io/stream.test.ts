@@ -10,7 +10,8 @@ import { fileErrorOf, readFiles } from '../../../src/lib/io/parse';
 import { streamFiles } from '../../../src/lib/io/stream';
 import { generateChatGpt } from '../../helpers/chatgpt-export';
 import { openTestDb } from '../../helpers/db';
-import { bytes, count, fixture, snapshot } from './helpers';
+import { bytes, corpus, count, fixture, snapshot } from './helpers';
+import { mutate, rng, type Json } from './mutate';
 
 const options = { workspaceId: DEFAULT_WORKSPACE_ID, now: 1_000, currentSchema: CURRENT_VERSION };
 
@@ -133,4 +134,44 @@ describe('streaming import', () => {
     expect(await a.db.sessions.count()).toBe(imported);
     expect((await checkIntegrity(a.db)).ok).toBe(true);
   });
+
+  it('gives the whole-file report for 600 mutated ChatGPT and Claude exports, in slices of any size', async () => {
+    const lists = {
+      chatgpt: JSON.parse(
+        new TextDecoder().decode(corpus('chatgpt/branching-conversation.json')),
+      ) as Json,
+      chatgptTools: JSON.parse(
+        new TextDecoder().decode(fixture('chatgpt-tools-multimodal.json')),
+      ) as Json,
+      claude: JSON.parse(
+        new TextDecoder().decode(fixture('claude-tools-attachments.json')),
+      ) as Json,
+    };
+    const r = rng(61122);
+    let same = 0;
+    let broken = 0;
+    for (let round = 0; round < 200; round++)
+      for (const doc of Object.values(lists)) {
+        const files = [{ name: 'conversations.json', bytes: bytes(mutate(doc, r)) }];
+        const a = await streamed(files, 1 + Math.floor(r() * 300));
+        const b = await whole(files);
+        if (b.report.fileError === null) {
+          expect(a.report).toEqual(b.report);
+          same++;
+        } else {
+          // Damage found partway: the same kind of refusal, and whatever came before is whole.
+          expect(
+            a.report.fileError?.code,
+            new TextDecoder().decode(files[0]!.bytes).slice(-80),
+          ).toBe(b.report.fileError.code);
+          expect(await a.db.sessions.count()).toBe(count(a.report, 'imported'));
+          broken++;
+        }
+        expect((await checkIntegrity(a.db)).issues).toEqual([]);
+        a.db.close();
+        b.db.close();
+      }
+    expect(same).toBeGreaterThan(200);
+    expect(broken).toBeGreaterThan(50);
+  }, 120_000);
 });
