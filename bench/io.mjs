@@ -243,6 +243,12 @@ try {
     '',
     '',
   ]);
+  rows.push([
+    '  longest gap between 10 ms timer ticks on the page (responsiveness)',
+    `${big.longestTickGap.toFixed(0)} ms`,
+    `Tern file import: ${imp.longestTickGap.toFixed(0)} ms`,
+    '',
+  ]);
 } finally {
   server.close();
   rmSync(work, { recursive: true, force: true });
