@@ -153,6 +153,7 @@ describe('sessions and workspaces', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => tern.sidebar.isVisible()).toBe(false);
     await page.keyboard.press('Control+k');
+    await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toBe('Search sessions');
