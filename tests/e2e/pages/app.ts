@@ -86,9 +86,7 @@ export interface SeedSession {
 /** Opens the app once (so the database exists), then writes sessions in a same-origin blank page. */
 export async function seed(page: Page, url: string, sessions: SeedSession[]): Promise<void> {
   await page.goto(url);
-  await page
-    .getByRole('button', { name: 'New session', exact: true })
-    .waitFor({ state: 'attached' });
+  await page.getByRole('main').getByRole('heading', { level: 1 }).waitFor();
   await page.goto(`${url}/__blank`);
   await page.evaluate(async (sessions) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
