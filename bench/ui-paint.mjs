@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/ban-ts-comment -- see the next line */
 // @ts-nocheck -- a plain Node script whose callbacks run in the page; checked by running it.
 // Benchmark: how long a 10,000-message session takes to paint its first screen after its entry in
 // the sidebar is clicked, in real Chromium against the built app (run `npx vite build` first).

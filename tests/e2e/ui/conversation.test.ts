@@ -38,7 +38,7 @@ describe('a conversation', () => {
           await list.evaluate((el) => (el.scrollTop = 0));
           return oldestShown();
         },
-        { timeout: 20_000, intervals: [300] },
+        { timeout: 20_000, interval: 300 },
       )
       .toBeLessThan(9850);
     // The window keeps its place while pages arrive: no jump back to the end.
