@@ -39,6 +39,10 @@ class ChatState {
       isOnline: () => this.online,
       locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
       onEvent: (e) => this.onEvent(e),
+      // Read at each reply, so a change in the provider settings applies to the next one.
+      get stallMs() {
+        return providers.stallSeconds * 1000;
+      },
     });
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {

@@ -35,7 +35,9 @@ describe('whole-database backup and restore', () => {
     expect(await snapshot(again)).toEqual(before);
     expect((await checkIntegrity(again)).ok).toBe(true);
     expect(
-      (await listBackups({ name })).some((b) => b.reason === 'pre-restore' && b.sourceName === name),
+      (await listBackups({ name })).some(
+        (b) => b.reason === 'pre-restore' && b.sourceName === name,
+      ),
     ).toBe(true);
     again.close();
   });

@@ -287,7 +287,7 @@ export class ChatEngine {
   ): Promise<ReplyOutcome | null> {
     const settings = await getSettings(this.db, sessionId);
     const config = await this.deps.providerConfig(settings.provider);
-    const model = settings.model ?? config?.models[0] ?? null;
+    const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
     if (!config || !model) {
       await editMessage(this.db, reply.id, {
         status: 'error',
