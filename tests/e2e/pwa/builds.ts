@@ -1,0 +1,67 @@
+// Test builds of Tern, made from a temporary copy of the source so that nothing in the working tree
+// changes: each carries the test hook, and "next" also has a schema version 3, as the release after
+// this one would. Output goes to dist-test-* (ignored by git).
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = resolve('.');
+const COPIED = [
+  'index.html',
+  'package.json',
+  'vite.config.ts',
+  'svelte.config.js',
+  'tsconfig.json',
+  'public',
+  'src',
+];
+
+const V3 = `import type { SchemaVersion } from './types';
+
+export const v3: SchemaVersion = {
+  version: 3,
+  date: '2026-12-01',
+  notes: ['Pins: one per session, filled in by the upgrade.'],
+  stores: { pins: 'id, sessionId' },
+  async upgrade(tx) {
+    const sessions = (await tx.table('sessions').toArray()) as { id: string }[];
+    await tx.table('pins').bulkAdd(sessions.map((s) => ({ id: 'pin-' + s.id, sessionId: s.id })));
+  },
+};
+`;
+
+export async function buildTern(name: string, options: { nextSchema?: boolean } = {}) {
+  const src = await mkdtemp(join(tmpdir(), 'tern-src-'));
+  try {
+    for (const entry of COPIED) await cp(join(ROOT, entry), join(src, entry), { recursive: true });
+    await symlink(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+    await cp(join(ROOT, 'tests/e2e/pwa/test-hook.ts'), join(src, 'src/test-hook.ts'));
+    const main = join(src, 'src/main.ts');
+    await writeFile(main, `${await readFile(main, 'utf8')}\nimport './test-hook';\n`);
+    if (options.nextSchema) {
+      const schema = join(src, 'src/lib/db/schema');
+      await writeFile(join(schema, 'v3.ts'), V3);
+      const index = join(schema, 'index.ts');
+      const text = (await readFile(index, 'utf8'))
+        .replace(
+          "import { v2 } from './v2';",
+          "import { v2 } from './v2';\nimport { v3 } from './v3';",
+        )
+        .replace('[v1, v2]', '[v1, v2, v3]');
+      if (!text.includes('[v1, v2, v3]')) throw new Error('the schema history did not take v3');
+      await writeFile(index, text);
+    }
+    const out = join(ROOT, `dist-test-${name}`);
+    await run(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir'],
+      { cwd: src },
+    );
+    return out;
+  } finally {
+    await rm(src, { recursive: true, force: true });
+  }
+}
