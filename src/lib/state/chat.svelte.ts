@@ -10,7 +10,7 @@
 //   chat.isStreaming(sessionId)           true while a reply arrives (show Stop)
 //   chat.approvals[sessionId]             tool calls waiting for the user (permission 'confirm')
 //   chat.lastError                        an action's failure (TernError with code), else null
-//   chat.send(sessionId, text)            stores the message at once; sends now or when online
+//   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online
 //   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped')
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
@@ -18,7 +18,7 @@
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
 // 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
 import type { TernDB } from '../db/database';
-import type { MessageRow } from '../db/rows';
+import type { MessagePart, MessageRow } from '../db/rows';
 import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { providers } from './providers.svelte';
@@ -86,8 +86,8 @@ class ChatState {
       (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
   }
 
-  send(sessionId: string, text: string): Promise<MessageRow | undefined> {
-    return this.guard(() => this.must().send(sessionId, text));
+  send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
+    return this.guard(() => this.must().send(sessionId, text, parts));
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
