@@ -10,7 +10,9 @@
 //   chat.isStreaming(sessionId)           true while a reply arrives (show Stop)
 //   chat.approvals[sessionId]             tool calls waiting for the user (permission 'confirm')
 //   chat.lastError                        an action's failure (TernError with code), else null
-//   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online
+//   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online.
+//                                         With no provider set up it is kept without a reply
+//   chat.canSend                          online with a provider set up (else messages wait)
 //   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped')
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
@@ -21,7 +23,11 @@ import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
+import { estimateTokens } from '../domain/chat/tokens';
+import { appendMessage } from '../domain/messages';
 import { providers } from './providers.svelte';
+
+export type { MessageRow };
 
 class ChatState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -30,13 +36,20 @@ class ChatState {
   approvals = $state<Record<string, WaitingCalls | null>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
+  private db: TernDB | null = null;
+
+  get canSend(): boolean {
+    return this.online && providers.list.length > 0;
+  }
 
   async start(db: TernDB): Promise<void> {
     if (this.engine) return;
+    this.db = db;
     this.engine = new ChatEngine({
       db,
       providerConfig: (id) => providers.resolve(id),
-      isOnline: () => this.online,
+      // Without any provider the outbox waits, as it does offline, instead of failing each reply.
+      isOnline: () => this.canSend,
       locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
       onEvent: (e) => this.onEvent(e),
       // Read at each reply, so a change in the provider settings applies to the next one.
@@ -51,6 +64,12 @@ class ChatState {
       });
       window.addEventListener('offline', () => (this.online = false));
     }
+    // The first provider set up sends what waited for one.
+    $effect.root(() => {
+      $effect(() => {
+        if (providers.list.length > 0) void this.guard(() => this.must().drain());
+      });
+    });
     await this.guard(() => this.must().recover());
     this.pending = await this.must().pendingCount();
   }
@@ -87,7 +106,17 @@ class ChatState {
   }
 
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
-    return this.guard(() => this.must().send(sessionId, text, parts));
+    return this.guard(() => {
+      const db = this.db;
+      if (db && providers.list.length === 0)
+        return appendMessage(db, sessionId, {
+          role: 'user',
+          content: text,
+          ...(parts ? { parts } : {}),
+          tokens: estimateTokens(text),
+        });
+      return this.must().send(sessionId, text, parts);
+    });
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
