@@ -134,9 +134,15 @@ class ChatState {
     return this.guard(() => this.must().editAndResend(userMessageId, text)).then(() => {});
   }
   async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
-    const done = this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
+    // The answered call leaves the prompt at once; the rest waits for the model's next round.
+    const waiting = this.approvals[sessionId];
+    if (waiting)
+      this.approvals[sessionId] = {
+        ...waiting,
+        calls: waiting.calls.filter((c) => c.id !== toolCallId),
+      };
+    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
     await this.refreshApprovals(sessionId);
-    await done;
   }
 }
 
