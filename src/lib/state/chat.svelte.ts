@@ -19,6 +19,7 @@
 //   chat.answerToolCall(sessionId, toolCallId, allow)
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
 // 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
+import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
@@ -71,7 +72,12 @@ class ChatState {
       });
     });
     await this.guard(() => this.must().recover());
-    this.pending = await this.must().pendingCount();
+    // The outbox as every tab sees it: a message another tab queued counts here too.
+    const engine = this.must();
+    liveQuery(() => engine.pendingCount()).subscribe({
+      next: (n) => (this.pending = n),
+      error: () => {},
+    });
   }
 
   private onEvent(e: ChatEvent): void {
