@@ -9,6 +9,8 @@ export default defineConfig({
     __APP_VERSION__: JSON.stringify(pkg.version),
   },
   build: { target: 'es2022', sourcemap: true },
+  // The import worker is started with `type: 'module'`.
+  worker: { format: 'es' },
   plugins: [
     svelte(),
     VitePWA({

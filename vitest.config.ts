@@ -10,6 +10,8 @@ export default defineConfig({
   plugins: [svelte()],
   define: { __APP_VERSION__: JSON.stringify('test') },
   resolve: { alias: { $lib: '/src/lib' } },
+  // Found late (inside the import worker), they would otherwise reload the browser tests midway.
+  optimizeDeps: { include: ['@streamparser/json', 'fflate', 'dexie-export-import'] },
   test: {
     projects: [
       {

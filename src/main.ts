@@ -2,9 +2,11 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { app } from './lib/state/app.svelte';
+import { prefs } from './lib/state/prefs.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
+void prefs.load();
 void app.open();
 mount(App, { target });

@@ -208,38 +208,62 @@ export interface ApplyOptions {
 }
 
 /**
- * Writes a read file: its workspaces, then each conversation in a transaction of its own. A
- * cancel stops between conversations, so none is ever half-written; the rest are reported as
- * cancelled.
+ * Writes conversations as they come, each in a transaction of its own, and keeps the report. A
+ * cancel stops between conversations, so none is ever half-written; those handed over after it
+ * are reported as cancelled.
  */
-export async function applyImport(
-  db: TernDB,
-  parsed: ParsedImport,
-  options: ApplyOptions,
-): Promise<ImportReport> {
-  const items: ImportItem[] = [];
-  const workspaces = new Map(parsed.workspaces.map((w) => [w.id, w]));
-  await importWorkspaces(db, parsed.workspaces);
-  await importCommandUsage(db, parsed.commandUsage);
-  const total = parsed.items.length;
-  for (const item of parsed.items) {
-    if (options.signal?.aborted) {
+export class ImportWriter {
+  readonly items: ImportItem[] = [];
+  /** Conversations written or found invalid so far (not those cancelled). */
+  handled = 0;
+  private workspaces = new Map<string, WorkspaceRow>();
+
+  constructor(
+    private readonly db: TernDB,
+    private readonly policy: ConflictPolicy,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async begin(workspaces: readonly WorkspaceRow[], commandUsage: readonly CommandUsageRow[]) {
+    this.workspaces = new Map(workspaces.map((w) => [w.id, w]));
+    await importWorkspaces(this.db, workspaces);
+    await importCommandUsage(this.db, commandUsage);
+  }
+
+  async write(item: ParsedItem): Promise<void> {
+    if (this.signal?.aborted) {
       const c = item.kind === 'ok' ? item.conversation.session : item;
-      items.push({
+      this.items.push({
         kind: 'invalid',
         id: c.id,
         title: c.title,
         code: 'cancelled',
         reason: 'The import was cancelled before this one.',
       });
-      continue;
+      return;
     }
-    items.push(
+    this.handled++;
+    this.items.push(
       item.kind === 'ok'
-        ? await importConversation(db, item.conversation, options.policy, workspaces)
+        ? await importConversation(this.db, item.conversation, this.policy, this.workspaces)
         : item,
     );
-    options.onProgress?.(items.length, total);
   }
-  return { source: parsed.source, items, fileError: null };
+}
+
+/** Writes a read file: its workspaces, then each conversation in a transaction of its own. */
+export async function applyImport(
+  db: TernDB,
+  parsed: ParsedImport,
+  options: ApplyOptions,
+): Promise<ImportReport> {
+  const writer = new ImportWriter(db, options.policy, options.signal);
+  await writer.begin(parsed.workspaces, parsed.commandUsage);
+  const total = parsed.items.length;
+  for (const item of parsed.items) {
+    const aborted = options.signal?.aborted;
+    await writer.write(item);
+    if (!aborted) options.onProgress?.(writer.items.length, total);
+  }
+  return { source: parsed.source, items: writer.items, fileError: null };
 }

@@ -14,7 +14,7 @@ import {
   readNextChat,
 } from './importers/peers';
 import { isTernFile, readTernFile } from './tern/read';
-import type { ForeignOptions, ParsedFile } from './types';
+import type { ForeignOptions, ImportErrorCode, ParsedFile } from './types';
 
 export interface ParseOptions extends ForeignOptions {
   currentSchema: number;
@@ -31,7 +31,13 @@ export function parseJsonText(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (e) {
     const msg = e instanceof Error ? e.message : '';
-    if (/end of (JSON|data)|Unterminated|Expected .* after/i.test(msg) && /^\s*[[{]/.test(text))
+    // A parser that stopped where the text ends was cut short, whatever it expected there.
+    const at = /at position (\d+)/.exec(msg);
+    const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
+    if (
+      (atEnd || /end of (JSON|data)|Unterminated|Expected .* after/i.test(msg)) &&
+      /^\s*[[{]/.test(text)
+    )
       throw new InputError('truncated', 'The file ends in the middle: it was cut short.');
     throw new InputError('not-json', 'The file is not JSON.');
   }
@@ -77,6 +83,22 @@ function unzip(bytes: Uint8Array): Map<string, Uint8Array> {
 }
 
 /**
+ * Which of the chosen files (and zip entries) hold the conversations: the shards of a ChatGPT
+ * export in name order, or else the one JSON file.
+ */
+export function documentNames(names: readonly string[], fileCount: number): string[] {
+  const shards = names.filter((k) => SHARD.test(k)).sort();
+  if (shards.length > 0) return shards;
+  const json = names.filter((k) => k.toLowerCase().endsWith('.json') || fileCount === 1);
+  if (json.length !== 1 || json[0] === undefined)
+    throw new InputError('unknown-format', 'Choose one export file, or the shards of one export.');
+  return [json[0]];
+}
+
+export const notLists = (): InputError =>
+  new InputError('unknown-format', 'The shards are not lists of conversations.');
+
+/**
  * One or more chosen files: a JSON export, the shards of a ChatGPT export, or a zip as ChatGPT and
  * Claude deliver it. Shards are read in name order and their conversations joined.
  */
@@ -87,23 +109,19 @@ export function readFiles(files: readonly InputFile[], o: ParseOptions): ParsedF
     if (isZip(f.bytes)) for (const [k, v] of unzip(f.bytes)) entries.set(k, v);
     else entries.set(f.name, f.bytes);
   }
-  const shards = [...entries.keys()].filter((k) => SHARD.test(k)).sort();
-  if (shards.length === 0) {
-    const json = [...entries.keys()].filter(
-      (k) => k.toLowerCase().endsWith('.json') || files.length === 1,
-    );
-    if (json.length !== 1)
-      throw new InputError(
-        'unknown-format',
-        'Choose one export file, or the shards of one export.',
-      );
-    shards.push(json[0] ?? '');
-  }
+  const shards = documentNames([...entries.keys()], files.length);
   const docs = shards.map((k) => parseJsonText(decoder.decode(entries.get(k))));
   const withFiles: ParseOptions = { ...o, files: entries };
   if (docs.length === 1) return readDocument(docs[0], withFiles);
-  if (!docs.every(Array.isArray))
-    throw new InputError('unknown-format', 'The shards are not lists of conversations.');
+  if (!docs.every(Array.isArray)) throw notLists();
   const joined = docs.flat();
   return readDocument(joined, withFiles);
+}
+
+/** A file-level failure as the report puts it; anything else is a fault in Tern and is thrown. */
+export function fileErrorOf(e: unknown): { code: ImportErrorCode; reason: string } {
+  if (e instanceof InputError) return { code: e.code, reason: e.message };
+  if (e instanceof RangeError)
+    return { code: 'too-deep', reason: 'The file is nested too deeply to read.' };
+  throw e;
 }

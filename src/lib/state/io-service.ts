@@ -5,8 +5,7 @@ import { createPrefs, type Prefs } from '../db/prefs';
 import { CURRENT_VERSION } from '../db/schema';
 import { readForExport, type ExportScope } from '../domain/export';
 import { applyImport, type ConflictPolicy, type ImportReport } from '../domain/import';
-import { InputError } from '../io/clean';
-import { readFiles, type InputFile } from '../io/parse';
+import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
 
@@ -76,15 +75,7 @@ export async function importFiles(
       currentSchema: CURRENT_VERSION,
     });
   } catch (e) {
-    if (e instanceof InputError)
-      return { source: 'unknown', items: [], fileError: { code: e.code, reason: e.message } };
-    if (e instanceof RangeError)
-      return {
-        source: 'unknown',
-        items: [],
-        fileError: { code: 'too-deep', reason: 'The file is nested too deeply to read.' },
-      };
-    throw e;
+    return { source: 'unknown', items: [], fileError: fileErrorOf(e) };
   }
   return applyImport(db, parsed, c);
 }

@@ -7,7 +7,7 @@ import { app } from './app.svelte';
 
 export type IoPhase =
   | { kind: 'idle' }
-  | { kind: 'working'; what: string; done: number; total: number }
+  | { kind: 'working'; what: string; done: number; total: number; count: number | null }
   | { kind: 'done'; message: string }
   | { kind: 'failed'; message: string };
 
@@ -38,7 +38,7 @@ class IoState {
 
   private async run(what: string, fn: () => Promise<string>): Promise<void> {
     if (this.busy) return;
-    this.phase = { kind: 'working', what, done: 0, total: 0 };
+    this.phase = { kind: 'working', what, done: 0, total: 0, count: null };
     try {
       this.phase = { kind: 'done', message: await fn() };
     } catch (e) {
@@ -48,8 +48,8 @@ class IoState {
     }
   }
 
-  progress = (done: number, total: number): void => {
-    if (this.phase.kind === 'working') this.phase = { ...this.phase, done, total };
+  progress = (done: number, total: number, count: number | null = null): void => {
+    if (this.phase.kind === 'working') this.phase = { ...this.phase, done, total, count };
   };
 
   export(scope: ExportScope, includeImages: boolean, includeSecrets: boolean): Promise<void> {
@@ -79,15 +79,13 @@ class IoState {
     this.controller = new AbortController();
     const signal = this.controller.signal;
     return this.run('Importing', async () => {
-      const io = await import('./io-service');
-      const read = await Promise.all(
-        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
-      );
-      this.report = await io.importFiles(this.db(), read, {
+      // Read in a worker, a slice at a time: a file of hundreds of megabytes never sits in memory.
+      const { importInWorker } = await import('./import-runner');
+      this.report = await importInWorker(this.db(), files, {
         policy,
         workspaceId: DEFAULT_WORKSPACE_ID,
         signal,
-        onProgress: this.progress,
+        onRead: this.progress,
       });
       return signal.aborted ? 'The import was cancelled.' : 'The import is finished.';
     });

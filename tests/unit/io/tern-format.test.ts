@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import type { ExportScope } from '../../../src/lib/domain/export';
 import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { addImage } from '../../../src/lib/domain/images';
@@ -211,5 +215,47 @@ describe("Tern's own format", () => {
     expect(report.fileError?.code).toBe('future-version');
     expect(report.fileError?.reason).toMatch(/newer version of Tern/);
     expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('reads a file whose workspace entry is broken, keeping every session', async () => {
+    const { db } = await openTestDb();
+    await seed(db);
+    const file = JSON.parse(await exportAll(db)) as { workspaces: unknown[] };
+    file.workspaces = file.workspaces.map((w) =>
+      (w as { id: string }).id === 'ws-work' ? { id: 'ws-work', name: 5, createdAt: 'then' } : w,
+    );
+    file.workspaces.push(null);
+    const { db: empty } = await openTestDb();
+    const report = await importBytes(empty, [{ name: 'tern.json', bytes: bytes(file) }]);
+    expect(report.fileError).toBeNull();
+    expect(count(report, 'imported')).toBe(2);
+    expect(await empty.workspaces.get('ws-work')).toMatchObject({ name: 'Imported' });
+    expect((await checkIntegrity(empty)).issues).toEqual([]);
+  });
+
+  it('writes files that the published JSON Schema accepts', async () => {
+    const schema = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../../docs/export-format.schema.json'), 'utf8'),
+    ) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    const { db } = await openTestDb();
+    const { a, ws } = await seed(db);
+    const scopes: ExportScope[] = [
+      { kind: 'all' },
+      { kind: 'session', sessionId: a.id },
+      { kind: 'workspace', workspaceId: ws.id },
+    ];
+    for (const scope of scopes)
+      for (const [includeImages, includeSecrets] of [
+        [true, true],
+        [false, false],
+      ] as const) {
+        const text = (
+          await exportPieces(db, { scope, includeImages, includeSecrets, appVersion: 'test' }, 1)
+        ).join('');
+        const file: unknown = JSON.parse(text);
+        expect(validate(file), JSON.stringify(validate.errors)).toBe(true);
+      }
+    expect(validate({ format: 'tern-export', formatVersion: 'one' })).toBe(false);
   });
 });

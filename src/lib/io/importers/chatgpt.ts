@@ -54,13 +54,9 @@ const MIME: Record<string, string> = {
 /** `file-service://file-abc` or `sediment://file_abc` to the zip entry named after that file id. */
 function findAsset(pointer: string, files: ReadonlyMap<string, Uint8Array> | undefined) {
   if (!files) return null;
-  const id = pointer.replace(/^[a-z-]+:\/\//, '');
-  if (id === '') return null;
-  for (const [path, bytes] of files) {
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (base.startsWith(id)) return { path, bytes };
-  }
-  return null;
+  const path = assetPath(pointer, files.keys());
+  const bytes = path === null ? undefined : files.get(path);
+  return path !== null && bytes ? { path, bytes } : null;
 }
 
 interface Ctx {
@@ -226,12 +222,36 @@ function readConversation(c: Obj, index: number, o: ForeignOptions) {
   });
 }
 
+/** One conversation of the list; `index` is its place in the whole export (for id-less ones). */
+export function readChatGptItem(c: unknown, index: number, o: ForeignOptions): ParsedItem {
+  const label = isObj(c)
+    ? (optStr(c.conversation_id) ?? optStr(c.id) ?? `#${index + 1}`)
+    : `#${index + 1}`;
+  const name = isObj(c) ? title(c.title, 'Untitled') : 'Untitled';
+  return readItem(() => readConversation(obj(c, 'A conversation'), index, o), label, name);
+}
+
 export function readChatGpt(list: readonly unknown[], o: ForeignOptions): ParsedItem[] {
-  return list.map((c, i) => {
-    const label = isObj(c)
-      ? (optStr(c.conversation_id) ?? optStr(c.id) ?? `#${i + 1}`)
-      : `#${i + 1}`;
-    const name = isObj(c) ? title(c.title, 'Untitled') : 'Untitled';
-    return readItem(() => readConversation(obj(c, 'A conversation'), i, o), label, name);
-  });
+  return list.map((c, i) => readChatGptItem(c, i, o));
+}
+
+/** The images a conversation points at (`file-service://…`, `sediment://…`), to fetch first. */
+export function assetPointers(c: unknown): string[] {
+  const out: string[] = [];
+  if (!isObj(c) || !isObj(c.mapping)) return out;
+  for (const node of Object.values(c.mapping)) {
+    const content = isObj(node) && isObj(node.message) ? node.message.content : null;
+    if (!isObj(content) || !Array.isArray(content.parts)) continue;
+    for (const p of content.parts)
+      if (isObj(p) && typeof p.asset_pointer === 'string') out.push(p.asset_pointer);
+  }
+  return out;
+}
+
+/** The path among `paths` that an asset pointer names, by the rule the importer uses. */
+export function assetPath(pointer: string, paths: Iterable<string>): string | null {
+  const id = pointer.replace(/^[a-z-]+:\/\//, '');
+  if (id === '') return null;
+  for (const path of paths) if (path.slice(path.lastIndexOf('/') + 1).startsWith(id)) return path;
+  return null;
 }

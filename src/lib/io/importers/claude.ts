@@ -138,10 +138,12 @@ function readConversation(c: Obj, o: ForeignOptions) {
   });
 }
 
+export function readClaudeItem(c: unknown, index: number, o: ForeignOptions): ParsedItem {
+  const label = isObj(c) ? (optStr(c.uuid) ?? `#${index + 1}`) : `#${index + 1}`;
+  const name = isObj(c) ? title(c.name, 'Untitled') : 'Untitled';
+  return readItem(() => readConversation(obj(c, 'A conversation'), o), label, name);
+}
+
 export function readClaude(list: readonly unknown[], o: ForeignOptions): ParsedItem[] {
-  return list.map((c, i) => {
-    const label = isObj(c) ? (optStr(c.uuid) ?? `#${i + 1}`) : `#${i + 1}`;
-    const name = isObj(c) ? title(c.name, 'Untitled') : 'Untitled';
-    return readItem(() => readConversation(obj(c, 'A conversation'), o), label, name);
-  });
+  return list.map((c, i) => readClaudeItem(c, i, o));
 }

@@ -276,6 +276,21 @@ function workspace(v: unknown): WorkspaceRow {
   };
 }
 
+/**
+ * The workspaces a file lists, leaving out any entry that cannot be read: its sessions still come
+ * in, under a workspace of the same id named "Imported", rather than the whole file being refused.
+ */
+function readable<T>(list: unknown, read: (v: unknown) => T): T[] {
+  return arr(list ?? [], 'Workspaces').flatMap((v) => {
+    try {
+      return [read(v)];
+    } catch (e) {
+      if (e instanceof InputError) return [];
+      throw e;
+    }
+  });
+}
+
 function commandUsage(v: unknown): CommandUsageRow[] {
   const out: CommandUsageRow[] = [];
   for (const x of Array.isArray(v) ? v : []) {
@@ -297,7 +312,7 @@ const label = (v: unknown): { id: string; title: string } => {
 };
 
 function readV1(f: Obj): ParsedFile {
-  const workspaces = arr(f.workspaces ?? [], 'Workspaces').map((w): V1WorkspaceRow => {
+  const workspaces = readable(f.workspaces, (w): V1WorkspaceRow => {
     const o = obj(w, 'A workspace');
     return {
       id: str(o.id, 'A workspace id'),
@@ -341,7 +356,7 @@ export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
       'This file was written by a newer version of Tern. Update Tern, then import it again.',
     );
   if (schemaVersion === 1) return readV1(f);
-  const workspaces = arr(f.workspaces ?? [], 'Workspaces').map(workspace);
+  const workspaces = readable(f.workspaces, workspace);
   const items = arr(f.sessions, 'Sessions').map((entry): ParsedItem => {
     const { id, title } = label(entry);
     return readItem(() => readConversation(json(entry)), id, title);

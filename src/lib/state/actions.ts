@@ -1,0 +1,143 @@
+// Every user action on the library, as one call: it runs the repository against the open database,
+// and turns a failure into a notice the user can read. Components call these and never see the db.
+import type { MessagePart, SessionSettingsRow } from '../db/rows';
+import { TernError } from '../errors';
+import * as sessions from '../domain/sessions';
+import * as messages from '../domain/messages';
+import * as images from '../domain/images';
+import { setSettings, type SettingsPatch } from '../domain/settings';
+import { recordCommandUse } from '../domain/commands';
+import { errorText } from '../ui/error-text';
+import { app } from './app.svelte';
+import { view } from './view.svelte';
+import { rememberSession } from './prefs.svelte';
+import type { TernDB } from '../db/database';
+
+function db(): TernDB {
+  if (!app.db) throw new TernError('database-closed', 'The database is not open.');
+  return app.db;
+}
+
+/** Runs `fn`; on failure shows why and returns undefined, leaving the data as it was. */
+export async function attempt<T>(fn: (db: TernDB) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn(db());
+  } catch (e) {
+    view.notify(errorText(e), 'error');
+    return undefined;
+  }
+}
+
+export function openSession(id: string | null): void {
+  view.sessionId = id;
+  view.drawerOpen = false;
+  void rememberSession(id);
+}
+
+export async function newSession(workspaceId?: string): Promise<string | undefined> {
+  const row = await attempt(async (d) => {
+    const ws = workspaceId ?? (await sessions.listWorkspaces(d))[0]?.id;
+    if (!ws) throw new TernError('not-found', 'There is no workspace.');
+    return sessions.createSession(d, { workspaceId: ws });
+  });
+  if (row) openSession(row.id);
+  return row?.id;
+}
+
+export async function renameSession(id: string, title: string): Promise<boolean> {
+  return (await attempt((d) => sessions.renameSession(d, id, title).then(() => true))) ?? false;
+}
+
+export async function moveSession(id: string, workspaceId: string): Promise<void> {
+  await attempt((d) => sessions.moveSession(d, id, workspaceId));
+}
+
+export async function trashSession(id: string, title: string): Promise<void> {
+  const ok = await attempt((d) => sessions.trashSession(d, id).then(() => true));
+  if (!ok) return;
+  if (view.sessionId === id) openSession(null);
+  view.notify(`“${title}” moved to the trash.`, 'info', {
+    label: 'Undo',
+    run: () => void restoreSession(id, true),
+  });
+}
+
+export async function restoreSession(id: string, reopen = false): Promise<void> {
+  const ok = await attempt((d) => sessions.restoreSession(d, id).then(() => true));
+  if (ok && reopen) openSession(id);
+}
+
+export async function purgeSession(id: string): Promise<void> {
+  await attempt((d) => sessions.purgeSession(d, id));
+}
+
+export async function emptyTrash(): Promise<void> {
+  await attempt((d) => sessions.emptyTrash(d));
+}
+
+export async function createWorkspace(name: string): Promise<boolean> {
+  return (await attempt((d) => sessions.createWorkspace(d, { name }).then(() => true))) ?? false;
+}
+
+export async function renameWorkspace(id: string, name: string): Promise<boolean> {
+  return (await attempt((d) => sessions.renameWorkspace(d, id, name).then(() => true))) ?? false;
+}
+
+export async function deleteWorkspace(
+  id: string,
+  what: sessions.WorkspaceRemoval,
+): Promise<boolean> {
+  return (await attempt((d) => sessions.deleteWorkspace(d, id, what).then(() => true))) ?? false;
+}
+
+export async function editMessageText(id: string, content: string): Promise<boolean> {
+  return (await attempt((d) => messages.editMessage(d, id, { content }).then(() => true))) ?? false;
+}
+
+export async function deleteMessage(id: string): Promise<void> {
+  await attempt((d) => messages.deleteMessage(d, id));
+}
+
+export async function markInterrupted(ids: string[]): Promise<void> {
+  await attempt(async (d) => {
+    for (const id of ids) await messages.editMessage(d, id, { status: 'interrupted' });
+  });
+}
+
+export async function appendUserMessage(
+  sessionId: string,
+  content: string,
+  parts: MessagePart[],
+): Promise<boolean> {
+  const ok = await attempt((d) =>
+    messages.appendMessage(d, sessionId, { role: 'user', content, parts }).then(() => true),
+  );
+  return ok ?? false;
+}
+
+export async function addImage(
+  sessionId: string,
+  blob: Blob,
+  size: { width: number; height: number },
+): Promise<string | undefined> {
+  const row = await attempt((d) =>
+    images.addImage(d, { sessionId, blob, width: size.width, height: size.height }),
+  );
+  return row?.id;
+}
+
+export async function removeImage(id: string): Promise<void> {
+  await attempt((d) => images.removeImage(d, id));
+}
+
+export async function saveSettings(
+  sessionId: string,
+  patch: SettingsPatch,
+): Promise<SessionSettingsRow | undefined> {
+  return attempt((d) => setSettings(d, sessionId, patch));
+}
+
+export async function recordCommand(id: string): Promise<void> {
+  // Ranking is a nicety: a failure to count a use is not worth a notice.
+  if (app.db && app.writable) await recordCommandUse(app.db, id).catch(() => undefined);
+}

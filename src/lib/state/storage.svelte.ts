@@ -1,0 +1,50 @@
+// Settings → Storage: how much space Tern uses, whether the browser keeps it for good, the
+// integrity check and its repair, and the snapshots taken before upgrades.
+import { checkIntegrity, repairCounters, type IntegrityReport } from '../db/integrity';
+import { listBackups, restoreBackup, type BackupMeta } from '../db/backup';
+import { toTernError } from '../db/errors';
+import { app } from './app.svelte';
+
+export interface Estimate {
+  usage: number;
+  quota: number;
+}
+
+export type { IntegrityReport, BackupMeta };
+
+export async function storageEstimate(): Promise<Estimate | null> {
+  if (!navigator.storage?.estimate) return null;
+  const e = await navigator.storage.estimate();
+  return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
+}
+
+export async function storagePersisted(): Promise<boolean | null> {
+  if (!navigator.storage?.persisted) return null;
+  return navigator.storage.persisted();
+}
+
+export async function requestPersistence(): Promise<boolean> {
+  if (!navigator.storage?.persist) return false;
+  return navigator.storage.persist();
+}
+
+export async function runIntegrityCheck(): Promise<IntegrityReport> {
+  if (!app.db) throw toTernError(new Error('closed'));
+  return checkIntegrity(app.db);
+}
+
+export async function repair(): Promise<number> {
+  if (!app.db) throw toTernError(new Error('closed'));
+  return repairCounters(app.db);
+}
+
+export function backups(): Promise<BackupMeta[]> {
+  return listBackups();
+}
+
+/** Restores a snapshot: closes this tab's connection, writes it back, then reloads the app. */
+export async function restore(id: string): Promise<void> {
+  app.db?.close();
+  await restoreBackup({ appVersion: __APP_VERSION__ }, id);
+  location.reload();
+}

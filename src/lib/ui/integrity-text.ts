@@ -1,0 +1,29 @@
+// Integrity issues in words. The issue shapes come from the integrity check.
+import type { IntegrityReport } from '../state/storage.svelte';
+
+type Issue = IntegrityReport['issues'][number];
+
+export function describeIssue(i: Issue): string {
+  switch (i.kind) {
+    case 'orphan-message':
+      return `A message (${i.messageId}) belongs to a session that does not exist.`;
+    case 'missing-seq':
+      return `A message (${i.messageId}) has no place in its session's order.`;
+    case 'duplicate-seq':
+      return `${i.messageIds.length} messages share position ${i.seq} in session ${i.sessionId}.`;
+    case 'counter-mismatch':
+      return `Session ${i.sessionId} says ${i.stored} for ${i.counter} but has ${i.actual}.`;
+    case 'session-without-workspace':
+      return `Session ${i.sessionId} is in a workspace that does not exist.`;
+    case 'orphan-image':
+      return `An image (${i.imageId}) points at a ${i.missing} that does not exist.`;
+    case 'orphan-settings':
+      return `Settings are kept for a session that does not exist (${i.sessionId}).`;
+    case 'orphan-compaction-event':
+      return `A compaction record points at a missing session (${i.sessionId}).`;
+    case 'orphan-archive':
+      return `An archived message points at a missing ${i.missing}.`;
+    case 'legacy-chat-count':
+      return `Workspace ${i.workspaceId} has ${i.count} Legacy Chat sessions instead of one.`;
+  }
+}

@@ -1,0 +1,145 @@
+// Page model of Tern for the end-to-end tests: every control is found by its role and accessible
+// name, the way a person (or a screen reader) finds it.
+import type { Locator, Page } from 'playwright-core';
+
+export class TernPage {
+  constructor(
+    readonly page: Page,
+    readonly url: string,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.page.goto(this.url);
+    await this.heading.waitFor();
+  }
+
+  get sidebar(): Locator {
+    return this.page.getByRole('complementary', { name: 'Sidebar' });
+  }
+  workspace(name: string): Locator {
+    return this.sidebar.getByRole('region', { name, exact: true });
+  }
+  session(title: string): Locator {
+    return this.sidebar
+      .getByRole('listitem')
+      .filter({ has: this.page.getByText(title, { exact: true }) });
+  }
+  get heading(): Locator {
+    return this.page.getByRole('main').getByRole('heading', { level: 1 });
+  }
+  get composer(): Locator {
+    return this.page.getByRole('combobox', { name: 'Message' });
+  }
+  get messages(): Locator {
+    return this.page.getByRole('region', { name: 'Messages' }).getByRole('article');
+  }
+  message(text: string): Locator {
+    return this.messages.filter({ hasText: text });
+  }
+
+  async newSession(): Promise<void> {
+    await this.sidebar.getByRole('button', { name: 'New session', exact: true }).click();
+    await this.composer.waitFor();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press('Enter');
+  }
+
+  async renameSession(from: string, to: string): Promise<void> {
+    await this.sidebar.getByRole('button', { name: `More actions for ${from}` }).click();
+    await this.sidebar.getByRole('button', { name: 'Rename' }).click();
+    const input = this.sidebar.getByRole('textbox', { name: 'Session title' });
+    await input.fill(to);
+    await input.press('Enter');
+  }
+
+  async trashSession(title: string): Promise<void> {
+    await this.sidebar.getByRole('button', { name: `More actions for ${title}` }).click();
+    await this.sidebar.getByRole('button', { name: 'Move to trash' }).click();
+  }
+
+  dialog(name: string): Locator {
+    return this.page.getByRole('dialog', { name });
+  }
+
+  notice(text: string): Locator {
+    return this.page.getByText(text);
+  }
+}
+
+/** Rows written straight into the stores, as another version or an import would leave them. */
+export interface SeedSession {
+  id: string;
+  title: string;
+  workspaceId?: string;
+  messages: {
+    content: string;
+    role?: string;
+    status?: string;
+    error?: string;
+    parts?: unknown[];
+  }[];
+}
+
+/** Opens the app once (so the database exists), then writes sessions in a same-origin blank page. */
+export async function seed(page: Page, url: string, sessions: SeedSession[]): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('main').getByRole('heading', { level: 1 }).waitFor();
+  await page.goto(`${url}/__blank`);
+  await page.evaluate(async (sessions) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('tern');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(new Error(String(req.error)));
+    });
+    const tx = db.transaction(['sessions', 'messages'], 'readwrite');
+    const t0 = Date.now() - 3_600_000;
+    for (const s of sessions) {
+      const t = t0 + s.messages.length;
+      tx.objectStore('sessions').put({
+        id: s.id,
+        workspaceId: s.workspaceId ?? 'default',
+        title: s.title,
+        model: null,
+        createdAt: t0,
+        updatedAt: t,
+        lastActivityAt: t,
+        deletedAt: null,
+        messageCount: s.messages.length,
+        imageCount: 0,
+        totalTokens: 0,
+        compactionCount: 0,
+        metadata: {},
+      });
+      s.messages.forEach((m, i) => {
+        const status = m.status ?? 'complete';
+        const row: Record<string, unknown> = {
+          id: `${s.id}-m${i + 1}`,
+          sessionId: s.id,
+          seq: i + 1,
+          role: m.role ?? (i % 2 ? 'assistant' : 'user'),
+          content: m.content,
+          parts: m.parts ?? [{ type: 'text', text: m.content }],
+          name: null,
+          toolCallId: null,
+          tokens: null,
+          status,
+          error: m.error ? { code: 'provider', message: m.error } : null,
+          preserved: false,
+          metadata: {},
+          createdAt: t0 + i,
+          updatedAt: t0 + i,
+        };
+        if (status === 'pending' || status === 'streaming') row.openStatus = status;
+        tx.objectStore('messages').put(row);
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error(String(tx.error)));
+    });
+    db.close();
+  }, sessions);
+}

@@ -1,0 +1,79 @@
+// Screenshots of the main screens at phone and desktop sizes, for review (docs/screenshots).
+// Each is also a check that the screen shows what it should.
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { seed, TernPage } from '../pages/app';
+
+let server: AppServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await serveApp();
+  browser = await launch();
+  await mkdir('docs/screenshots', { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SIZES = [
+  { name: 'phone', width: 360, height: 740 },
+  { name: 'desktop', width: 1280, height: 800 },
+];
+
+const CHAT = [
+  { content: 'How do I read a file line by line in Python?' },
+  {
+    content:
+      'Use a `with` block so the file is closed for you:\n\n```python\nwith open("notes.txt") as f:\n    for line in f:\n        print(line.rstrip())\n```\n\nIterating over the file object reads **one line at a time**, so it works for large files too.',
+  },
+  { content: 'And if the file is not UTF-8?' },
+  { content: 'Pass the encoding: `open("notes.txt", encoding="latin-1")`.', status: 'interrupted' },
+];
+
+describe('screenshots', () => {
+  for (const size of SIZES) {
+    it(`of the main screens at ${size.width}x${size.height}`, async () => {
+      const context = await newContext(browser, { viewport: size });
+      const page = await context.newPage();
+      const tern = new TernPage(page, server.url);
+      const shot = (what: string) =>
+        page.screenshot({ path: `docs/screenshots/${size.name}-${what}.png` });
+      await tern.open();
+      await expect
+        .poll(() => page.getByRole('heading', { name: 'Welcome to Tern' }).count())
+        .toBe(1);
+      await shot('first-run');
+      await seed(page, server.url, [
+        { id: 'py', title: 'Reading files in Python', messages: CHAT },
+        { id: 'trip', title: 'Trip to Lisbon', messages: [{ content: 'Three days in Lisbon?' }] },
+      ]);
+      await tern.open();
+      if (size.width < 800) {
+        await page.getByRole('button', { name: 'Open sidebar' }).click();
+        await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
+        await shot('sidebar');
+      }
+      await tern.session('Reading files in Python').getByRole('button').first().click();
+      await expect.poll(() => tern.message('one line at a time').count()).toBe(1);
+      await expect.poll(() => page.locator('.hljs-string').count()).toBeGreaterThan(0);
+      await shot('conversation');
+      await tern.composer.fill('/');
+      await expect
+        .poll(() => page.getByRole('listbox', { name: 'Commands' }).isVisible())
+        .toBe(true);
+      await shot('commands');
+      await tern.composer.fill('');
+      await page.getByRole('button', { name: 'Session settings' }).click();
+      await expect.poll(() => tern.dialog('Settings').isVisible()).toBe(true);
+      await shot('settings');
+      await tern.dialog('Settings').getByRole('tab', { name: 'Storage' }).click();
+      await tern.dialog('Settings').getByRole('button', { name: 'Check my data' }).click();
+      await expect.poll(() => tern.dialog('Settings').getByText('All good').count()).toBe(1);
+      await shot('storage');
+      await context.close();
+    });
+  }
+});
