@@ -22,7 +22,7 @@
 import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
-import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
+import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { estimateTokens } from '../domain/chat/tokens';
 import { appendMessage } from '../domain/messages';
@@ -37,6 +37,10 @@ class ChatState {
   approvals = $state<Record<string, WaitingCalls | null>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
+  private loading: Promise<ChatEngine> | null = null;
+  // Settles when start() is called: an action taken while the app is still opening waits for it.
+  private markBegun: () => void = () => {};
+  private begun = new Promise<void>((resolve) => (this.markBegun = resolve));
   private db: TernDB | null = null;
 
   get canSend(): boolean {
@@ -44,20 +48,27 @@ class ChatState {
   }
 
   async start(db: TernDB): Promise<void> {
-    if (this.engine) return;
+    if (this.loading) return;
     this.db = db;
-    this.engine = new ChatEngine({
-      db,
-      providerConfig: (id) => providers.resolve(id),
-      // Without any provider the outbox waits, as it does offline, instead of failing each reply.
-      isOnline: () => this.canSend,
-      locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
-      onEvent: (e) => this.onEvent(e),
-      // Read at each reply, so a change in the provider settings applies to the next one.
-      get stallMs() {
-        return providers.stallSeconds * 1000;
-      },
+    this.markBegun();
+    // The engine is loaded after the first paint: the app shows its data without waiting for it.
+    // Actions taken meanwhile wait for it (see guard).
+    this.loading = import('../domain/chat/engine').then(({ ChatEngine }) => {
+      this.engine = new ChatEngine({
+        db,
+        providerConfig: (id) => providers.resolve(id),
+        // Without any provider the outbox waits, as it does offline, instead of failing each reply.
+        isOnline: () => this.canSend,
+        locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
+        onEvent: (e) => this.onEvent(e),
+        // Read at each reply, so a change in the provider settings applies to the next one.
+        get stallMs() {
+          return providers.stallSeconds * 1000;
+        },
+      });
+      return this.engine;
     });
+    await this.loading;
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {
         this.online = true;
@@ -95,6 +106,8 @@ class ChatState {
   private async guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
       this.lastError = null;
+      await this.begun;
+      await this.loading;
       return await fn();
     } catch (e) {
       this.lastError = e;
