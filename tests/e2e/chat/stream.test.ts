@@ -264,4 +264,34 @@ describe('chatting with a provider', () => {
       'Better answer.',
     );
   });
+
+  it('uses the provider and model a session picks from those set up', async () => {
+    const other = await startProviderServer();
+    try {
+      const { page, tern } = await ready();
+      await tern.addProvider(`${other.url}/v1`, { name: 'Other server' });
+      await page.getByRole('button', { name: 'Session settings' }).click();
+      const dialog = tern.dialog('Settings');
+      const picker = dialog.getByRole('combobox', { name: 'Provider' });
+      await poll(() => picker.locator('option').allTextContents()).toEqual([
+        'Default (Test server)',
+        'Test server',
+        'Other server',
+      ]);
+      await picker.selectOption({ label: 'Other server' });
+      await dialog.getByRole('combobox', { name: 'Model' }).fill('model-b');
+      await dialog.getByRole('button', { name: 'Save session settings' }).click();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      other.scripts.push({ kind: 'reply', tokens: ['From', ' the', ' other.'] });
+      await tern.send('Which one answers?');
+      await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+        'From the other.',
+      );
+      const sent = other.requests.find((r) => r.method === 'POST')?.body as { model: string };
+      expect(sent.model).toBe('model-b');
+      expect(posts()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
 });
