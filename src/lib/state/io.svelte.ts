@@ -4,6 +4,7 @@ import { DEFAULT_WORKSPACE_ID } from '../db/database';
 import type { ExportScope } from '../domain/export';
 import type { ConflictPolicy, ImportReport } from '../domain/import';
 import { app } from './app.svelte';
+import { pwa } from './pwa.svelte';
 
 export type IoPhase =
   | { kind: 'idle' }
@@ -62,6 +63,7 @@ class IoState {
         appVersion: __APP_VERSION__,
       });
       download(blob, `tern-export-${day()}.json`);
+      await pwa.refreshLastExport();
       return 'The export file is downloaded.';
     });
   }

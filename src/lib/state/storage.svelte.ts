@@ -18,16 +18,6 @@ export async function storageEstimate(): Promise<Estimate | null> {
   return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
 }
 
-export async function storagePersisted(): Promise<boolean | null> {
-  if (!navigator.storage?.persisted) return null;
-  return navigator.storage.persisted();
-}
-
-export async function requestPersistence(): Promise<boolean> {
-  if (!navigator.storage?.persist) return false;
-  return navigator.storage.persist();
-}
-
 export async function runIntegrityCheck(): Promise<IntegrityReport> {
   if (!app.db) throw toTernError(new Error('closed'));
   return checkIntegrity(app.db);
