@@ -38,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts', 'tests/migration/**/*.test.ts'],
+          globalSetup: ['tests/browser/provider-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

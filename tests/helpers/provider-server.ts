@@ -45,6 +45,8 @@ export interface ProviderServer {
   /** Send no CORS headers at all (as a local server not told about the page's origin). */
   refuseCors: boolean;
   models: string[];
+  /** Answer model-list requests with this status (with an error body) instead of the list. */
+  modelsStatus: number | null;
   /** Chat requests whose response is still being written. */
   readonly open: number;
   close(): Promise<void>;
@@ -240,6 +242,7 @@ export async function startProviderServer(): Promise<ProviderServer> {
     requests: [] as RecordedRequest[],
     refuseCors: false,
     models: ['model-a', 'model-b'],
+    modelsStatus: null as number | null,
   };
 
   const cors = (req: IncomingMessage): Record<string, string> =>
@@ -324,7 +327,11 @@ export async function startProviderServer(): Promise<ProviderServer> {
                 })),
               }
             : { object: 'list', data: state.models.map((id) => ({ id, object: 'model' })) };
-        if (path.endsWith('/models'))
+        if (path.endsWith('/models') && state.modelsStatus !== null)
+          res
+            .writeHead(state.modelsStatus, { 'content-type': 'application/json', ...cors(req) })
+            .end(JSON.stringify(errorBody(state.modelsStatus)));
+        else if (path.endsWith('/models'))
           res
             .writeHead(200, { 'content-type': 'application/json', ...cors(req) })
             .end(JSON.stringify(json));

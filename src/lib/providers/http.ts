@@ -3,9 +3,9 @@
 // stall watchdog, so a stream that stops sending ends with a clear error instead of hanging.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ProviderError, errorFromResponse, redact } from './errors';
-import type { StreamEvent, StreamOptions } from './types';
+import { DEFAULT_STALL_MS, type StreamEvent, type StreamOptions } from './types';
 
-export const DEFAULT_STALL_MS = 60_000;
+export { DEFAULT_STALL_MS };
 
 export interface CallContext {
   /** The provider's name as the user knows it, used in messages. */

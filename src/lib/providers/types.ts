@@ -15,6 +15,8 @@ export interface ProviderConfig {
   apiKey: string;
   /** Models fetched from the API or typed by the user. */
   models: string[];
+  /** The model sessions use when their settings name none; else the first of `models`. */
+  defaultModel?: string;
 }
 
 export interface ToolCall {
@@ -70,6 +72,9 @@ export type StreamEvent =
   | { type: 'usage'; inputTokens?: number; outputTokens?: number }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; error: ProviderError };
+
+/** How long a stream may send nothing before it is ended as stalled, unless set otherwise. */
+export const DEFAULT_STALL_MS = 60_000;
 
 export interface StreamOptions {
   signal?: AbortSignal;

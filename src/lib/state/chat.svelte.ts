@@ -10,18 +10,25 @@
 //   chat.isStreaming(sessionId)           true while a reply arrives (show Stop)
 //   chat.approvals[sessionId]             tool calls waiting for the user (permission 'confirm')
 //   chat.lastError                        an action's failure (TernError with code), else null
-//   chat.send(sessionId, text)            stores the message at once; sends now or when online
+//   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online.
+//                                         With no provider set up it is kept without a reply
+//   chat.canSend                          online with a provider set up (else messages wait)
 //   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped')
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
 //   chat.answerToolCall(sessionId, toolCallId, allow)
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
 // 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
+import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
-import type { MessageRow } from '../db/rows';
-import { ChatEngine, type ChatEvent } from '../domain/chat/engine';
+import type { MessagePart, MessageRow } from '../db/rows';
+import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
+import { estimateTokens } from '../domain/chat/tokens';
+import { appendMessage } from '../domain/messages';
 import { providers } from './providers.svelte';
+
+export type { MessageRow };
 
 class ChatState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -30,16 +37,38 @@ class ChatState {
   approvals = $state<Record<string, WaitingCalls | null>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
+  private loading: Promise<ChatEngine> | null = null;
+  // Settles when start() is called: an action taken while the app is still opening waits for it.
+  private markBegun: () => void = () => {};
+  private begun = new Promise<void>((resolve) => (this.markBegun = resolve));
+  private db: TernDB | null = null;
+
+  get canSend(): boolean {
+    return this.online && providers.list.length > 0;
+  }
 
   async start(db: TernDB): Promise<void> {
-    if (this.engine) return;
-    this.engine = new ChatEngine({
-      db,
-      providerConfig: (id) => providers.resolve(id),
-      isOnline: () => this.online,
-      locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
-      onEvent: (e) => this.onEvent(e),
+    if (this.loading) return;
+    this.db = db;
+    this.markBegun();
+    // The engine is loaded after the first paint: the app shows its data without waiting for it.
+    // Actions taken meanwhile wait for it (see guard).
+    this.loading = import('../domain/chat/engine').then(({ ChatEngine }) => {
+      this.engine = new ChatEngine({
+        db,
+        providerConfig: (id) => providers.resolve(id),
+        // Without any provider the outbox waits, as it does offline, instead of failing each reply.
+        isOnline: () => this.canSend,
+        locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
+        onEvent: (e) => this.onEvent(e),
+        // Read at each reply, so a change in the provider settings applies to the next one.
+        get stallMs() {
+          return providers.stallSeconds * 1000;
+        },
+      });
+      return this.engine;
     });
+    await this.loading;
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {
         this.online = true;
@@ -47,8 +76,19 @@ class ChatState {
       });
       window.addEventListener('offline', () => (this.online = false));
     }
+    // The first provider set up sends what waited for one.
+    $effect.root(() => {
+      $effect(() => {
+        if (providers.list.length > 0) void this.guard(() => this.must().drain());
+      });
+    });
     await this.guard(() => this.must().recover());
-    this.pending = await this.must().pendingCount();
+    // The outbox as every tab sees it: a message another tab queued counts here too.
+    const engine = this.must();
+    liveQuery(() => engine.pendingCount()).subscribe({
+      next: (n) => (this.pending = n),
+      error: () => {},
+    });
   }
 
   private onEvent(e: ChatEvent): void {
@@ -66,6 +106,8 @@ class ChatState {
   private async guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
       this.lastError = null;
+      await this.begun;
+      await this.loading;
       return await fn();
     } catch (e) {
       this.lastError = e;
@@ -82,8 +124,18 @@ class ChatState {
       (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
   }
 
-  send(sessionId: string, text: string): Promise<MessageRow | undefined> {
-    return this.guard(() => this.must().send(sessionId, text));
+  send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
+    return this.guard(() => {
+      const db = this.db;
+      if (db && providers.list.length === 0)
+        return appendMessage(db, sessionId, {
+          role: 'user',
+          content: text,
+          ...(parts ? { parts } : {}),
+          tokens: estimateTokens(text),
+        });
+      return this.must().send(sessionId, text, parts);
+    });
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
@@ -101,9 +153,15 @@ class ChatState {
     return this.guard(() => this.must().editAndResend(userMessageId, text)).then(() => {});
   }
   async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
-    const done = this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
+    // The answered call leaves the prompt at once; the rest waits for the model's next round.
+    const waiting = this.approvals[sessionId];
+    if (waiting)
+      this.approvals[sessionId] = {
+        ...waiting,
+        calls: waiting.calls.filter((c) => c.id !== toolCallId),
+      };
+    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
     await this.refreshApprovals(sessionId);
-    await done;
   }
 }
 

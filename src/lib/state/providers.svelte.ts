@@ -7,20 +7,27 @@
 //   await providers.load(prefs)          once at start-up
 //   await providers.save(config)         add or replace (by id); returns the stored config
 //   await providers.remove(id)
-//   await providers.setDefault(id)
+//   await providers.setDefault(id, model?)  the default provider, and optionally its default model
 //   await providers.fetchModels(id)      asks the API for its models and stores them; throws
 //                                        ProviderError (code + message to show) on failure
+//   await providers.listModels(config)   the same for a config not saved yet (the settings form's
+//                                        "Fetch models" and "Test connection"); stores nothing
 //   providers.resolve(id)                the config a session uses (id, else the default)
+//   providers.stallSeconds               how long a reply may send nothing before it is ended
+//   await providers.setStallSeconds(s)
 import type { Prefs } from '../db/prefs';
 import { loadProvider } from '../providers/registry';
-import { isProviderKind, type ProviderConfig } from '../providers';
+import { DEFAULT_STALL_MS, isProviderKind, type ProviderConfig } from '../providers';
 
 const KEY = 'providers';
 
 interface Stored {
   list: ProviderConfig[];
   defaultId: string | null;
+  stallSeconds?: number;
 }
+
+export const DEFAULT_STALL_SECONDS = DEFAULT_STALL_MS / 1000;
 
 function valid(c: unknown): c is ProviderConfig {
   if (typeof c !== 'object' || c === null) return false;
@@ -37,6 +44,7 @@ function valid(c: unknown): c is ProviderConfig {
 class ProvidersState {
   list = $state.raw<ProviderConfig[]>([]);
   defaultId = $state<string | null>(null);
+  stallSeconds = $state(DEFAULT_STALL_SECONDS);
   private prefs: Prefs | null = null;
 
   async load(prefs: Prefs): Promise<void> {
@@ -44,10 +52,20 @@ class ProvidersState {
     const stored = await prefs.get<Stored>(KEY);
     this.list = (stored?.list ?? []).filter(valid);
     this.defaultId = stored?.defaultId ?? this.list[0]?.id ?? null;
+    const stall = stored?.stallSeconds;
+    this.stallSeconds =
+      typeof stall === 'number' && Number.isFinite(stall) && stall > 0
+        ? stall
+        : DEFAULT_STALL_SECONDS;
   }
 
   private async persist(): Promise<void> {
-    await this.prefs?.set(KEY, { list: $state.snapshot(this.list), defaultId: this.defaultId });
+    const stored: Stored = {
+      list: $state.snapshot(this.list),
+      defaultId: this.defaultId,
+      stallSeconds: this.stallSeconds,
+    };
+    await this.prefs?.set(KEY, stored);
   }
 
   resolve(id: string | null): ProviderConfig | null {
@@ -74,9 +92,27 @@ class ProvidersState {
     await this.persist();
   }
 
-  async setDefault(id: string): Promise<void> {
+  async setDefault(id: string, model?: string): Promise<void> {
     this.defaultId = id;
+    if (model !== undefined)
+      this.list = this.list.map((c) => (c.id === id ? { ...c, defaultModel: model } : c));
     await this.persist();
+  }
+
+  async setStallSeconds(seconds: number): Promise<void> {
+    if (!Number.isFinite(seconds) || seconds <= 0) return;
+    this.stallSeconds = seconds;
+    await this.persist();
+  }
+
+  /** The model ids an endpoint offers, for a config that may not be saved yet. */
+  async listModels(config: ProviderConfig): Promise<string[]> {
+    const provider = await loadProvider(config.kind);
+    return provider.listModels({
+      ...config,
+      baseUrl: config.baseUrl.trim().replace(/\/+$/, ''),
+      apiKey: config.apiKey.trim(),
+    });
   }
 
   async fetchModels(id: string): Promise<string[]> {

@@ -1,7 +1,10 @@
-// The one place the composer hands a message over. Today it stores the user's message; when the
-// model engine is wired in, `send` calls it instead and everything above stays as it is.
+// The one place the composer hands a message over: to the chat engine, which stores it at once
+// (pending) and sends it now or when the network is back. Stop aborts this tab's reply; what
+// arrived is kept.
 import type { MessagePart } from '../db/rows';
-import { appendUserMessage, markInterrupted } from './actions';
+import { providerErrorText } from '../ui/provider-error-text';
+import { chat } from './chat.svelte';
+import { view } from './view.svelte';
 
 export interface Outgoing {
   sessionId: string;
@@ -9,15 +12,17 @@ export interface Outgoing {
   imageIds: string[];
 }
 
-export function send(msg: Outgoing): Promise<boolean> {
+export async function send(msg: Outgoing): Promise<boolean> {
   const parts: MessagePart[] = [
     ...(msg.text !== '' ? [{ type: 'text' as const, text: msg.text }] : []),
     ...msg.imageIds.map((imageId) => ({ type: 'image' as const, imageId })),
   ];
-  return appendUserMessage(msg.sessionId, msg.text, parts);
+  const row = await chat.send(msg.sessionId, msg.text, parts);
+  if (!row) view.notify(providerErrorText(chat.lastError), 'error');
+  return row !== undefined;
 }
 
-/** Stops replies in progress; without an engine there is nothing to abort, so they are marked. */
-export function stop(streamingIds: string[]): Promise<void> {
-  return markInterrupted(streamingIds);
+/** Stops the reply this tab is receiving in the session. */
+export function stop(sessionId: string): void {
+  chat.stop(sessionId);
 }

@@ -10,7 +10,7 @@
 // wanted; metadata.finishReason is 'stopped'), `error` with MessageError (the user's message stays
 // and can be retried), `interrupted` (a reload, crash or closed tab cut it: continue or regenerate).
 import type { TernDB } from '../../db/database';
-import type { JsonObject, MessageRow } from '../../db/rows';
+import type { JsonObject, MessagePart, MessageRow } from '../../db/rows';
 import { ProviderError } from '../../providers/errors';
 import { loadProvider as defaultLoad } from '../../providers/registry';
 import type { ChatRequest, Provider, ProviderConfig, ProviderKind } from '../../providers/types';
@@ -80,12 +80,18 @@ export class ChatEngine {
     return this.active.has(sessionId);
   }
 
-  /** Stores the user's message at once (pending), then sends it if the network is there. */
-  async send(sessionId: string, text: string): Promise<MessageRow> {
-    if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
+  /**
+   * Stores the user's message at once (pending), then sends it if the network is there. `parts`
+   * carries what else the composer attached (images are kept with the message; the adapters send
+   * its text).
+   */
+  async send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow> {
+    if (text.trim() === '' && !parts?.some((p) => p.type !== 'text'))
+      throw new TernError('invalid-input', 'There is nothing to send.');
     const row = await appendMessage(this.db, sessionId, {
       role: 'user',
       content: text,
+      ...(parts ? { parts } : {}),
       status: 'pending',
       tokens: estimateTokens(text),
     });
@@ -287,7 +293,7 @@ export class ChatEngine {
   ): Promise<ReplyOutcome | null> {
     const settings = await getSettings(this.db, sessionId);
     const config = await this.deps.providerConfig(settings.provider);
-    const model = settings.model ?? config?.models[0] ?? null;
+    const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
     if (!config || !model) {
       await editMessage(this.db, reply.id, {
         status: 'error',

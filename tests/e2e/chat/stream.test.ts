@@ -1,0 +1,297 @@
+// The whole chat flow in real Chromium against the built app, with the wire-protocol server on
+// another 127.0.0.1 port (so every request is cross-origin and CORS is real): setting up a
+// provider, a reply streaming in, stop, each error on the reply, a reload in the middle.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
+import {
+  startProviderServer,
+  type ProviderServer,
+  type Script,
+} from '../../helpers/provider-server';
+import { ChatPage } from './chat-page';
+
+let app: AppServer;
+let browser: Browser;
+let provider: ProviderServer;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  app = await serveApp();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+beforeEach(async () => {
+  provider = await startProviderServer();
+  context = await newContext(browser);
+});
+afterEach(async () => {
+  await context.close();
+  await provider.close();
+});
+
+const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ` w${from + i}`);
+/** Streams take seconds here, longer than expect.poll's default second. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const posts = () => provider.requests.filter((r) => r.method === 'POST').length;
+
+async function ready(options: { stallSeconds?: number } = {}) {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const tern = new ChatPage(page, app.url);
+  await tern.open();
+  await tern.addProvider(`${provider.url}/v1`, options);
+  await tern.newSession();
+  return { page, tern, errors };
+}
+
+describe('chatting with a provider', () => {
+  it('sets up a provider in the settings, streams a reply in, and keeps it after a reload', async () => {
+    const { page, tern, errors } = await ready();
+    const tokens = words(40);
+    provider.scripts.push({ kind: 'reply', tokens, delayMs: 40 });
+    await tern.send('Count to forty');
+    const reply = tern.messages.filter({ has: page.getByText('Assistant', { exact: true }) });
+    // Part of it is on screen while the rest is still coming.
+    await poll(() => reply.getByText('Writing…').count()).toBe(1);
+    await poll(async () => (await reply.textContent()) ?? '').toContain('w5');
+    expect(await reply.textContent()).not.toContain('w39');
+    await poll(() => tern.stopButton.count()).toBe(1);
+    await poll(async () => (await reply.textContent()) ?? '').toContain('w39');
+    await poll(() => reply.getByText('Writing…').count()).toBe(0);
+    await poll(() => tern.stopButton.count()).toBe(0);
+    expect(posts()).toBe(1);
+    const sent = provider.requests.find((r) => r.method === 'POST')?.body as {
+      model: string;
+      messages: { role: string; content: string }[];
+    };
+    expect(sent.model).toBe('model-a');
+    expect(sent.messages.at(-1)).toEqual({ role: 'user', content: 'Count to forty' });
+    // The session is named after the first message.
+    await poll(() => tern.heading.textContent()).toBe('Count to forty');
+
+    await page.reload();
+    const after = tern.messages.filter({ has: page.getByText('Assistant', { exact: true }) });
+    await poll(async () => (await after.textContent()) ?? '').toContain(tokens.join('').trim());
+    await poll(() => tern.message('Count to forty').count()).toBe(1);
+    expect(posts()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('stops a reply with the button or Escape, keeping what arrived', async () => {
+    const { page, tern } = await ready();
+    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    await tern.send('Go on and on');
+    const reply = tern.messages.filter({ has: page.getByText('Assistant', { exact: true }) });
+    await poll(async () => (await reply.textContent()) ?? '').toContain('w5');
+    await tern.stopButton.click();
+    await poll(() => reply.getByText('Stopped').count()).toBe(1);
+    const kept = (await reply.textContent()) ?? '';
+    expect(kept).toContain('w5');
+    expect(kept).not.toContain('w299');
+    await poll(() => provider.open).toBe(0);
+
+    provider.scripts.push({ kind: 'reply', tokens: words(300, 1000), delayMs: 30 });
+    await tern.send('And again');
+    const second = reply.last();
+    await poll(async () => (await second.textContent()) ?? '').toContain('w1005');
+    await tern.composer.press('Escape');
+    await poll(() => second.getByText('Stopped').count()).toBe(1);
+
+    await page.reload();
+    await poll(() => tern.replies().getByText('Stopped').count()).toBe(2);
+    const first = (await tern.replies().first().textContent()) ?? '';
+    expect(first).toContain('w5');
+    expect(first).not.toContain('w299');
+    // A stopped reply can be continued.
+    await poll(() => tern.replies().last().getByRole('button', { name: 'Continue' }).count()).toBe(
+      1,
+    );
+  });
+
+  const FAILURES: { name: string; script: Script; says: string }[] = [
+    {
+      name: 'a refused key',
+      script: { kind: 'status', status: 401 },
+      says: 'refused the API key (401)',
+    },
+    {
+      name: 'a rate limit',
+      script: { kind: 'status', status: 429, headers: { 'retry-after': '7' } },
+      says: 'Try again in 7 s',
+    },
+    { name: 'a server error', script: { kind: 'status', status: 500 }, says: 'server error (500)' },
+    {
+      name: 'a broken stream',
+      script: { kind: 'reply', tokens: words(6), fault: { after: 4, type: 'cut' } },
+      says: 'broke in the middle of the reply',
+    },
+    {
+      name: 'a stalled stream',
+      script: { kind: 'reply', tokens: words(6), fault: { after: 3, type: 'stall' } },
+      says: 'stopped sending for 1 s',
+    },
+    {
+      name: 'a malformed stream',
+      script: { kind: 'reply', tokens: words(6), fault: { after: 3, type: 'malformed' } },
+      says: 'not valid JSON',
+    },
+  ];
+
+  it('shows each failure on the reply in words, keeps the question, and retries it', async () => {
+    const { page, tern } = await ready({ stallSeconds: 1 });
+    for (const [i, f] of FAILURES.entries()) {
+      provider.scripts.push(f.script);
+      const question = `Question ${i + 1} (${f.name})`;
+      await tern.send(question);
+      const reply = tern.replies().last();
+      await poll(async () => (await reply.textContent()) ?? '').toContain(f.says);
+      await poll(() => reply.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+      await poll(() => tern.message(question).count()).toBe(1);
+      expect(await reply.textContent()).not.toMatch(/failed to fetch/i);
+    }
+    expect(posts()).toBe(FAILURES.length);
+
+    await page.reload();
+    const last = tern.replies().last();
+    await poll(async () => (await last.textContent()) ?? '').toContain('not valid JSON');
+    await poll(() => tern.message('Question 6').count()).toBe(1);
+    // No reply completed, so the session keeps its first name; every message is still there.
+    await poll(() =>
+      tern
+        .session('New chat')
+        .getByText(`${FAILURES.length * 2} messages`)
+        .count(),
+    ).toBe(1);
+
+    provider.scripts.push({ kind: 'reply', tokens: ['It', ' works', ' now.'] });
+    await last.getByRole('button', { name: 'Retry' }).click();
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'It works now.',
+    );
+    await poll(() => tern.message('Question 6').count()).toBe(1);
+    const retried = provider.requests.at(-1)?.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(retried.messages.at(-1)).toEqual({
+      role: 'user',
+      content: 'Question 6 (a malformed stream)',
+    });
+  });
+
+  it('leaves a reply cut by a reload interrupted, then continues or regenerates it', async () => {
+    const { page, tern } = await ready();
+    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    await tern.send('A long answer please');
+    const reply = tern.replies().last();
+    await poll(async () => (await reply.textContent()) ?? '').toContain('w8');
+    await page.reload();
+    const cut = tern.replies().last();
+    await poll(() => cut.getByText('Interrupted').count()).toBe(1);
+    const partial = (await cut.textContent()) ?? '';
+    expect(partial).toContain('w8');
+    expect(partial).not.toContain('w299');
+    await poll(() => cut.getByRole('button', { name: 'Continue' }).count()).toBe(1);
+    await poll(() => cut.getByRole('button', { name: 'Regenerate' }).count()).toBe(1);
+
+    provider.scripts.push({ kind: 'reply', tokens: [' and', ' the', ' end.'] });
+    await cut.getByRole('button', { name: 'Continue' }).click();
+    await poll(async () => (await cut.textContent()) ?? '').toContain('and the end.');
+    await poll(() => cut.getByText('Interrupted').count()).toBe(0);
+    const text = (await cut.textContent()) ?? '';
+    expect(text.indexOf('w8')).toBeLessThan(text.indexOf('and the end.'));
+
+    await page.reload();
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'and the end.',
+    );
+    await poll(() => tern.replies().count()).toBe(1);
+
+    provider.scripts.push({ kind: 'reply', tokens: ['Brand', ' new.'] });
+    await tern.replies().last().getByRole('button', { name: 'Regenerate' }).click();
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'Brand new.',
+    );
+    expect(await tern.replies().last().textContent()).not.toContain('and the end.');
+  });
+
+  it('asks before regenerating or resending over later messages, then replaces them', async () => {
+    const { page, tern } = await ready();
+    provider.scripts.push({ kind: 'reply', tokens: ['First', ' answer.'] });
+    await tern.send('Question A');
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'First answer.',
+    );
+    provider.scripts.push({ kind: 'reply', tokens: ['Second', ' answer.'] });
+    await tern.send('Question B');
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'Second answer.',
+    );
+
+    // Regenerating the first reply would drop what follows it: it asks, and Cancel keeps all.
+    await tern.replies().first().getByRole('button', { name: 'Regenerate' }).click();
+    await poll(async () => (await tern.replies().first().textContent()) ?? '').toContain(
+      'This replaces the reply and the 2 messages after it.',
+    );
+    await tern.replies().first().getByRole('button', { name: 'Cancel' }).click();
+    expect(await tern.messages.count()).toBe(4);
+
+    // While it is edited its text is in a text box, so the article is found by its place.
+    const a = tern.messages.first();
+    await a.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('Question A, put better');
+    await a.getByRole('button', { name: 'Resend' }).click();
+    const ask = a.getByRole('group', { name: 'Resend from here?' });
+    await poll(async () => (await ask.textContent()) ?? '').toContain(
+      'This replaces the 3 messages after it.',
+    );
+    provider.scripts.push({ kind: 'reply', tokens: ['Better', ' answer.'] });
+    await ask.getByRole('button', { name: 'Yes, resend' }).click();
+    await poll(() => tern.messages.count()).toBe(2);
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'Better answer.',
+    );
+    expect(await tern.message('Question B').count()).toBe(0);
+    const sent = provider.requests.at(-1)?.body as { messages: { content: string }[] };
+    expect(sent.messages.map((m) => m.content)).toEqual(['Question A, put better']);
+
+    await page.reload();
+    await poll(() => tern.messages.count()).toBe(2);
+    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+      'Better answer.',
+    );
+  });
+
+  it('uses the provider and model a session picks from those set up', async () => {
+    const other = await startProviderServer();
+    try {
+      const { page, tern } = await ready();
+      await tern.addProvider(`${other.url}/v1`, { name: 'Other server' });
+      await page.getByRole('button', { name: 'Session settings' }).click();
+      const dialog = tern.dialog('Settings');
+      const picker = dialog.getByRole('combobox', { name: 'Provider' });
+      await poll(() => picker.locator('option').allTextContents()).toEqual([
+        'Default (Test server)',
+        'Test server',
+        'Other server',
+      ]);
+      await picker.selectOption({ label: 'Other server' });
+      await dialog.getByRole('combobox', { name: 'Model' }).fill('model-b');
+      await dialog.getByRole('button', { name: 'Save session settings' }).click();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      other.scripts.push({ kind: 'reply', tokens: ['From', ' the', ' other.'] });
+      await tern.send('Which one answers?');
+      await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
+        'From the other.',
+      );
+      const sent = other.requests.find((r) => r.method === 'POST')?.body as { model: string };
+      expect(sent.model).toBe('model-b');
+      expect(posts()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
