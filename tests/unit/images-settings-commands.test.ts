@@ -105,9 +105,18 @@ describe('session settings', () => {
     await expect(setSettings(db, s.id, { permissionMode: 'yolo' as 'auto' })).rejects.toMatchObject(
       { code: 'invalid-input' },
     );
-    await expect(setSettings(db, s.id, { params: { temperature: 9 } })).rejects.toMatchObject({
-      code: 'invalid-input',
-    });
+    for (const params of [
+      { temperature: 9 },
+      { temperature: Number.NaN },
+      { topP: 1.5 },
+      { topP: -0.1 },
+      { maxTokens: 0 },
+      { maxTokens: 12.5 },
+    ]) {
+      await expect(setSettings(db, s.id, { params })).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
+    }
     await expect(setSettings(db, 'nope', { systemPrompt: 'x' })).rejects.toMatchObject({
       code: 'not-found',
     });

@@ -44,6 +44,12 @@ function validate(patch: SettingsPatch): void {
   const temp = patch.params?.temperature;
   if (temp !== undefined && (!Number.isFinite(temp) || temp < 0 || temp > 2))
     throw new TernError('invalid-input', 'Temperature goes from 0 to 2.');
+  const topP = patch.params?.topP;
+  if (topP !== undefined && (!Number.isFinite(topP) || topP < 0 || topP > 1))
+    throw new TernError('invalid-input', 'Top P goes from 0 to 1.');
+  const max = patch.params?.maxTokens;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1))
+    throw new TernError('invalid-input', 'Max tokens is a whole number above 0.');
   if (patch.allowedTools !== undefined && !patch.allowedTools.every((t) => typeof t === 'string'))
     throw new TernError('invalid-input', 'Allowed tools are names.');
 }

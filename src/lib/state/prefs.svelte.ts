@@ -6,27 +6,60 @@ export type { Theme };
 
 const store = createPrefs();
 
+// idb-keyval is the record, but it answers only after the first paint, and a write started just
+// before a reload can be lost with the page. A synchronous copy of this one word in localStorage
+// paints the right theme from the first frame and survives an immediate reload.
+const THEME_COPY = 'tern:theme';
+const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+function readThemeCopy(): Theme | null {
+  try {
+    const v = localStorage.getItem(THEME_COPY);
+    return THEMES.includes(v as Theme) ? (v as Theme) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeThemeCopy(theme: Theme): void {
+  try {
+    localStorage.setItem(THEME_COPY, theme);
+  } catch {
+    // Storage refused (private mode, quota): the idb-keyval record still holds the choice.
+  }
+}
+
 class PrefsState {
-  theme = $state<Theme>('system');
+  theme = $state<Theme>(readThemeCopy() ?? 'system');
+
+  constructor() {
+    applyTheme(this.theme);
+  }
 
   async load(): Promise<void> {
+    const copy = readThemeCopy();
+    let stored: Theme | null = null;
     try {
-      this.theme = await store.getTheme();
+      stored = await store.getTheme();
     } catch {
-      this.theme = 'system';
+      stored = null;
     }
+    // The copy is newer when a reload overtook the record's write: catch the record up.
+    this.theme = copy ?? stored ?? 'system';
     applyTheme(this.theme);
+    if (copy && copy !== stored) await store.setTheme(copy).catch(() => undefined);
   }
 
   async setTheme(theme: Theme): Promise<void> {
     this.theme = theme;
     applyTheme(theme);
+    writeThemeCopy(theme);
     await store.setTheme(theme);
   }
 }
 
 function applyTheme(theme: Theme): void {
-  document.documentElement.dataset.theme = theme;
+  if (typeof document !== 'undefined') document.documentElement.dataset.theme = theme;
 }
 
 export const prefs = new PrefsState();
