@@ -38,12 +38,7 @@ class PrefsState {
 
   async load(): Promise<void> {
     const copy = readThemeCopy();
-    let stored: Theme | null = null;
-    try {
-      stored = await store.getTheme();
-    } catch {
-      stored = null;
-    }
+    const stored = await store.getTheme().catch(() => null);
     // The copy is newer when a reload overtook the record's write: catch the record up.
     this.theme = copy ?? stored ?? 'system';
     applyTheme(this.theme);
