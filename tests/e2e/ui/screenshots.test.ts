@@ -54,6 +54,11 @@ describe('screenshots', () => {
       if (size.width < 800) {
         await page.getByRole('button', { name: 'Open sidebar' }).click();
         await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
+        // The drawer slides in: photograph it once it has arrived.
+        await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+        await expect
+          .poll(() => tern.sidebar.evaluate((el) => Math.round(el.getBoundingClientRect().left)))
+          .toBe(0);
         await shot('sidebar');
       }
       await tern.session('Reading files in Python').getByRole('button').first().click();
