@@ -24,7 +24,7 @@ import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { estimateTokens } from '../domain/chat/tokens';
+import { countTokens } from '../domain/chat/tokens';
 import { appendMessage } from '../domain/messages';
 import { providers } from './providers.svelte';
 
@@ -125,14 +125,14 @@ class ChatState {
   }
 
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
-    return this.guard(() => {
+    return this.guard(async () => {
       const db = this.db;
       if (db && providers.list.length === 0)
         return appendMessage(db, sessionId, {
           role: 'user',
           content: text,
           ...(parts ? { parts } : {}),
-          tokens: estimateTokens(text),
+          tokens: await countTokens(text),
         });
       return this.must().send(sessionId, text, parts);
     });

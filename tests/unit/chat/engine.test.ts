@@ -80,13 +80,18 @@ describe('sending', () => {
     expect(body.messages[0]).toEqual({ role: 'system', content: 'Answer like a sailor.' });
   });
 
-  it('estimates tokens when the provider reports none', async () => {
-    server.scripts.push({ kind: 'reply', tokens: ['abcd', 'efgh', 'ij'], noUsage: true });
+  it('counts tokens with the tokenizer when the provider reports none', async () => {
+    server.scripts.push({
+      kind: 'reply',
+      tokens: ['The quick brown', ' fox jumps over', ' the lazy dog.'],
+      noUsage: true,
+    });
     const { engine, session, messages } = await setup(server);
     await engine.send(session.id, 'Hi');
     await engine.idle();
     const reply = (await messages())[1];
-    expect(reply?.tokens).toBe(3);
+    // cl100k_base splits this sentence into 10 tokens (a four-characters rule would say 11).
+    expect(reply?.tokens).toBe(10);
     expect(reply?.metadata.tokensEstimated).toBe(true);
   });
 

@@ -21,7 +21,7 @@ import { getSettings } from '../settings';
 import { toChatMessages } from './history';
 import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
-import { estimateTokens } from './tokens';
+import { countTokens } from './tokens';
 import { proposeTitle } from './title';
 import { offeredTools, runTool } from './tools';
 import { pendingToolCalls, toolMessage } from './tool-calls';
@@ -93,7 +93,7 @@ export class ChatEngine {
       content: text,
       ...(parts ? { parts } : {}),
       status: 'pending',
-      tokens: estimateTokens(text),
+      tokens: await countTokens(text),
     });
     if (this.online()) void this.drain();
     else this.deps.onEvent?.({ type: 'outbox', pending: await this.pendingCount() });
@@ -186,7 +186,7 @@ export class ChatEngine {
     if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
     const user = await this.mustGet(userMessageId, 'user');
     this.assertIdle(user.sessionId);
-    await editMessage(this.db, user.id, { content: text, tokens: estimateTokens(text) });
+    await editMessage(this.db, user.id, { content: text, tokens: await countTokens(text) });
     await this.restart(user.sessionId, user.seq);
   }
 

@@ -12,7 +12,7 @@ import type {
   ToolCall,
 } from '../../providers/types';
 import { editMessage } from '../messages';
-import { estimateTokens } from './tokens';
+import { countTokens } from './tokens';
 
 export const DEFAULT_WRITE_INTERVAL_MS = 500;
 
@@ -83,9 +83,11 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
       tokensEstimated: estimated,
     };
   };
-  const tokens = () =>
+  const tokens = async () =>
     usage.outputTokens ??
-    estimateTokens(text + thinking + [...calls.values()].map((c) => c.name + c.arguments).join(''));
+    (await countTokens(
+      text + thinking + [...calls.values()].map((c) => c.name + c.arguments).join(''),
+    ));
 
   const stream = input.provider.stream(input.config, input.request, {
     signal: input.signal,
@@ -121,7 +123,7 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
         const row = await write({
           status: 'complete',
           error: null,
-          tokens: tokens(),
+          tokens: await tokens(),
           metadata: finalMetadata({ finishReason: event.reason }),
         });
         return {
@@ -137,7 +139,7 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
           const row = await write({
             status: 'complete',
             error: null,
-            tokens: tokens(),
+            tokens: await tokens(),
             metadata: finalMetadata({ finishReason: 'stopped' }),
           });
           return { kind: 'stopped', row };
@@ -145,7 +147,7 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
         const row = await write({
           status: 'error',
           error: toMessageError(event.error),
-          tokens: tokens(),
+          tokens: await tokens(),
           metadata: finalMetadata({ finishReason: 'error' }),
         });
         return { kind: 'error', error: event.error, receivedAnything: received, row };
