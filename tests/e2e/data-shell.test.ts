@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp, newContext } from './harness';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 /** Writes a version-1 database the way the original release did, in a page of the same origin. */
 async function seedV1(page: Page, holdOpen = false): Promise<void> {
-  await page.goto(`${server.url}/__blank`);
+  await page.goto(`${env.server.url}/__blank`);
   await page.evaluate(async (hold) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open('tern', 10);
@@ -56,10 +46,10 @@ async function seedV1(page: Page, holdOpen = false): Promise<void> {
 
 describe('the app shell over real data', () => {
   it('upgrades a version-1 database and shows its Legacy Chats, after a reload too', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
     await seedV1(page);
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const research = page.getByRole('region', { name: 'Research' });
     await expect.poll(() => research.getByText('Legacy Chat').count()).toBe(1);
     await expect.poll(() => research.getByText('5 messages').count()).toBe(1);
@@ -71,11 +61,11 @@ describe('the app shell over real data', () => {
   });
 
   it('waits for an old tab holding version 1, says so, and carries on when it closes', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const oldTab = await context.newPage();
     await seedV1(oldTab, true);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await expect.poll(() => page.getByText('Close the other Tern tabs').count()).toBe(1);
     await oldTab.evaluate(() => (window as unknown as { heldDb: IDBDatabase }).heldDb.close());
     const research = page.getByRole('region', { name: 'Research' });
@@ -85,12 +75,12 @@ describe('the app shell over real data', () => {
   });
 
   it('closes for good and asks to reload when a newer version opens the database', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await expect.poll(() => page.getByRole('region', { name: 'My workspace' }).count()).toBe(1);
     const newer = await context.newPage();
-    await newer.goto(`${server.url}/__blank`);
+    await newer.goto(`${env.server.url}/__blank`);
     const version = await newer.evaluate(
       () =>
         new Promise<number>((resolve, reject) => {
@@ -111,11 +101,11 @@ describe('the app shell over real data', () => {
   });
 
   it('opens a database newer than its code read-only, shows the data and writes nothing', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await expect.poll(() => page.getByRole('region', { name: 'My workspace' }).count()).toBe(1);
-    await page.goto(`${server.url}/__blank`);
+    await page.goto(`${env.server.url}/__blank`);
     await page.evaluate(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -128,7 +118,7 @@ describe('the app shell over real data', () => {
           req.onerror = () => reject(new Error(String(req.error)));
         }),
     );
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await expect.poll(() => page.getByText('newer version of Tern').count()).toBe(1);
     await expect.poll(() => page.getByRole('region', { name: 'My workspace' }).count()).toBe(1);
     const after = await page.evaluate(
@@ -146,12 +136,12 @@ describe('the app shell over real data', () => {
   });
 
   it('runs with nothing kept, and says so, where IndexedDB is unavailable', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     await context.addInitScript(() => {
       Object.defineProperty(window, 'indexedDB', { get: () => undefined });
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await expect.poll(() => page.getByText('nothing will be kept').count()).toBe(1);
     await expect.poll(() => page.getByRole('region', { name: 'My workspace' }).count()).toBe(1);
     await context.close();

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
 
@@ -116,4 +117,32 @@ export function watchErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+export interface AppEnv {
+  readonly server: AppServer;
+  readonly browser: Browser;
+}
+
+/** The built app served and one Chromium, for every test of the calling file, closed after it. */
+export function useApp(): AppEnv {
+  const env: { server?: AppServer; browser?: Browser } = {};
+  beforeAll(async () => {
+    env.server = await serveApp();
+    env.browser = await launch();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return {
+    get server() {
+      if (!env.server) throw new Error('The app is served from beforeAll on.');
+      return env.server;
+    },
+    get browser() {
+      if (!env.browser) throw new Error('Chromium runs from beforeAll on.');
+      return env.browser;
+    },
+  };
 }

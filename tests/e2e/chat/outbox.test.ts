@@ -1,28 +1,19 @@
 // The offline outbox in real Chromium: a message written offline is stored at once as waiting,
 // says so, and goes out exactly once when the network is back, even with two tabs open. Requests
 // are counted at the wire-protocol server.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { useApp, newContext } from '../harness';
 import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { ChatPage } from './chat-page';
 
-let app: AppServer;
-let browser: Browser;
 let provider: ProviderServer;
 let context: BrowserContext;
 
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useApp();
 beforeEach(async () => {
   provider = await startProviderServer();
-  context = await newContext(browser);
+  context = await newContext(env.browser);
 });
 afterEach(async () => {
   await context.close();
@@ -35,7 +26,7 @@ const posts = () => provider.requests.filter((r) => r.method === 'POST').length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function tab(): Promise<ChatPage> {
-  const tern = new ChatPage(await context.newPage(), app.url);
+  const tern = new ChatPage(await context.newPage(), env.server.url);
   await tern.open();
   return tern;
 }

@@ -1,9 +1,9 @@
 // The whole chat flow in real Chromium against the built app, with the wire-protocol server on
 // another 127.0.0.1 port (so every request is cross-origin and CORS is real): setting up a
 // provider, a reply streaming in, stop, each error on the reply, a reload in the middle.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { useApp, newContext, watchErrors } from '../harness';
 import {
   startProviderServer,
   type ProviderServer,
@@ -11,22 +11,13 @@ import {
 } from '../../helpers/provider-server';
 import { ChatPage } from './chat-page';
 
-let app: AppServer;
-let browser: Browser;
 let provider: ProviderServer;
 let context: BrowserContext;
 
-beforeAll(async () => {
-  app = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = useApp();
 beforeEach(async () => {
   provider = await startProviderServer();
-  context = await newContext(browser);
+  context = await newContext(env.browser);
 });
 afterEach(async () => {
   await context.close();
@@ -41,7 +32,7 @@ const posts = () => provider.requests.filter((r) => r.method === 'POST').length;
 async function ready(options: { stallSeconds?: number } = {}) {
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const tern = new ChatPage(page, app.url);
+  const tern = new ChatPage(page, env.server.url);
   await tern.open();
   await tern.addProvider(`${provider.url}/v1`, options);
   await tern.newSession();

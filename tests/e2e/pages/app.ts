@@ -1,6 +1,7 @@
 // Page model of Tern for the end-to-end tests: every control is found by its role and accessible
 // name, the way a person (or a screen reader) finds it.
 import type { Locator, Page } from 'playwright-core';
+import { newContext, watchErrors, type AppEnv } from '../harness';
 
 export class TernPage {
   constructor(
@@ -142,4 +143,14 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
     });
     db.close();
   }, sessions);
+}
+
+/** A new profile with one tab on the app, its errors watched. */
+export async function openFresh(env: AppEnv, viewport = { width: 1280, height: 800 }) {
+  const context = await newContext(env.browser, { viewport });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const tern = new TernPage(page, env.server.url);
+  await tern.open();
+  return { context, page, tern, errors };
 }

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { describe, expect, it } from 'vitest';
+import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 describe('a conversation', () => {
   it('opens a 10,000-message session at its end and loads older pages while scrolling up', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
     const messages = Array.from({ length: 10_000 }, (_, i) => ({
       content: `Message number ${i + 1}`,
     }));
-    await seed(page, server.url, [{ id: 'big', title: 'Big one', messages }]);
-    const tern = new TernPage(page, server.url);
+    await seed(page, env.server.url, [{ id: 'big', title: 'Big one', messages }]);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     await tern.session('Big one').getByRole('button').first().click();
     await expect.poll(() => tern.message('Message number 10000').count()).toBe(1);
@@ -47,9 +37,9 @@ describe('a conversation', () => {
   });
 
   it('shows each message status from the row, tool blocks, and code with a copy button', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
-    await seed(page, server.url, [
+    await seed(page, env.server.url, [
       {
         id: 's1',
         title: 'Statuses',
@@ -74,7 +64,7 @@ describe('a conversation', () => {
         ],
       },
     ]);
-    const tern = new TernPage(page, server.url);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     await tern.session('Statuses').getByRole('button').first().click();
     await expect
@@ -106,9 +96,9 @@ describe('a conversation', () => {
   });
 
   it('edits and deletes messages and keeps the draft across reloads', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
-    const tern = new TernPage(page, server.url);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     await tern.newSession();
     await tern.send('first version');
@@ -133,9 +123,9 @@ describe('a conversation', () => {
   });
 
   it('runs slash commands from the keyboard, ranked by use', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     const page = await context.newPage();
-    const tern = new TernPage(page, server.url);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     await tern.newSession();
     await tern.composer.fill('/ren');

@@ -1,19 +1,9 @@
 // Hostile strings as session titles, messages and Markdown: none may run, all must show as text.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { describe, expect, it } from 'vitest';
+import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 const PAYLOADS = [
   '<script>window.__xss("script")</script>',
@@ -33,7 +23,7 @@ const PAYLOADS = [
 
 describe('hostile strings', () => {
   it('runs none of them and shows them as text, in titles and messages, after a reload too', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     await context.addInitScript(() => {
       const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
       w.__xssHits = [];
@@ -42,10 +32,10 @@ describe('hostile strings', () => {
     const page = await context.newPage();
     await seed(
       page,
-      server.url,
+      env.server.url,
       PAYLOADS.map((p, i) => ({ id: `x${i}`, title: p, messages: [{ content: p }] })),
     );
-    const tern = new TernPage(page, server.url);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     for (const p of PAYLOADS) {
       // Titles are shown as typed, every character.
@@ -92,14 +82,14 @@ describe('hostile strings', () => {
   });
 
   it('keeps a hostile message typed into the composer as text', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(env.browser);
     await context.addInitScript(() => {
       const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
       w.__xssHits = [];
       w.__xss = (what: string) => w.__xssHits.push(what);
     });
     const page = await context.newPage();
-    const tern = new TernPage(page, server.url);
+    const tern = new TernPage(page, env.server.url);
     await tern.open();
     await tern.newSession();
     await tern.send('<img src=x onerror="window.__xss(1)"> and [x](javascript:window.__xss(2))');

@@ -1,21 +1,13 @@
 // Screenshots of the main screens at phone and desktop sizes, for review (docs/screenshots).
 // Each is also a check that the screen shows what it should.
 import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
+const env = useApp();
 beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
   await mkdir('docs/screenshots', { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const SIZES = [
@@ -36,9 +28,9 @@ const CHAT = [
 describe('screenshots', () => {
   for (const size of SIZES) {
     it(`of the main screens at ${size.width}x${size.height}`, async () => {
-      const context = await newContext(browser, { viewport: size });
+      const context = await newContext(env.browser, { viewport: size });
       const page = await context.newPage();
-      const tern = new TernPage(page, server.url);
+      const tern = new TernPage(page, env.server.url);
       const shot = (what: string) =>
         page.screenshot({ path: `docs/screenshots/${size.name}-${what}.png` });
       await tern.open();
@@ -46,7 +38,7 @@ describe('screenshots', () => {
         .poll(() => page.getByRole('heading', { name: 'Welcome to Tern' }).count())
         .toBe(1);
       await shot('first-run');
-      await seed(page, server.url, [
+      await seed(page, env.server.url, [
         { id: 'py', title: 'Reading files in Python', messages: CHAT },
         { id: 'trip', title: 'Trip to Lisbon', messages: [{ content: 'Three days in Lisbon?' }] },
       ]);

@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
-import { TernPage } from '../pages/app';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../harness';
+import { openFresh } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
+const env = useApp();
 
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function fresh(width = 1280, height = 800) {
-  const context = await newContext(browser, { viewport: { width, height } });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const tern = new TernPage(page, server.url);
-  await tern.open();
-  return { context, page, tern, errors };
-}
+const fresh = (width = 1280, height = 800) => openFresh(env, { width, height });
 
 describe('sessions and workspaces', () => {
   it('creates a session, keeps its messages and rename, after a reload too', async () => {

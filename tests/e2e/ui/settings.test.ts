@@ -1,29 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
-import { TernPage } from '../pages/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from '../harness';
+import type { TernPage } from '../pages/app';
+import { openFresh } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
+const env = useApp();
 
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function fresh() {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const tern = new TernPage(page, server.url);
-  await tern.open();
-  return { context, page, tern, errors };
-}
+const fresh = () => openFresh(env);
 
 async function openSessionSettings(page: Page, tern: TernPage) {
   await page.getByRole('main').getByRole('button', { name: 'Session settings' }).click();

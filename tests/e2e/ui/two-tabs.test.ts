@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, newContext, serveApp, type AppServer } from '../harness';
+import { describe, expect, it } from 'vitest';
+import { useApp, newContext } from '../harness';
 import { TernPage } from '../pages/app';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serveApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 describe('two tabs', () => {
   it('shows a session created, renamed, written to and trashed in one tab in the other', async () => {
-    const context = await newContext(browser);
-    const a = new TernPage(await context.newPage(), server.url);
-    const b = new TernPage(await context.newPage(), server.url);
+    const context = await newContext(env.browser);
+    const a = new TernPage(await context.newPage(), env.server.url);
+    const b = new TernPage(await context.newPage(), env.server.url);
     await a.open();
     await b.open();
     await a.newSession();
