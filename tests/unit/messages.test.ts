@@ -158,4 +158,31 @@ describe('messages', () => {
     expect(back?.content).toBe(hostile);
     expect(Object.keys(back?.metadata ?? {})).toContain('constructor');
   });
+
+  it('gives the composer’s images to the message they were sent with, and deletes them with it', async () => {
+    const { db, session } = await setup();
+    const other = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Other' });
+    const png = () => new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
+    const attached = await addImage(db, { sessionId: session.id, blob: png() });
+    const foreign = await addImage(db, { sessionId: other.id, blob: png() });
+    const msg = await appendMessage(db, session.id, {
+      role: 'user',
+      content: 'What is in these?',
+      parts: [
+        { type: 'text', text: 'What is in these?' },
+        { type: 'image', imageId: attached.id, mimeType: 'image/png' },
+        { type: 'image', imageId: foreign.id, mimeType: 'image/png' },
+      ],
+    });
+    expect((await db.images.get(attached.id))?.messageId).toBe(msg.id);
+    // Another session's image is never taken over by a message that names it.
+    expect((await db.images.get(foreign.id))?.messageId).toBeNull();
+
+    await deleteMessage(db, msg.id);
+    expect(await db.images.get(attached.id)).toBeUndefined();
+    expect(await db.images.get(foreign.id)).toBeDefined();
+    expect((await db.sessions.get(session.id))?.imageCount).toBe(0);
+    expect((await db.sessions.get(other.id))?.imageCount).toBe(1);
+    expect((await checkIntegrity(db)).issues).toEqual([]);
+  });
 });

@@ -111,7 +111,8 @@ export async function appendMessage(
   const tokens = checkTokens(input.tokens);
   const status = checkStatus(input.status ?? 'complete');
 
-  return rw(db, [db.sessions, db.messages], async () => {
+  const imageIds = parts.flatMap((p) => (p.type === 'image' ? [p.imageId] : []));
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
     const session = await liveSession(db, sessionId);
     const t = now();
     const row = withOpenStatus({
@@ -132,6 +133,14 @@ export async function appendMessage(
       updatedAt: t,
     });
     await db.messages.add(row);
+    // Images attached in the composer are stored before their message exists; from here on they
+    // belong to it, so deleting the message deletes them too.
+    if (imageIds.length > 0)
+      await db.images
+        .where('id')
+        .anyOf(imageIds)
+        .and((img) => img.sessionId === sessionId && img.messageId === null)
+        .modify({ messageId: row.id });
     await db.sessions.update(sessionId, {
       messageCount: session.messageCount + 1,
       totalTokens: session.totalTokens + (tokens ?? 0),
