@@ -13,7 +13,8 @@
 //   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online.
 //                                         With no provider set up it is kept without a reply
 //   chat.canSend                          online with a provider set up (else messages wait)
-//   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped')
+//   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped'),
+//                                         whichever tab is receiving the reply
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
 //   chat.answerToolCall(sessionId, toolCallId, allow)
@@ -42,6 +43,9 @@ class ChatState {
   private markBegun: () => void = () => {};
   private begun = new Promise<void>((resolve) => (this.markBegun = resolve));
   private db: TernDB | null = null;
+  // A reply streams into the tab that asked for it, but every tab shows it with a Stop button:
+  // a stop pressed anywhere is passed to the tab holding the request.
+  private channel: BroadcastChannel | null = null;
 
   get canSend(): boolean {
     return this.online && providers.list.length > 0;
@@ -69,6 +73,13 @@ class ChatState {
       return this.engine;
     });
     await this.loading;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel('tern-chat');
+      this.channel.onmessage = (e: MessageEvent<unknown>) => {
+        const d = e.data as { type?: unknown; sessionId?: unknown } | null;
+        if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
+      };
+    }
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {
         this.online = true;
@@ -139,6 +150,7 @@ class ChatState {
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
+    this.channel?.postMessage({ type: 'stop', sessionId });
   }
   regenerate(replyId: string): Promise<void> {
     return this.guard(() => this.must().regenerate(replyId)).then(() => {});

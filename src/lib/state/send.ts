@@ -1,6 +1,6 @@
 // The one place the composer hands a message over: to the chat engine, which stores it at once
-// (pending) and sends it now or when the network is back. Stop aborts this tab's reply; what
-// arrived is kept.
+// (pending) and sends it now or when the network is back. Stop aborts the session's reply in
+// whichever tab receives it; what arrived is kept.
 import type { MessagePart } from '../db/rows';
 import { providerErrorText } from '../ui/provider-error-text';
 import { chat } from './chat.svelte';
@@ -22,7 +22,7 @@ export async function send(msg: Outgoing): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stops the reply this tab is receiving in the session. */
+/** Stops the reply being received in the session, in this tab or another. */
 export function stop(sessionId: string): void {
   chat.stop(sessionId);
 }

@@ -103,6 +103,30 @@ describe('chatting with a provider', () => {
     );
   });
 
+  it('stops a reply from another tab showing the same session', async () => {
+    const { page, tern } = await ready();
+    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    await tern.send('Keep talking');
+    const reply = tern.replies();
+    await poll(async () => (await reply.textContent()) ?? '').toContain('w5');
+
+    // The other tab only watches the reply arrive; the request belongs to the first tab.
+    const other = new ChatPage(await context.newPage(), env.server.url);
+    await other.open();
+    await other.session('New chat').getByRole('button').first().click();
+    await poll(async () => (await other.replies().textContent()) ?? '').toContain('w');
+    await other.stopButton.click();
+
+    await poll(() => reply.getByText('Stopped').count()).toBe(1);
+    await poll(() => other.replies().getByText('Stopped').count()).toBe(1);
+    await poll(() => provider.open).toBe(0);
+    const kept = (await reply.textContent()) ?? '';
+    expect(kept).toContain('w5');
+    expect(kept).not.toContain('w299');
+    await poll(() => other.stopButton.count()).toBe(0);
+    await page.close();
+  });
+
   const FAILURES: { name: string; script: Script; says: string }[] = [
     {
       name: 'a refused key',
