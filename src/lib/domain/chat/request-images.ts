@@ -19,9 +19,9 @@ const CHUNK = 3 * 4096;
 
 /** base64 of the bytes in linear time: per chunk, never a string grown a byte at a time. */
 export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
-  if (typeof native === 'function') return native.call(bytes);
-  return chunkedBase64(bytes);
+  // Uint8Array.prototype.toBase64 is newer than the TypeScript lib in use; used where present.
+  const b = bytes as Uint8Array & { toBase64?(): string };
+  return typeof b.toBase64 === 'function' ? b.toBase64() : chunkedBase64(bytes);
 }
 
 export function chunkedBase64(bytes: Uint8Array): string {
