@@ -24,7 +24,7 @@ beforeEach(() => {
 });
 
 /** Bytes that look like nothing in particular, long enough to cross many base64 chunks. */
-function noise(length: number, seed: number): Uint8Array {
+function noise(length: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
   let x = seed;
   for (let i = 0; i < length; i++) {
@@ -34,7 +34,12 @@ function noise(length: number, seed: number): Uint8Array {
   return out;
 }
 
-async function storeImage(db: TernDB, sessionId: string, bytes: Uint8Array, type: string) {
+async function storeImage(
+  db: TernDB,
+  sessionId: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  type: string,
+) {
   const row = await addImage(db, { sessionId, blob: new Blob([bytes], { type }) });
   return row.id;
 }
