@@ -5,7 +5,7 @@
 //   POST   /servers/:id/scripts     body Script[]: appended to its queue
 //   PUT    /servers/:id/cors        body { refuse: boolean }
 //   PUT    /servers/:id/models      body { status: number | null }: model lists fail with it
-//   GET    /servers/:id/requests    → [{ method, path }] chat and model requests so far
+//   GET    /servers/:id/requests    → [{ method, path, body }] chat and model requests so far
 //   DELETE /servers/:id
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (parts[2] === 'requests' && req.method === 'GET')
         return reply(
           200,
-          server.requests.map((r) => ({ method: r.method, path: r.path })),
+          server.requests.map((r) => ({ method: r.method, path: r.path, body: r.body })),
         );
       if (parts.length === 2 && req.method === 'DELETE') {
         servers.delete(parts[1] ?? '');

@@ -26,8 +26,23 @@ export interface ToolCall {
   arguments: string;
 }
 
+/**
+ * A piece of a user message. Images travel as base64 without a `data:` prefix; each adapter
+ * wraps them in its own wire shape. `mimeType` is one of IMAGE_MIME_TYPES.
+ */
+export type ContentPart =
+  { type: 'text'; text: string } | { type: 'image'; mimeType: string; data: string };
+
+/** Image types sent to providers: what OpenAI and Anthropic take. Gemini takes all but GIF. */
+export const IMAGE_MIME_TYPES: readonly string[] = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+];
+
 export type ChatMessage =
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string | ContentPart[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 

@@ -2,13 +2,20 @@
 import { inject } from 'vitest';
 import type { Script } from '../../helpers/provider-server';
 
+export interface RemoteRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
 export interface RemoteProviderServer {
   url: string;
   script(...scripts: Script[]): Promise<void>;
   refuseCors(refuse: boolean): Promise<void>;
   /** Model lists answer with this status until set back to null. */
   failModels(status: number | null): Promise<void>;
-  requests(): Promise<{ method: string; path: string }[]>;
+  /** What the server received; `body` is the parsed JSON (null for a GET). */
+  requests(): Promise<RemoteRequest[]>;
   close(): Promise<void>;
 }
 
@@ -32,8 +39,7 @@ export async function providerServer(): Promise<RemoteProviderServer> {
     script: async (...scripts) => void (await call(`${base}/scripts`, 'POST', scripts)),
     refuseCors: async (refuse) => void (await call(`${base}/cors`, 'PUT', { refuse })),
     failModels: async (status) => void (await call(`${base}/models`, 'PUT', { status })),
-    requests: async () =>
-      (await call(`${base}/requests`, 'GET')) as { method: string; path: string }[],
+    requests: async () => (await call(`${base}/requests`, 'GET')) as RemoteRequest[],
     close: async () => void (await call(base, 'DELETE')),
   };
 }

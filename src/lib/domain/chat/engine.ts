@@ -19,6 +19,7 @@ import { allMessages, appendMessage, editMessage, getMessage } from '../messages
 import { DEFAULT_SESSION_TITLE, getSession, renameSession } from '../sessions';
 import { getSettings } from '../settings';
 import { toChatMessages } from './history';
+import { loadRequestImages } from './request-images';
 import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
 import { countTokens } from './tokens';
@@ -82,8 +83,7 @@ export class ChatEngine {
 
   /**
    * Stores the user's message at once (pending), then sends it if the network is there. `parts`
-   * carries what else the composer attached (images are kept with the message; the adapters send
-   * its text).
+   * carries what else the composer attached: its images go with the text to the model.
    */
   async send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow> {
     if (text.trim() === '' && !parts?.some((p) => p.type !== 'text'))
@@ -308,7 +308,7 @@ export class ChatEngine {
     }
     const provider = await (this.deps.loadProvider ?? defaultLoad)(config.kind);
     const rows = (await allMessages(this.db, sessionId)).filter((r) => r.seq < reply.seq);
-    const messages = toChatMessages(rows);
+    const messages = toChatMessages(rows, await loadRequestImages(this.db, rows));
     if (mode.kind === 'continue' && mode.prefix) {
       messages.push({ role: 'assistant', content: mode.prefix });
       // Anthropic continues a trailing assistant turn natively; others need to be asked.

@@ -1,12 +1,33 @@
 // Stored messages → the neutral request history. What the model sees is what the user sees:
-// pending, errored and empty replies are left out; tool calls and results go as they were stored.
+// pending, errored and empty replies are left out; tool calls and results go as they were stored;
+// a user's images go with their text when they could be loaded (see request-images.ts).
 import type { MessageRow } from '../../db/rows';
-import type { ChatMessage, ToolCall } from '../../providers/types';
+import type { ChatMessage, ContentPart, ToolCall } from '../../providers/types';
+import type { RequestImage } from './request-images';
 
-export function toChatMessages(rows: readonly MessageRow[]): ChatMessage[] {
+const NO_IMAGES: ReadonlyMap<string, RequestImage> = new Map();
+
+// The text first, then the images in the order they were attached (as the composer shows them).
+// With no image to send the content stays a plain string, exactly as a text-only message goes.
+function userContent(
+  row: MessageRow,
+  images: ReadonlyMap<string, RequestImage>,
+): string | ContentPart[] {
+  const attached = row.parts.flatMap((p): ContentPart[] => {
+    const image = p.type === 'image' ? images.get(p.imageId) : undefined;
+    return image ? [{ type: 'image', mimeType: image.mimeType, data: image.data }] : [];
+  });
+  if (attached.length === 0) return row.content;
+  return [...(row.content ? [{ type: 'text' as const, text: row.content }] : []), ...attached];
+}
+
+export function toChatMessages(
+  rows: readonly MessageRow[],
+  images: ReadonlyMap<string, RequestImage> = NO_IMAGES,
+): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (const row of rows) {
-    if (row.role === 'user') out.push({ role: 'user', content: row.content });
+    if (row.role === 'user') out.push({ role: 'user', content: userContent(row, images) });
     else if (row.role === 'assistant') {
       if (row.status === 'error' && row.content === '') continue;
       const toolCalls: ToolCall[] = row.parts.flatMap((p) =>

@@ -13,6 +13,7 @@ import {
 } from '../http';
 import type {
   ChatRequest,
+  ContentPart,
   FinishReason,
   Provider,
   ProviderConfig,
@@ -44,6 +45,15 @@ function parseArgs(text: string): unknown {
   }
 }
 
+function userBlocks(content: string | ContentPart[]): Block[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((p) =>
+    p.type === 'text'
+      ? { type: 'text', text: p.text }
+      : { type: 'image', source: { type: 'base64', media_type: p.mimeType, data: p.data } },
+  );
+}
+
 export function toWireBody(request: ChatRequest): Record<string, unknown> {
   const turns: { role: 'user' | 'assistant'; content: Block[] }[] = [];
   const push = (role: 'user' | 'assistant', blocks: Block[]) => {
@@ -53,7 +63,7 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
     else turns.push({ role, content: blocks });
   };
   for (const m of request.messages) {
-    if (m.role === 'user') push('user', [{ type: 'text', text: m.content }]);
+    if (m.role === 'user') push('user', userBlocks(m.content));
     else if (m.role === 'assistant') {
       const blocks: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
       for (const c of m.toolCalls ?? [])

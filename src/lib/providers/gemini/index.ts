@@ -13,6 +13,7 @@ import {
 } from '../http';
 import type {
   ChatRequest,
+  ContentPart,
   FinishReason,
   Provider,
   ProviderConfig,
@@ -35,6 +36,24 @@ function parseArgs(text: string): unknown {
   }
 }
 
+/** Gemini takes PNG, JPEG, WebP, HEIC and HEIF; a GIF would fail the whole request. */
+const GEMINI_IMAGE_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/heic',
+  'image/heif',
+]);
+
+function userParts(content: string | ContentPart[]): Part[] {
+  if (typeof content === 'string') return [{ text: content }];
+  return content.flatMap((p): Part[] => {
+    if (p.type === 'text') return [{ text: p.text }];
+    if (!GEMINI_IMAGE_TYPES.has(p.mimeType)) return [];
+    return [{ inlineData: { mimeType: p.mimeType, data: p.data } }];
+  });
+}
+
 export function toWireBody(request: ChatRequest): Record<string, unknown> {
   const contents: { role: 'user' | 'model'; parts: Part[] }[] = [];
   const push = (role: 'user' | 'model', parts: Part[]) => {
@@ -44,7 +63,7 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
     else contents.push({ role, parts });
   };
   for (const m of request.messages) {
-    if (m.role === 'user') push('user', [{ text: m.content }]);
+    if (m.role === 'user') push('user', userParts(m.content));
     else if (m.role === 'assistant') {
       const parts: Part[] = m.content ? [{ text: m.content }] : [];
       for (const c of m.toolCalls ?? [])

@@ -13,6 +13,7 @@ import {
 } from '../http';
 import type {
   ChatRequest,
+  ContentPart,
   FinishReason,
   Provider,
   ProviderConfig,
@@ -47,11 +48,21 @@ function headers(config: ProviderConfig): Record<string, string> {
   return h;
 }
 
+// A plain string stays a plain string: many local servers copy only that much of the API.
+function userContent(content: string | ContentPart[]): string | Record<string, unknown>[] {
+  if (typeof content === 'string') return content;
+  return content.map((p) =>
+    p.type === 'text'
+      ? { type: 'text', text: p.text }
+      : { type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${p.data}` } },
+  );
+}
+
 export function toWireBody(request: ChatRequest): Record<string, unknown> {
   const messages: Record<string, unknown>[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
   for (const m of request.messages) {
-    if (m.role === 'user') messages.push({ role: 'user', content: m.content });
+    if (m.role === 'user') messages.push({ role: 'user', content: userContent(m.content) });
     else if (m.role === 'assistant')
       messages.push({
         role: 'assistant',
