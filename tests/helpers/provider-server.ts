@@ -12,6 +12,8 @@ export interface ScriptedToolCall {
   id: string;
   name: string;
   args: Record<string, unknown>;
+  /** Gemini: the thoughtSignature sent beside the call, as Gemini 3 does. */
+  signature?: string;
 }
 
 export type Script =
@@ -216,7 +218,10 @@ function geminiFrames(s: Extract<Script, { kind: 'reply' }>, model: string): Fra
   if (s.toolCalls?.length) {
     sent += s.toolCalls.length * 3;
     push(
-      s.toolCalls.map((c) => ({ functionCall: { name: c.name, args: c.args } })),
+      s.toolCalls.map((c) => ({
+        functionCall: { name: c.name, args: c.args },
+        ...(c.signature ? { thoughtSignature: c.signature } : {}),
+      })),
       'STOP',
     );
   }

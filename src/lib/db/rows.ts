@@ -12,7 +12,7 @@ export const OPEN_STATUSES: readonly MessageStatus[] = ['pending', 'streaming'];
 export type MessagePart =
   | { type: 'text'; text: string }
   | { type: 'image'; imageId: string; mimeType?: string; alt?: string }
-  | { type: 'tool-call'; toolCallId: string; name: string; arguments: string }
+  | { type: 'tool-call'; toolCallId: string; name: string; arguments: string; signature?: string }
   | { type: 'tool-result'; toolCallId: string; name?: string; result: string; isError?: boolean }
   | { type: 'thinking'; text: string };
 

@@ -24,6 +24,11 @@ export interface ToolCall {
   name: string;
   /** The arguments as the model sent them: a JSON text, possibly not valid JSON. */
   arguments: string;
+  /**
+   * Gemini's thoughtSignature for this call, opaque. Gemini 3 refuses a history whose function
+   * calls come back without the signature they were sent with.
+   */
+  signature?: string;
 }
 
 /**
@@ -81,7 +86,7 @@ export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' |
 export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
-  | { type: 'tool-call-start'; id: string; name: string }
+  | { type: 'tool-call-start'; id: string; name: string; signature?: string }
   | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
   | { type: 'tool-call-end'; id: string }
   | { type: 'usage'; inputTokens?: number; outputTokens?: number }

@@ -130,6 +130,35 @@ describe.each<ProviderKind>(['openai-compatible', 'anthropic', 'gemini'])(
   },
 );
 
+describe('Gemini thought signatures', () => {
+  it('stores the signature of each call and sends it back beside the call', async () => {
+    server.scripts.push(
+      {
+        kind: 'reply',
+        toolCalls: [
+          { id: 'c1', name: 'calculator', args: { expression: '1+2' }, signature: 'sig-one' },
+          { id: 'c2', name: 'calculator', args: { expression: '3+4' }, signature: 'sig-two' },
+        ],
+      },
+      { kind: 'reply', tokens: ['3 and 7.'] },
+    );
+    const { engine, session, messages } = await setup(server, { kind: 'gemini' });
+    await engine.send(session.id, 'Add these');
+    await engine.idle();
+    const calls = (await messages())[1]?.parts.filter((p) => p.type === 'tool-call');
+    expect(calls?.map((c) => (c.type === 'tool-call' ? c.signature : null))).toEqual([
+      'sig-one',
+      'sig-two',
+    ]);
+    const body = server.requests[1]?.body as {
+      contents: { role: string; parts: Record<string, unknown>[] }[];
+    };
+    const model = body.contents.find((c) => c.role === 'model');
+    expect(model?.parts.map((p) => p.thoughtSignature)).toEqual(['sig-one', 'sig-two']);
+    expect(model?.parts.every((p) => 'functionCall' in p)).toBe(true);
+  });
+});
+
 describe('tool permissions', () => {
   it('confirm: waits for the user, then runs what they allow', async () => {
     server.scripts.push(

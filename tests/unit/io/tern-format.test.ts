@@ -32,7 +32,13 @@ async function seed(db: TernDB) {
     parts: [
       { type: 'thinking', text: 'hmm' },
       { type: 'text', text: 'Hello' },
-      { type: 'tool-call', toolCallId: 't1', name: 'search', arguments: '{"q":"x"}' },
+      {
+        type: 'tool-call',
+        toolCallId: 't1',
+        name: 'search',
+        arguments: '{"q":"x"}',
+        signature: 'gemini-sig',
+      },
     ],
     tokens: 11,
   });

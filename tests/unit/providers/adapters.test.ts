@@ -159,7 +159,13 @@ describe.each(KINDS)('%s adapter', (kind) => {
       const contents = body.contents as { role: string; parts: Record<string, unknown>[] }[];
       expect(contents[1]).toEqual({
         role: 'model',
-        parts: [{ functionCall: { name: 'calculator', args: { expression: '2+2' } } }],
+        parts: [
+          {
+            functionCall: { name: 'calculator', args: { expression: '2+2' } },
+            // A call Gemini did not sign: the value Google documents for such histories.
+            thoughtSignature: 'skip_thought_signature_validator',
+          },
+        ],
       });
       expect(contents[2]).toEqual({
         role: 'user',
@@ -267,5 +273,38 @@ describe.each(KINDS)('%s adapter', (kind) => {
     const network = errorOf(events[events.length - 1]);
     expect(network.code).toBe('network');
     expect(network.message).toContain('127.0.0.1:9');
+  });
+});
+
+describe('gemini history from elsewhere', () => {
+  it('signs the first unsigned call of a turn with the documented skip value, keeps real ones', async () => {
+    const { toWireBody } = await import('../../../src/lib/providers/gemini');
+    const body = toWireBody({
+      model: 'gemini-3-pro',
+      messages: [
+        { role: 'user', content: 'Time and sum?' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: 'a', name: 'current_time', arguments: '{}' },
+            { id: 'b', name: 'calculator', arguments: '{"expression":"1+1"}' },
+          ],
+        },
+        { role: 'tool', toolCallId: 'a', name: 'current_time', content: 'noon' },
+        { role: 'tool', toolCallId: 'b', name: 'calculator', content: '2' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'c', name: 'calculator', arguments: '{}', signature: 'real' }],
+        },
+      ],
+    }) as { contents: { role: string; parts: Record<string, unknown>[] }[] };
+    const turns = body.contents.filter((c) => c.role === 'model');
+    expect(turns[0]?.parts.map((p) => p.thoughtSignature)).toEqual([
+      'skip_thought_signature_validator',
+      undefined,
+    ]);
+    expect(turns[1]?.parts.map((p) => p.thoughtSignature)).toEqual(['real']);
   });
 });

@@ -31,7 +31,16 @@ export function toChatMessages(
     else if (row.role === 'assistant') {
       if (row.status === 'error' && row.content === '') continue;
       const toolCalls: ToolCall[] = row.parts.flatMap((p) =>
-        p.type === 'tool-call' ? [{ id: p.toolCallId, name: p.name, arguments: p.arguments }] : [],
+        p.type === 'tool-call'
+          ? [
+              {
+                id: p.toolCallId,
+                name: p.name,
+                arguments: p.arguments,
+                ...(p.signature ? { signature: p.signature } : {}),
+              },
+            ]
+          : [],
       );
       if (row.content === '' && toolCalls.length === 0) continue;
       out.push({

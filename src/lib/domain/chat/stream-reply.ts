@@ -63,6 +63,7 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
       toolCallId: c.id,
       name: c.name,
       arguments: c.arguments,
+      ...(c.signature ? { signature: c.signature } : {}),
     })),
   ];
   const write = async (patch: Parameters<typeof editMessage>[2]) => {
@@ -105,7 +106,12 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
         received = true;
         break;
       case 'tool-call-start':
-        calls.set(event.id, { id: event.id, name: event.name, arguments: '' });
+        calls.set(event.id, {
+          id: event.id,
+          name: event.name,
+          arguments: '',
+          ...(event.signature ? { signature: event.signature } : {}),
+        });
         received = true;
         break;
       case 'tool-call-delta': {

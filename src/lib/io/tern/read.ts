@@ -76,13 +76,16 @@ function part(v: unknown): MessagePart {
       if (typeof p.alt === 'string') out.alt = p.alt;
       return out;
     }
-    case 'tool-call':
-      return {
+    case 'tool-call': {
+      const out: MessagePart = {
         type: 'tool-call',
         toolCallId: str(p.toolCallId, 'A tool call id'),
         name: str(p.name, 'A tool name'),
         arguments: str(p.arguments, 'Tool arguments'),
       };
+      if (typeof p.signature === 'string') out.signature = p.signature;
+      return out;
+    }
     case 'tool-result': {
       const out: MessagePart = {
         type: 'tool-result',

@@ -23,6 +23,9 @@ import type {
 
 type Part = Record<string, unknown>;
 
+/** https://ai.google.dev/gemini-api/docs/thought-signatures: for calls Gemini did not sign. */
+const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
 function headers(config: ProviderConfig): Record<string, string> {
   // The key goes in a header rather than ?key= so that it never appears in a URL.
   return { 'content-type': 'application/json', 'x-goog-api-key': config.apiKey };
@@ -66,8 +69,16 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
     if (m.role === 'user') push('user', userParts(m.content));
     else if (m.role === 'assistant') {
       const parts: Part[] = m.content ? [{ text: m.content }] : [];
-      for (const c of m.toolCalls ?? [])
-        parts.push({ functionCall: { name: c.name, args: parseArgs(c.arguments) } });
+      (m.toolCalls ?? []).forEach((c, i) => {
+        // Gemini 3 wants the signature each call came with, beside it. A call that has none (made
+        // by another provider, or stored before signatures were kept) gets the value Google
+        // documents for histories Gemini did not write, on the first call of the turn.
+        const signature = c.signature ?? (i === 0 ? SKIP_SIGNATURE : undefined);
+        parts.push({
+          functionCall: { name: c.name, args: parseArgs(c.arguments) },
+          ...(signature ? { thoughtSignature: signature } : {}),
+        });
+      });
       push('model', parts);
     } else
       push('user', [
@@ -122,7 +133,8 @@ interface WireChunk {
       parts?: {
         text?: string;
         thought?: boolean;
-        functionCall?: { id?: string; name?: string; args?: unknown };
+        functionCall?: { id?: string; name?: string; args?: unknown; thoughtSignature?: string };
+        thoughtSignature?: string;
       }[];
     };
     finishReason?: string;
@@ -165,7 +177,14 @@ async function* run(
         if (part.functionCall) {
           sawCall = true;
           const id = part.functionCall.id ?? `call_${crypto.randomUUID().slice(0, 8)}`;
-          yield { type: 'tool-call-start', id, name: part.functionCall.name ?? '' };
+          // Gemini 3 puts the signature beside the call; earlier models inside it.
+          const signature = part.thoughtSignature ?? part.functionCall.thoughtSignature;
+          yield {
+            type: 'tool-call-start',
+            id,
+            name: part.functionCall.name ?? '',
+            ...(typeof signature === 'string' && signature !== '' ? { signature } : {}),
+          };
           yield {
             type: 'tool-call-delta',
             id,
