@@ -106,6 +106,17 @@ describe.each(KINDS)('images to %s', (kind) => {
     ]);
   });
 
+  it('says an image was there when a message of only images has lost them all', async () => {
+    const { db, engine, session } = await setup(server, { kind });
+    const gone = await storeImage(db, session.id, noise(300, 7), 'image/png');
+    await removeImage(db, gone);
+    await engine.send(session.id, '', [{ type: 'image', imageId: gone, mimeType: 'image/png' }]);
+    await engine.idle();
+    expect(userTurns(kind, lastBody())[0]?.raw).toEqual(
+      textOnlyTurn(kind, '(An image was attached here; it has since been deleted.)'),
+    );
+  });
+
   it('sends messages without images exactly as before', async () => {
     const { engine, session } = await setup(server, { kind });
     await engine.send(session.id, 'Hello there');

@@ -17,7 +17,12 @@ function userContent(
     const image = p.type === 'image' ? images.get(p.imageId) : undefined;
     return image ? [{ type: 'image', mimeType: image.mimeType, data: image.data }] : [];
   });
-  if (attached.length === 0) return row.content;
+  // A message that was only images, all since deleted, still needs words: providers refuse an
+  // empty turn, and the model should know something was there.
+  if (attached.length === 0)
+    return row.content === '' && row.parts.some((p) => p.type === 'image')
+      ? '(An image was attached here; it has since been deleted.)'
+      : row.content;
   return [...(row.content ? [{ type: 'text' as const, text: row.content }] : []), ...attached];
 }
 
