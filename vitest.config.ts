@@ -21,6 +21,9 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/unit/**/*.test.ts'],
           setupFiles: ['tests/helpers/node-setup.ts'],
+          // A guard against hangs, not a speed test: the streaming-import tests parse megabytes and
+          // take seconds on a busy two-core machine.
+          testTimeout: 30_000,
         },
       },
       {
