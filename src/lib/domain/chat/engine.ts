@@ -13,13 +13,12 @@ import type { TernDB } from '../../db/database';
 import type { JsonObject, MessagePart, MessageRow } from '../../db/rows';
 import { ProviderError } from '../../providers/errors';
 import { loadProvider as defaultLoad } from '../../providers/registry';
-import type { ChatRequest, Provider, ProviderConfig, ProviderKind } from '../../providers/types';
+import type { Provider, ProviderConfig, ProviderKind } from '../../providers/types';
 import { TernError } from '../../errors';
 import { allMessages, appendMessage, editMessage, getMessage } from '../messages';
 import { DEFAULT_SESSION_TITLE, getSession, renameSession } from '../sessions';
 import { getSettings } from '../settings';
-import { toChatMessages } from './history';
-import { loadRequestImages } from './request-images';
+import { buildRequest, type Mode } from './request';
 import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
 import { countTokens } from './tokens';
@@ -29,7 +28,6 @@ import { pendingToolCalls, toolMessage } from './tool-calls';
 
 /** Model ↔ tool round trips allowed for one message before the engine stops asking. */
 export const MAX_TOOL_ROUNDS = 8;
-export const CONTINUE_PROMPT = 'Continue exactly where you stopped, without repeating anything.';
 
 export type ChatEvent =
   | { type: 'streaming'; sessionId: string; replyId: string }
@@ -52,8 +50,6 @@ export interface ChatEngineDeps {
   /** Called after each database write of a streaming reply (to count them). */
   onWrite?: () => void;
 }
-
-type Mode = { kind: 'new'; round: number } | { kind: 'continue'; prefix: string };
 
 export class ChatEngine {
   private readonly active = new Map<string, AbortController>();
@@ -291,45 +287,19 @@ export class ChatEngine {
     mode: Mode,
     signal: AbortSignal,
   ): Promise<ReplyOutcome | null> {
-    const settings = await getSettings(this.db, sessionId);
-    const config = await this.deps.providerConfig(settings.provider);
-    const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
-    if (!config || !model) {
-      await editMessage(this.db, reply.id, {
-        status: 'error',
-        error: {
-          code: 'no-provider',
-          message: !config
-            ? 'No provider is set up for this session. Add one in Settings → Providers, then retry.'
-            : 'No model is chosen for this session. Pick one in the session settings, then retry.',
-        },
-      });
+    const built = await buildRequest(
+      this.db,
+      (id) => this.deps.providerConfig(id),
+      sessionId,
+      reply,
+      mode,
+    );
+    if (!built.ok) {
+      await editMessage(this.db, reply.id, { status: 'error', error: built.error });
       return null;
     }
+    const { config, request } = built;
     const provider = await (this.deps.loadProvider ?? defaultLoad)(config.kind);
-    const rows = (await allMessages(this.db, sessionId)).filter((r) => r.seq < reply.seq);
-    const messages = toChatMessages(rows, await loadRequestImages(this.db, rows));
-    if (mode.kind === 'continue' && mode.prefix) {
-      messages.push({ role: 'assistant', content: mode.prefix });
-      // Anthropic continues a trailing assistant turn natively; others need to be asked.
-      if (config.kind !== 'anthropic') messages.push({ role: 'user', content: CONTINUE_PROMPT });
-    }
-    const system = [
-      settings.systemPrompt,
-      ...rows.filter((r) => r.role === 'system').map((r) => r.content),
-    ]
-      .filter(Boolean)
-      .join('\n\n');
-    const tools = offeredTools(settings.permissionMode, settings.allowedTools);
-    const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop } =
-      settings.params;
-    const request: ChatRequest = {
-      model,
-      messages,
-      ...(system ? { system } : {}),
-      ...(tools.length ? { tools: tools.map((t) => t.spec) } : {}),
-      params: { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop },
-    };
     return streamReply({
       db: this.db,
       reply,
@@ -403,3 +373,4 @@ export class ChatEngine {
 }
 
 export { ProviderError, toMessageError };
+export { CONTINUE_PROMPT } from './request';
