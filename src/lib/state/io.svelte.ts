@@ -89,7 +89,13 @@ class IoState {
         signal,
         onRead: this.progress,
       });
-      return signal.aborted ? 'The import was cancelled.' : 'The import is finished.';
+      if (signal.aborted) return 'The import was cancelled.';
+      const report = this.report;
+      if (report.fileError)
+        return report.items.length === 0
+          ? 'Nothing was imported from this file.'
+          : 'The import stopped where the file could not be read further.';
+      return 'The import is finished.';
     });
   }
 

@@ -50,7 +50,7 @@ export class TernPage {
 
   async renameSession(from: string, to: string): Promise<void> {
     await this.sidebar.getByRole('button', { name: `More actions for ${from}` }).click();
-    await this.sidebar.getByRole('button', { name: 'Rename' }).click();
+    await this.sidebar.getByRole('button', { name: 'Rename', exact: true }).click();
     const input = this.sidebar.getByRole('textbox', { name: 'Session title' });
     await input.fill(to);
     await input.press('Enter');
@@ -58,7 +58,7 @@ export class TernPage {
 
   async trashSession(title: string): Promise<void> {
     await this.sidebar.getByRole('button', { name: `More actions for ${title}` }).click();
-    await this.sidebar.getByRole('button', { name: 'Move to trash' }).click();
+    await this.sidebar.getByRole('button', { name: 'Move to trash', exact: true }).click();
   }
 
   dialog(name: string): Locator {

@@ -12,8 +12,9 @@ const SOURCES: Record<string, string> = {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-export function summary(r: ImportReport): string {
-  if (r.fileError) return r.fileError.reason;
+/** The counts; null when nothing of the file could be read as any export. */
+export function summary(r: ImportReport): string | null {
+  if (r.fileError && r.items.length === 0) return null;
   const n = (k: ImportItem['kind']) => r.items.filter((i) => i.kind === k).length;
   const parts = [
     `${plural(n('imported'), 'conversation')} imported`,
