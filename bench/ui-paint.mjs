@@ -112,6 +112,8 @@ function openAndTime(page, title) {
 }
 
 const stats = (xs) => {
+  const failed = xs.find((x) => typeof x !== 'number');
+  if (failed !== undefined) throw new Error(String(failed));
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)].toFixed(1), worst: s[s.length - 1].toFixed(1) };
 };
@@ -129,6 +131,19 @@ try {
   for (let i = 0; i < RUNS; i++) {
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Big one' }).first().waitFor();
+    // The remembered session is saved in the background; on a busy machine the reload can come
+    // first and reopen the big one, which would leave nothing to time.
+    const heading = page.getByRole('main').getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    if ((await heading.textContent()) === 'Big one') {
+      await page
+        .getByRole('button', { name: /Small one/ })
+        .first()
+        .click();
+      await page.waitForFunction(
+        () => document.querySelector('main h1')?.textContent === 'Small one',
+      );
+    }
     cold.push(await openAndTime(page, 'Big one'));
     await page
       .getByRole('button', { name: /Small one/ })
