@@ -98,6 +98,10 @@ describe('Tern as an installable app', () => {
     await page.goto(server.url);
     expect(await page.title()).toBe('Tern');
     expect(await page.locator('meta[name="theme-color"]').getAttribute('content')).toBe('#0f766e');
+    // The on-screen keyboard resizes the layout (Android), keeping the composer above it.
+    expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toContain(
+      'interactive-widget=resizes-content',
+    );
     const description = await page.locator('meta[name="description"]').getAttribute('content');
     expect(description).toBe(
       'Offline-first chat for large language models, entirely in your browser.',
