@@ -2,9 +2,10 @@
 // conversations, often hundreds of megabytes: the file is read in slices (through fflate's
 // streaming `Unzip` when it is a zip), fed to a streaming JSON parser that hands over one
 // conversation at a time, and each is converted by the same importer as a whole file would be.
-// Memory holds a slice and the conversations it completed, whatever the size of the file. Any
-// other file (Tern's own, the peer apps', anything odd) is read whole, as it always was: those are
-// small, and the whole-file reader gives the exact report for broken ones.
+// Memory holds a slice and the conversations it completed, whatever the size of the file. Tern's
+// own files stream the same way, a session at a time (`tern/stream.ts`). Any other file (the peer
+// apps', anything odd) is read whole, as it always was: those are small, and the whole-file
+// reader gives the exact report for broken ones.
 import { JSONParser } from '@streamparser/json';
 import { InputError, isObj } from './clean';
 import {
@@ -15,6 +16,7 @@ import {
 } from './importers/chatgpt';
 import { isClaudeConversation, readClaudeItem } from './importers/claude';
 import { documentNames, notLists, readFiles, type ParseOptions } from './parse';
+import { NotStreamable, streamTernFile } from './tern/stream';
 import type { CommandUsageRow, ParsedItem, WorkspaceRow } from './types';
 import { isZipBlob, readZipEntry, streamZipEntry, zipEntries } from './zip-stream';
 
@@ -111,6 +113,40 @@ async function* listElements(doc: Doc, onRead: (n: number) => void): AsyncGenera
   yield out.splice(0);
 }
 
+/** The first byte that is not a byte-order mark or a space, or null for an empty document. */
+async function firstByte(doc: Doc): Promise<number | null> {
+  let seen = 0;
+  for await (const { data } of doc.chunks())
+    for (const d of data) {
+      let i = 0;
+      if (seen === 0 && d[0] === 0xef && d[1] === 0xbb && d[2] === 0xbf) i = 3;
+      while (i < d.length && isSpace(d[i] ?? 0)) i++;
+      seen += d.length;
+      if (i < d.length) return d[i] ?? null;
+    }
+  return null;
+}
+
+/** One Tern export, a session at a time; false when it must be read whole instead. */
+async function streamTern(doc: Doc, o: StreamOptions, sink: StreamSink): Promise<boolean> {
+  try {
+    await streamTernFile(
+      doc,
+      o.currentSchema,
+      {
+        head: ({ workspaces, commandUsage }) =>
+          sink.head({ source: 'tern', workspaces, commandUsage }),
+        items: (items, read) => sink.items(items, Math.min(read, doc.size), doc.size),
+      },
+      o.signal,
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof NotStreamable) return false;
+    throw e;
+  }
+}
+
 /** Reads files whole (the path for everything that is not a big list of conversations). */
 async function readWhole(files: readonly NamedBlob[], o: StreamOptions, sink: StreamSink) {
   const inputs = await Promise.all(
@@ -145,6 +181,9 @@ export async function streamFiles(
   const entries = await openAll(files, sliceSize);
   const docs = documentNames([...entries.keys()], files.length).map((n) => entries.get(n));
   const total = docs.reduce((n, d) => n + (d?.size ?? 0), 0);
+  const only = docs.length === 1 ? docs[0] : undefined;
+  if (only && (await firstByte(only)) === 0x7b)
+    return (await streamTern(only, o, sink)) ? undefined : readWhole(files, o, sink);
 
   let format: 'chatgpt' | 'claude' | null = null;
   let index = 0;

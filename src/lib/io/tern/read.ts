@@ -348,9 +348,13 @@ function readV1(f: Obj): ParsedFile {
   return { source: 'tern', workspaces: out.workspaces, commandUsage: [], items };
 }
 
-/** The whole file; throws InputError when the file itself (not one session) is unusable. */
-export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
-  const f = obj(v, 'The file');
+export interface TernHead {
+  workspaces: WorkspaceRow[];
+  commandUsage: CommandUsageRow[];
+}
+
+/** The envelope's promises checked; throws InputError for a file this Tern cannot take. */
+function checkVersions(f: Obj, currentSchema: number): number {
   const formatVersion = num(f.formatVersion, 'The format version');
   const schemaVersion = num(f.schemaVersion, 'The schema version');
   if (formatVersion > FORMAT_VERSION || schemaVersion > currentSchema)
@@ -358,11 +362,33 @@ export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
       'future-version',
       'This file was written by a newer version of Tern. Update Tern, then import it again.',
     );
-  if (schemaVersion === 1) return readV1(f);
-  const workspaces = readable(f.workspaces, workspace);
-  const items = arr(f.sessions, 'Sessions').map((entry): ParsedItem => {
-    const { id, title } = label(entry);
-    return readItem(() => readConversation(json(entry)), id, title);
-  });
-  return { source: 'tern', workspaces, commandUsage: commandUsage(f.commandUsage), items };
+  return schemaVersion;
+}
+
+/**
+ * Everything but the sessions, of a file of schema version 2 or later (`schemaVersion` says which;
+ * version 1 files are read whole). Throws InputError when the file itself is unusable.
+ */
+export function readTernHead(f: Obj, currentSchema: number): TernHead & { schemaVersion: number } {
+  const schemaVersion = checkVersions(f, currentSchema);
+  return {
+    schemaVersion,
+    workspaces: readable(f.workspaces, workspace),
+    commandUsage: commandUsage(f.commandUsage),
+  };
+}
+
+/** One entry of `sessions`: a conversation, or the reason it cannot be read. */
+export function readTernEntry(entry: unknown): ParsedItem {
+  const { id, title } = label(entry);
+  return readItem(() => readConversation(json(entry)), id, title);
+}
+
+/** The whole file; throws InputError when the file itself (not one session) is unusable. */
+export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
+  const f = obj(v, 'The file');
+  if (checkVersions(f, currentSchema) === 1) return readV1(f);
+  const { workspaces, commandUsage } = readTernHead(f, currentSchema);
+  const items = arr(f.sessions, 'Sessions').map(readTernEntry);
+  return { source: 'tern', workspaces, commandUsage, items };
 }
