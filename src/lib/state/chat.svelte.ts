@@ -21,7 +21,9 @@
 //   chat.compacting[sessionId]            true while older messages are being set aside
 //   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
 //                                         (by the session's model, or a list when it cannot)
-//   chat.compactAndRetry(replyId)         the same for a reply refused as too long, then retries
+//   chat.compactAndRetry(sessionId, replyId, compacted?)
+//                                         the same for a reply refused as too long (`compacted` is
+//                                         told once it is done), then retries; resolves after it
 //   chat.bringBack(eventId)               undoes a compaction: the messages back exactly as they were
 //   isSummary(row)                        a compaction's summary message (metadata.archivedCount)
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
@@ -29,7 +31,8 @@
 import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
-import type { ChatEngine, ChatEvent, CompactionOutcome } from '../domain/chat/engine';
+import type { CompactionOutcome } from '../domain/chat/compact';
+import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
 import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { countTokens } from '../domain/chat/tokens';
@@ -179,8 +182,14 @@ class ChatState {
   async compactAndRetry(
     sessionId: string,
     replyId: string,
+    compacted?: (o: CompactionOutcome) => void,
   ): Promise<CompactionOutcome | undefined> {
-    return this.whileCompacting(sessionId, () => this.must().compactAndRetry(replyId));
+    return this.whileCompacting(sessionId, () =>
+      this.must().compactAndRetry(replyId, (o) => {
+        delete this.compacting[sessionId];
+        compacted?.(o);
+      }),
+    );
   }
   bringBack(eventId: string): Promise<boolean> {
     return this.guard(async () => {

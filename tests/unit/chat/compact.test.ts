@@ -232,6 +232,20 @@ describe('compact and retry', () => {
     expect(retried.messages.map((m) => m.role)).toEqual(['system', 'user']);
   });
 
+  it('/compact too keeps only the last exchange when the last reply was refused as too long', async () => {
+    const { db, engine, session, messages } = await setup(server, { isOnline: () => false });
+    await seed(db, session.id, 3);
+    await appendMessage(db, session.id, { role: 'user', content: 'Huge' });
+    await appendMessage(db, session.id, {
+      role: 'assistant',
+      status: 'error',
+      error: { code: 'context-too-long', message: CONTEXT_TOO_LONG_MESSAGE },
+    });
+    const outcome = await engine.compact(session.id);
+    expect(outcome.archived).toBe(6);
+    expect((await messages()).slice(1).map((r) => r.content)).toEqual(['Huge', '']);
+  });
+
   it('after /compact, a plain retry goes out with the summary', async () => {
     const { db, engine, session, messages } = await setup(server, { isOnline: () => true });
     await seed(db, session.id, 12);

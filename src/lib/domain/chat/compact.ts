@@ -26,7 +26,10 @@ export interface CompactDeps {
 export interface CompactOptions {
   /** Only messages before this seq are considered (the failed reply a retry replaces). */
   beforeSeq?: number | undefined;
-  /** When keeping the usual number leaves nothing to set aside, keep only the last exchange. */
+  /**
+   * When keeping the usual number leaves nothing to set aside, keep only the last exchange. Also
+   * done when the latest reply was refused as too long.
+   */
   tight?: boolean | undefined;
 }
 
@@ -50,13 +53,14 @@ export async function compactConversation(
   const rows = (await allMessages(db, sessionId)).filter(
     (r) => before === undefined || r.seq < before,
   );
+  const tight = options.tight || rows.at(-1)?.error?.code === 'context-too-long';
   let keep = KEEP_MESSAGES;
   let plan = planCompaction(rows, keep);
-  if (plan.length === 0 && options.tight) plan = planCompaction(rows, (keep = 1));
+  if (plan.length === 0 && tight) plan = planCompaction(rows, (keep = 1));
   if (plan.length === 0)
     throw new TernError(
       'invalid-input',
-      options.tight
+      tight
         ? 'There is nothing left to set aside: the latest message alone is longer than the model can read. Shorten it, or start a new session.'
         : `There is nothing to compact yet: the latest ${KEEP_MESSAGES} messages always stay as they are.`,
     );

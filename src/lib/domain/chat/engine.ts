@@ -221,15 +221,14 @@ export class ChatEngine {
 
   /** Sets all but the latest messages aside behind one summary; messages sent meanwhile wait. */
   async compact(sessionId: string): Promise<CompactionOutcome> {
-    const last = (await allMessages(this.db, sessionId)).at(-1);
-    const tight = last?.error?.code === 'context-too-long';
-    return this.compactOnly(sessionId, { tight }).finally(() => void this.drain());
+    return this.compactOnly(sessionId, {}).finally(() => void this.drain());
   }
 
-  /** For a reply the model refused as too long: compacts what came before it, then retries. */
-  async compactAndRetry(replyId: string): Promise<CompactionOutcome> {
+  /** For a reply refused as too long: compacts what came before it (`compacted`), then retries. */
+  async compactAndRetry(replyId: string, compacted?: (o: CompactionOutcome) => void) {
     const reply = await this.mustGet(replyId, 'assistant');
     const outcome = await this.compactOnly(reply.sessionId, { beforeSeq: reply.seq, tight: true });
+    compacted?.(outcome);
     await this.regenerate(replyId);
     return outcome;
   }
@@ -397,5 +396,5 @@ export class ChatEngine {
   }
 }
 
-export { ProviderError, toMessageError, type CompactionOutcome };
+export { ProviderError, toMessageError };
 export { CONTINUE_PROMPT } from './request';
