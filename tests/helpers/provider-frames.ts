@@ -23,7 +23,39 @@ export type Script =
       /** After this many events: cut the connection, stop sending, or send broken JSON. */
       fault?: { after: number; type: 'cut' | 'stall' | 'malformed' };
     }
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> };
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** A 400 saying the prompt is longer than the model's context window, in the protocol's words. */
+  | { kind: 'context-too-long' };
+
+/** The 400 each API sends for a prompt longer than the context window, as they send it. */
+export function contextTooLongBody(path: string): unknown {
+  if (path.endsWith('/v1/messages'))
+    return {
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: 'prompt is too long: 208310 tokens > 200000 maximum',
+      },
+    };
+  if (path.includes(':streamGenerateContent'))
+    return {
+      error: {
+        code: 400,
+        message:
+          'The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).',
+        status: 'INVALID_ARGUMENT',
+      },
+    };
+  return {
+    error: {
+      message:
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'context_length_exceeded',
+    },
+  };
+}
 
 export const DEFAULT_REPLY = ['Hello', ' from', ' the', ' test', ' server', '.'];
 const INPUT_TOKENS = 12;

@@ -4,12 +4,14 @@
 // message_start / content_block_* / message_delta / message_stop with tool_use and
 // input_json_delta; Gemini streamGenerateContent?alt=sse with whole GenerateContentResponses.
 // Each request takes the next scripted answer from a queue, so a test can script faults: any HTTP
-// status, a stream cut, a stall, malformed JSON, or a server that refuses CORS.
+// status, a stream cut, a stall, malformed JSON, a prompt longer than the context window (in each
+// API's own words), or a server that refuses CORS.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import {
   anthropicFrames,
+  contextTooLongBody,
   DEFAULT_REPLY,
   geminiFrames,
   openAIFrames,
@@ -156,6 +158,12 @@ export async function startProviderServer(): Promise<ProviderServer> {
         return;
       }
       const script: Script = state.scripts.shift() ?? { kind: 'reply', tokens: DEFAULT_REPLY };
+      if (script.kind === 'context-too-long') {
+        res
+          .writeHead(400, { 'content-type': 'application/json', ...cors(req) })
+          .end(JSON.stringify(contextTooLongBody(url.pathname)));
+        return;
+      }
       if (script.kind === 'status') {
         res
           .writeHead(script.status, {

@@ -4,7 +4,7 @@
 // message it replaces, so order is kept without renumbering anything.
 import Dexie from 'dexie';
 import { TernError } from '../errors';
-import type { CompactionEventRow, MessageArchiveRow, MessageRow } from '../db/rows';
+import type { CompactionEventRow, JsonObject, MessageArchiveRow, MessageRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { newId, now, rw } from './tx';
 
@@ -12,6 +12,13 @@ export interface CompactionPlan {
   archiveIds: string[];
   summary: { content: string; tokens: number | null };
   strategy: string;
+  /** Kept on the summary message beside `compactionEventId` and `archivedCount`. */
+  metadata?: JsonObject;
+}
+
+/** The summary message a compaction put in place of the messages it set aside. */
+export function isSummary(row: MessageRow): boolean {
+  return row.role === 'system' && typeof row.metadata.compactionEventId === 'string';
 }
 
 /** Which messages a "keep the last N" compaction would take out: unpreserved, older ones. */
@@ -67,7 +74,7 @@ export async function compactSession(
       status: 'complete',
       error: null,
       preserved: false,
-      metadata: { compactionEventId: eventId },
+      metadata: { ...plan.metadata, compactionEventId: eventId, archivedCount: rows.length },
       createdAt: rows[0]?.createdAt ?? t,
       updatedAt: t,
     };

@@ -13,6 +13,7 @@ export type ProviderErrorCode =
   | 'malformed-stream'
   | 'bad-request'
   | 'not-found'
+  | 'context-too-long'
   | 'aborted';
 
 export class ProviderError extends Error {
@@ -58,6 +59,58 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 /** When a 429 carries no readable Retry-After (browsers hide headers a server does not expose). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 
+/** What the user reads when the conversation no longer fits the model's context window. */
+export const CONTEXT_TOO_LONG_MESSAGE =
+  'This conversation is longer than the model can read at once. Compact older messages (/compact), or start a new session.';
+
+// How the APIs Tern talks to say that the prompt is longer than the model's context window:
+// OpenAI and its copies (vLLM, Groq, OpenRouter, DeepSeek): code context_length_exceeded, "This
+// model's maximum context length is N tokens" or "Your input exceeds the context window of this
+// model"; Anthropic: "prompt is too long: N tokens > M maximum"; Gemini: "The input token count
+// (N) exceeds the maximum number of tokens allowed (M)"; llama.cpp server: type
+// exceed_context_size_error, "the request exceeds the available context size" (and "Context size
+// has been exceeded" from older builds, with a 500); Ollama: "the input length exceeds the context
+// length"; LM Studio: "the model is loaded with context length of only N tokens" and "Cannot
+// truncate prompt with n_keep (N) >= n_ctx (M)".
+const CONTEXT_TOO_LONG_PATTERNS: readonly RegExp[] = [
+  /context_length_exceeded/i,
+  /exceed_context_size_error/i,
+  /maximum context length/i,
+  /prompt is too long/i,
+  /input token count[^]*exceeds the maximum number of tokens/i,
+  /exceeds? (?:the )?(?:available |model'?s? )?context (?:size|length|window)/i,
+  /context size has been exceeded/i,
+  /context length of only/i,
+  /n_keep[^]*n_ctx/i,
+];
+
+/** True when a server's words say the request is longer than the model's context window. */
+export function saysContextTooLong(text: string): boolean {
+  return CONTEXT_TOO_LONG_PATTERNS.some((p) => p.test(text));
+}
+
+export function contextTooLong(detail = '', status: number | null = null): ProviderError {
+  return new ProviderError('context-too-long', `${CONTEXT_TOO_LONG_MESSAGE}${detail}`, { status });
+}
+
+/**
+ * An error a server sent inside an open stream (some local servers answer 200 and then report the
+ * failure as an event): a context overflow is named as such, anything else is `fallback`.
+ */
+export function streamError(
+  label: string,
+  message: string | undefined,
+  apiKey: string,
+  fallback: { code: ProviderErrorCode; what: string },
+): ProviderError {
+  const said = redact(message ?? 'unknown', apiKey).slice(0, 300);
+  if (saysContextTooLong(said)) return contextTooLong(` The server said: “${said}”`);
+  return new ProviderError(
+    fallback.code,
+    `${label} reported ${fallback.what} in the middle of the reply: ${said}. What arrived is kept.`,
+  );
+}
+
 function serverDetail(body: string, apiKey: string): string {
   let detail = body.trim();
   try {
@@ -94,6 +147,13 @@ export async function errorFromResponse(
   }
   const detail = serverDetail(body, apiKey);
   const status = res.status;
+  // 413 is a request too large to take (often many images); the rest say so in their body, with
+  // 400 from the hosted APIs and sometimes 500 from local servers.
+  if (
+    status === 413 ||
+    (status !== 401 && status !== 403 && status !== 429 && saysContextTooLong(body))
+  )
+    return contextTooLong(detail, status);
   if (status === 401 || status === 403)
     return new ProviderError(
       'unauthorized',

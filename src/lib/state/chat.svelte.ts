@@ -18,24 +18,36 @@
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
 //   chat.answerToolCall(sessionId, toolCallId, allow)
+//   chat.compacting[sessionId]            true while older messages are being set aside
+//   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
+//                                         (by the session's model, or a list when it cannot)
+//   chat.compactAndRetry(sessionId, replyId, compacted?)
+//                                         the same for a reply refused as too long (`compacted` is
+//                                         told once it is done), then retries; resolves after it
+//   chat.bringBack(eventId)               undoes a compaction: the messages back exactly as they were
+//   isSummary(row)                        a compaction's summary message (metadata.archivedCount)
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
 // 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
 import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
+import type { CompactionOutcome } from '../domain/chat/compact';
 import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
+import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { countTokens } from '../domain/chat/tokens';
 import { appendMessage } from '../domain/messages';
 import { providers } from './providers.svelte';
 
-export type { MessageRow };
+export type { MessageRow, CompactionOutcome };
+export { isSummary } from '../domain/compaction';
 
 class ChatState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   pending = $state(0);
   streaming = $state<Record<string, string>>({});
   approvals = $state<Record<string, WaitingCalls | null>>({});
+  compacting = $state<Record<string, boolean>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
   private loading: Promise<ChatEngine> | null = null;
@@ -163,6 +175,36 @@ class ChatState {
   }
   editAndResend(userMessageId: string, text: string): Promise<void> {
     return this.guard(() => this.must().editAndResend(userMessageId, text)).then(() => {});
+  }
+  compact(sessionId: string): Promise<CompactionOutcome | undefined> {
+    return this.whileCompacting(sessionId, () => this.must().compact(sessionId));
+  }
+  async compactAndRetry(
+    sessionId: string,
+    replyId: string,
+    compacted?: (o: CompactionOutcome) => void,
+  ): Promise<CompactionOutcome | undefined> {
+    return this.whileCompacting(sessionId, () =>
+      this.must().compactAndRetry(replyId, (o) => {
+        delete this.compacting[sessionId];
+        compacted?.(o);
+      }),
+    );
+  }
+  bringBack(eventId: string): Promise<boolean> {
+    return this.guard(async () => {
+      if (!this.db) throw new Error('chat.start(db) has not run');
+      await revertCompaction(this.db, eventId);
+      return true;
+    }).then((ok) => ok ?? false);
+  }
+  private async whileCompacting<T>(sessionId: string, fn: () => Promise<T>) {
+    this.compacting[sessionId] = true;
+    try {
+      return await this.guard(fn);
+    } finally {
+      delete this.compacting[sessionId];
+    }
   }
   async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
     // The answered call leaves the prompt at once; the rest waits for the model's next round.

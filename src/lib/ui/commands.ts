@@ -17,6 +17,12 @@ export const COMMANDS: readonly Command[] = [
     description: 'Set the instructions for this session',
     keywords: ['prompt', 'instructions'],
   },
+  {
+    id: 'compact',
+    title: 'Compact',
+    description: 'Set older messages aside behind a summary',
+    keywords: ['summary', 'context', 'shorten'],
+  },
   { id: 'images', title: 'Images', description: 'Open the image gallery', keywords: ['gallery'] },
   {
     id: 'export',

@@ -81,6 +81,7 @@ export interface SeedSession {
     status?: string;
     error?: string;
     parts?: unknown[];
+    metadata?: Record<string, unknown>;
   }[];
 }
 
@@ -129,7 +130,7 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
           status,
           error: m.error ? { code: 'provider', message: m.error } : null,
           preserved: false,
-          metadata: {},
+          metadata: m.metadata ?? {},
           createdAt: t0 + i,
           updatedAt: t0 + i,
         };

@@ -40,15 +40,26 @@ async function audit(page: Page, screen: string): Promise<string[]> {
 }
 
 const CHAT = [
-  { content: 'How do I read a file line by line in Python?' },
   {
+    content: 'The user asked about **Python** files: opening, closing, and `with` blocks.',
+    role: 'system',
+    metadata: { compactionEventId: 'e1', archivedCount: 12, summarisedBy: 'model', model: 'm' },
+  },
+  { content: 'How do I read a file line by line in Python?', role: 'user' },
+  {
+    role: 'assistant',
     content:
       'Use a `with` block:\n\n```python\nwith open("notes.txt") as f:\n    for line in f:\n        print(line)\n```\n\nSee [the docs](https://docs.python.org/3/).',
   },
-  { content: 'And if it is not UTF-8?' },
-  { content: 'Pass the encoding.', status: 'interrupted' },
-  { content: 'Still there?', status: 'pending' },
-  { content: 'The provider refused.', status: 'error', error: 'The server refused the key.' },
+  { content: 'And if it is not UTF-8?', role: 'user' },
+  { content: 'Pass the encoding.', role: 'assistant', status: 'interrupted' },
+  { content: 'Still there?', role: 'user', status: 'pending' },
+  {
+    content: 'The provider refused.',
+    role: 'assistant',
+    status: 'error',
+    error: 'The server refused the key.',
+  },
 ];
 
 describe('accessibility', () => {
@@ -82,6 +93,19 @@ describe('accessibility', () => {
         await expect.poll(() => tern.message('Pass the encoding.').count()).toBe(1);
         await expect.poll(() => page.locator('.hljs-string').count()).toBeGreaterThan(0);
         found.push(...(await audit(page, 'conversation')));
+        // A compaction's summary, at the top of the conversation.
+        const summary = page.getByRole('article', { name: /^Summary of 12 earlier messages/ });
+        await expect
+          .poll(async () => {
+            await page
+              .getByRole('region', { name: 'Messages' })
+              .locator('div')
+              .first()
+              .evaluate((el) => (el.scrollTop = 0));
+            return summary.getByRole('button', { name: 'Bring them back' }).count();
+          })
+          .toBe(1);
+        found.push(...(await audit(page, 'conversation with a summary')));
 
         await tern.composer.fill('/');
         await page.getByRole('listbox', { name: 'Commands' }).waitFor();

@@ -9,6 +9,7 @@
 // Outcomes on the reply: `complete` (also when the user pressed stop: what arrived is what they
 // wanted; metadata.finishReason is 'stopped'), `error` with MessageError (the user's message stays
 // and can be retried), `interrupted` (a reload, crash or closed tab cut it: continue or regenerate).
+// A conversation grown past the model's context window is compacted (compact.ts), then retried.
 import type { TernDB } from '../../db/database';
 import type { JsonObject, MessagePart, MessageRow } from '../../db/rows';
 import { ProviderError } from '../../providers/errors';
@@ -16,13 +17,13 @@ import { loadProvider as defaultLoad } from '../../providers/registry';
 import type { Provider, ProviderConfig, ProviderKind } from '../../providers/types';
 import { TernError } from '../../errors';
 import { allMessages, appendMessage, editMessage, getMessage } from '../messages';
-import { DEFAULT_SESSION_TITLE, getSession, renameSession } from '../sessions';
 import { getSettings } from '../settings';
+import { compactConversation, type CompactionOutcome, type CompactOptions } from './compact';
 import { buildRequest, type Mode } from './request';
 import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
 import { countTokens } from './tokens';
-import { proposeTitle } from './title';
+import { nameAfterFirstMessage } from './title';
 import { offeredTools, runTool } from './tools';
 import { pendingToolCalls, toolMessage } from './tool-calls';
 
@@ -53,6 +54,7 @@ export interface ChatEngineDeps {
 
 export class ChatEngine {
   private readonly active = new Map<string, AbortController>();
+  private readonly compacting = new Set<string>();
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   private readonly running = new Set<Promise<void>>();
@@ -130,7 +132,8 @@ export class ChatEngine {
     const started: Promise<void>[] = [];
     if (!this.online()) return started;
     for (const sessionId of await pendingSessions(this.db)) {
-      if (this.active.has(sessionId)) continue; // sent when its current reply ends
+      // Sent when its current reply, or its compaction, ends.
+      if (this.active.has(sessionId) || this.compacting.has(sessionId)) continue;
       let claim;
       try {
         claim = await claimPending(this.db, sessionId, await this.replyMetadata(sessionId));
@@ -216,9 +219,38 @@ export class ChatEngine {
     if (waiting.calls.length === 1) await this.nextRound(sessionId, waiting.round + 1);
   }
 
+  /** Sets all but the latest messages aside behind one summary; messages sent meanwhile wait. */
+  async compact(sessionId: string): Promise<CompactionOutcome> {
+    return this.compactOnly(sessionId, {}).finally(() => void this.drain());
+  }
+
+  /** For a reply refused as too long: compacts what came before it (`compacted`), then retries. */
+  async compactAndRetry(replyId: string, compacted?: (o: CompactionOutcome) => void) {
+    const reply = await this.mustGet(replyId, 'assistant');
+    const outcome = await this.compactOnly(reply.sessionId, { beforeSeq: reply.seq, tight: true });
+    compacted?.(outcome);
+    await this.regenerate(replyId);
+    return outcome;
+  }
+
+  private async compactOnly(sessionId: string, options: CompactOptions) {
+    this.assertIdle(sessionId);
+    this.compacting.add(sessionId);
+    const { db, loadProvider = defaultLoad, fetch, stallMs } = this.deps;
+    const providerConfig = (id: string | null) => this.deps.providerConfig(id);
+    const deps = { db, providerConfig, loadProvider, online: this.online(), fetch, stallMs };
+    try {
+      return await compactConversation(deps, sessionId, options);
+    } finally {
+      this.compacting.delete(sessionId);
+    }
+  }
+
   private assertIdle(sessionId: string): void {
     if (this.active.has(sessionId))
       throw new TernError('conflict', 'A reply is still arriving in this session. Stop it first.');
+    if (this.compacting.has(sessionId))
+      throw new TernError('conflict', 'This session is being compacted. Wait a moment.');
   }
 
   private async mustGet(id: string, role: MessageRow['role']): Promise<MessageRow> {
@@ -335,7 +367,7 @@ export class ChatEngine {
       return;
     }
     if (outcome?.kind === 'complete') {
-      await this.maybeTitle(sessionId);
+      await nameAfterFirstMessage(this.db, sessionId);
       if (outcome.finishReason === 'tool-calls' && outcome.toolCalls.length && mode.kind === 'new')
         await this.handleToolCalls(sessionId, mode.round);
     }
@@ -361,14 +393,6 @@ export class ChatEngine {
       await appendMessage(this.db, sessionId, toolMessage(call, outcome));
     }
     await this.nextRound(sessionId, round + 1);
-  }
-
-  private async maybeTitle(sessionId: string): Promise<void> {
-    const session = await getSession(this.db, sessionId);
-    if (!session || session.title !== DEFAULT_SESSION_TITLE) return;
-    const first = (await allMessages(this.db, sessionId)).find((r) => r.role === 'user');
-    const title = first ? proposeTitle(first.content) : null;
-    if (title) await renameSession(this.db, sessionId, title);
   }
 }
 

@@ -1,9 +1,12 @@
 // What goes to the model for one reply: the session's settings and history before the reply, its
 // images, the system prompt, the tools the permission mode offers, and for a continuation the
-// words already written.
+// words already written. A compaction's summary is a system row: it joins the system prompt,
+// introduced as what it is, so it works with every provider (no turn of a role they refuse, no two
+// user turns in a row) and the remaining messages follow it unchanged.
 import type { TernDB } from '../../db/database';
 import type { MessageError, MessageRow } from '../../db/rows';
 import type { ChatRequest, ProviderConfig } from '../../providers/types';
+import { isSummary } from '../compaction';
 import { allMessages } from '../messages';
 import { getSettings } from '../settings';
 import { toChatMessages } from './history';
@@ -17,13 +20,18 @@ export type Mode = { kind: 'new'; round: number } | { kind: 'continue'; prefix: 
 export type BuiltRequest =
   { ok: true; config: ProviderConfig; request: ChatRequest } | { ok: false; error: MessageError };
 
-export async function buildRequest(
+export type ProviderLookup = (
+  id: string | null,
+) => ProviderConfig | null | Promise<ProviderConfig | null>;
+
+/** The provider and model a session talks to, or why there is none. */
+export async function sessionModel(
   db: TernDB,
-  providerConfig: (id: string | null) => ProviderConfig | null | Promise<ProviderConfig | null>,
+  providerConfig: ProviderLookup,
   sessionId: string,
-  reply: MessageRow,
-  mode: Mode,
-): Promise<BuiltRequest> {
+): Promise<
+  { ok: true; config: ProviderConfig; model: string } | { ok: false; error: MessageError }
+> {
   const settings = await getSettings(db, sessionId);
   const config = await providerConfig(settings.provider);
   const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
@@ -37,6 +45,28 @@ export async function buildRequest(
           : 'No model is chosen for this session. Pick one in the session settings, then retry.',
       },
     };
+  return { ok: true, config, model };
+}
+
+/** How a system row reads in the system prompt; a summary says what it stands for. */
+function systemText(row: MessageRow): string {
+  if (!isSummary(row)) return row.content;
+  const n = row.metadata.archivedCount;
+  const count = typeof n === 'number' ? `${n} ` : '';
+  return `Summary of ${count}earlier messages of this conversation, set aside to fit the context window:\n\n${row.content}`;
+}
+
+export async function buildRequest(
+  db: TernDB,
+  providerConfig: ProviderLookup,
+  sessionId: string,
+  reply: MessageRow,
+  mode: Mode,
+): Promise<BuiltRequest> {
+  const settings = await getSettings(db, sessionId);
+  const target = await sessionModel(db, providerConfig, sessionId);
+  if (!target.ok) return target;
+  const { config, model } = target;
   const rows = (await allMessages(db, sessionId)).filter((r) => r.seq < reply.seq);
   const messages = toChatMessages(rows, await loadRequestImages(db, rows));
   if (mode.kind === 'continue' && mode.prefix) {
@@ -44,10 +74,7 @@ export async function buildRequest(
     // Anthropic continues a trailing assistant turn natively; others need to be asked.
     if (config.kind !== 'anthropic') messages.push({ role: 'user', content: CONTINUE_PROMPT });
   }
-  const system = [
-    settings.systemPrompt,
-    ...rows.filter((r) => r.role === 'system').map((r) => r.content),
-  ]
+  const system = [settings.systemPrompt, ...rows.filter((r) => r.role === 'system').map(systemText)]
     .filter(Boolean)
     .join('\n\n');
   const tools = offeredTools(settings.permissionMode, settings.allowedTools);

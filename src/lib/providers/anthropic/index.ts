@@ -1,7 +1,7 @@
 // Anthropic Messages API. A browser may call it only with the direct-access header; tool results
 // go back as `tool_result` blocks in a user turn, and consecutive turns of one role are merged
 // because the API expects them to alternate.
-import { ProviderError } from '../errors';
+import { streamError } from '../errors';
 import {
   brokenStream,
   guarded,
@@ -184,10 +184,10 @@ async function* run(
         return;
       case 'error': {
         const overloaded = event.error?.type === 'overloaded_error';
-        throw new ProviderError(
-          overloaded ? 'server' : 'stream-broken',
-          `${ctx.label} reported ${overloaded ? 'that it is overloaded' : 'an error'} in the middle of the reply: ${event.error?.message ?? 'unknown'}. What arrived is kept.`,
-        );
+        throw streamError(ctx.label, event.error?.message, ctx.apiKey, {
+          code: overloaded ? 'server' : 'stream-broken',
+          what: overloaded ? 'that it is overloaded' : 'an error',
+        });
       }
       default:
         // ping and event types added later: ignored, they must not kill the stream.

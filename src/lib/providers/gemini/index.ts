@@ -1,7 +1,7 @@
 // Google Gemini through streamGenerateContent?alt=sse. Each SSE message is a whole
 // GenerateContentResponse; function calls arrive complete (not in fragments) and often without an
 // id, and the stream has no end marker: a candidate's finishReason is what says it is whole.
-import { ProviderError } from '../errors';
+import { streamError } from '../errors';
 import {
   brokenStream,
   guarded,
@@ -167,10 +167,10 @@ async function* run(
   for await (const message of sseRequest(url, init, ctx)) {
     const chunk = parseData(message.data, ctx) as WireChunk;
     if (chunk.error)
-      throw new ProviderError(
-        'server',
-        `${ctx.label} reported an error in the middle of the reply: ${chunk.error.message ?? 'unknown'}. What arrived is kept.`,
-      );
+      throw streamError(ctx.label, chunk.error.message, ctx.apiKey, {
+        code: 'server',
+        what: 'an error',
+      });
     if (chunk.promptFeedback?.blockReason) finish = 'content-filter';
     for (const candidate of chunk.candidates ?? []) {
       for (const part of candidate.content?.parts ?? []) {

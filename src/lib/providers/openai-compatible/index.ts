@@ -1,7 +1,7 @@
 // OpenAI chat completions, as spoken by OpenAI and by every server that copies it (Ollama,
 // LM Studio, llama.cpp, vLLM, OpenRouter, Groq). Tool-call arguments arrive as fragments keyed by
 // `index`; usage arrives in a last chunk with no choices when stream_options.include_usage is set.
-import { ProviderError } from '../errors';
+import { streamError } from '../errors';
 import {
   brokenStream,
   guarded,
@@ -137,10 +137,10 @@ async function* run(
     }
     const chunk = parseData(message.data, ctx) as WireChunk;
     if (chunk.error)
-      throw new ProviderError(
-        'server',
-        `${ctx.label} reported an error in the middle of the reply: ${chunk.error.message ?? 'unknown'}. What arrived is kept.`,
-      );
+      throw streamError(ctx.label, chunk.error.message, ctx.apiKey, {
+        code: 'server',
+        what: 'an error',
+      });
     for (const choice of chunk.choices ?? []) {
       const delta = choice.delta ?? {};
       const thinking = delta.reasoning_content ?? delta.reasoning;
