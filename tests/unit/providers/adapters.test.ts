@@ -308,3 +308,37 @@ describe('gemini history from elsewhere', () => {
     expect(turns[1]?.parts.map((p) => p.thoughtSignature)).toEqual(['real']);
   });
 });
+
+describe('reasoning written into the reply between <think> tags', () => {
+  it('goes out as thinking, over the wire, however the tags are split across chunks', async () => {
+    server.scripts.push({
+      kind: 'reply',
+      tokens: ['<thi', 'nk>Weigh', 'ing it up</th', 'ink>', '\n\n', 'Forty', '-two.'],
+    });
+    const { events, text, last } = await collect('openai-compatible');
+    const thinking = events.flatMap((e) => (e.type === 'thinking' ? [e.text] : [])).join('');
+    expect(thinking).toBe('Weighing it up');
+    expect(text).toBe('Forty-two.');
+    expect(last).toEqual({ type: 'finish', reason: 'stop' });
+  });
+
+  it('leaves a reply alone when the tags are not at its start, or it only looks like one', async () => {
+    server.scripts.push({ kind: 'reply', tokens: ['Use ', '<think>', ' as a tag name.'] });
+    expect((await collect('openai-compatible')).text).toBe('Use <think> as a tag name.');
+    server.scripts.push({ kind: 'reply', tokens: ['<', 'thin', ' ice'] });
+    expect((await collect('openai-compatible')).text).toBe('<thin ice');
+    server.scripts.push({ kind: 'reply', tokens: ['<thi'] });
+    expect((await collect('openai-compatible')).text).toBe('<thi');
+  });
+
+  it('keeps reasoning that never closed, as thinking', async () => {
+    server.scripts.push({
+      kind: 'reply',
+      tokens: ['<think>Still going', ' when it stopped </thi'],
+    });
+    const { events, text } = await collect('openai-compatible');
+    const thinking = events.flatMap((e) => (e.type === 'thinking' ? [e.text] : [])).join('');
+    expect(thinking).toBe('Still going when it stopped </thi');
+    expect(text).toBe('');
+  });
+});

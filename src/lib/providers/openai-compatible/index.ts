@@ -1,6 +1,7 @@
 // OpenAI chat completions, as spoken by OpenAI and by every server that copies it (Ollama,
 // LM Studio, llama.cpp, vLLM, OpenRouter, Groq). Tool-call arguments arrive as fragments keyed by
 // `index`; usage arrives in a last chunk with no choices when stream_options.include_usage is set.
+import { ThinkTags } from './think-tags';
 import { streamError } from '../errors';
 import {
   brokenStream,
@@ -125,6 +126,7 @@ async function* run(
   const calls = new Map<number, string>();
   let finish: FinishReason | null = null;
   let done = false;
+  const tags = new ThinkTags();
   const endCalls = function* (): Generator<StreamEvent> {
     for (const id of calls.values()) yield { type: 'tool-call-end', id };
     calls.clear();
@@ -145,7 +147,7 @@ async function* run(
       const delta = choice.delta ?? {};
       const thinking = delta.reasoning_content ?? delta.reasoning;
       if (thinking) yield { type: 'thinking', text: thinking };
-      if (delta.content) yield { type: 'text', text: delta.content };
+      if (delta.content) yield* tags.push(delta.content);
       for (const tc of delta.tool_calls ?? []) {
         const index = tc.index ?? 0;
         let id = calls.get(index);
@@ -175,6 +177,7 @@ async function* run(
   }
   // Some servers omit [DONE]; a finish_reason is proof enough that the reply is whole.
   if (!done && finish === null) throw brokenStream(ctx);
+  yield* tags.flush();
   yield* endCalls();
   yield { type: 'finish', reason: finish ?? 'stop' };
 }
