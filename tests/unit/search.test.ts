@@ -90,6 +90,20 @@ describe('search inside messages', () => {
     }
   });
 
+  it('reads every session once when many share the same last activity, as after an import', async () => {
+    const { db } = await openTestDb();
+    await library(
+      db,
+      Array.from({ length: 230 }, (_, i) => ({ title: `S${i}`, messages: ['a kestrel'] })),
+    );
+    await db.sessions.toCollection().modify({ lastActivityAt: 1_000 });
+    const [newer] = await library(db, [{ title: 'Newer', messages: ['kestrel again'] }]);
+    const r = await searchMessages(db, 'kestrel', { limit: 1_000 });
+    expect(r.hits).toHaveLength(231);
+    expect(new Set(r.hits.map((h) => h.sessionId)).size).toBe(231);
+    expect(r.hits[0]?.sessionId).toBe(newer);
+  });
+
   it('reads every message even when a session counter is wrong', async () => {
     const { db } = await openTestDb();
     const [low, high] = await library(db, [

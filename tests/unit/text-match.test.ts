@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   fold,
-  matchesAll,
+  matcher,
   queryTerms,
   snippet,
   snippetPieces,
   type Snippet,
 } from '../../src/lib/domain/text-match';
 
-const matches = (text: string, query: string) => matchesAll(fold(text), queryTerms(query));
+const matches = (text: string, query: string) => matcher(queryTerms(query))(text);
 const marked = (s: Snippet) => s.marks.map(([a, b]) => s.text.slice(a, b));
 
 describe('matching', () => {
@@ -29,6 +29,39 @@ describe('matching', () => {
     expect(matches('categorical', 'cat')).toBe(true);
     expect(matches('anything', '   ')).toBe(false);
     expect(queryTerms('  Fox  fox FOX quick ')).toEqual(['quick', 'fox']);
+  });
+
+  it('settles from the lower case what folding the whole text would', () => {
+    const texts = [
+      'Un CAFÉ à Paris',
+      'cafe\u0301 noir',
+      'plain ascii text',
+      'Straße und Øl',
+      'Привет, МИР! Ёлка',
+      '東京で寿司を食べました、がっこう',
+      '한국어 검색',
+      'İstanbul ΟΔΟΣ',
+      '',
+    ];
+    const queries = [
+      'cafe',
+      'café noir',
+      'strasse ol',
+      'елка мир',
+      'がっこう 東京',
+      '검색',
+      'i',
+      'σ',
+      'x',
+    ];
+    for (const text of texts)
+      for (const query of queries) {
+        const terms = queryTerms(query);
+        const folded = fold(text);
+        expect(matcher(terms)(text), `${text} / ${query}`).toBe(
+          terms.every((t) => folded.includes(t)),
+        );
+      }
   });
 
   it('works for scripts other than Latin', () => {

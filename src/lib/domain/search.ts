@@ -8,7 +8,7 @@ import type { MessageRow, Role, SessionRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { TernError } from '../errors';
 import { textOf } from './messages';
-import { fold, matchesAll, queryTerms, snippet, type Snippet } from './text-match';
+import { matcher, queryTerms, snippet, type Snippet } from './text-match';
 import { ro } from './tx';
 
 export const SEARCH_LIMIT = 50;
@@ -52,15 +52,19 @@ interface Reading {
   below: number | null;
 }
 
-/** The sessions still to read, in order, with their rows fetched a batch at a time. */
+/**
+ * The sessions still to read, walked down the lastActivityAt index a batch at a time (ties, as an
+ * import can leave them, are told apart by id). A session that becomes active meanwhile moves above
+ * the walk: it is not read twice.
+ */
 class SessionWalk {
-  #next = 0;
+  #done = false;
+  /** lastActivityAt of the last session fetched, and every id fetched at exactly that time. */
+  #at: number | null = null;
+  #seenAt = new Set<string>();
   #queue: Reading[] = [];
 
-  constructor(
-    private readonly db: TernDB,
-    private readonly ids: readonly string[],
-  ) {}
+  constructor(private readonly db: TernDB) {}
 
   /** The next session to read, if one is fetched already. */
   take(): Reading | undefined {
@@ -68,16 +72,29 @@ class SessionWalk {
   }
 
   get fetchedAll(): boolean {
-    return this.#next >= this.ids.length;
+    return this.#done;
   }
 
   /** Fetches the next batch of session rows (inside a read transaction); trashed ones are left out. */
   async fetch(): Promise<void> {
-    const batch = this.ids.slice(this.#next, this.#next + SESSION_BATCH);
-    this.#next += batch.length;
-    const rows = await this.db.sessions.bulkGet(batch);
-    for (const s of rows)
-      if (s && s.deletedAt === null) this.#queue.push({ session: s, below: null });
+    const at = this.#at;
+    const seen = this.#seenAt;
+    const index =
+      at === null
+        ? this.db.sessions.orderBy('lastActivityAt')
+        : this.db.sessions.where('lastActivityAt').belowOrEqual(at);
+    const limit = SESSION_BATCH + seen.size;
+    const rows = await index.reverse().limit(limit).toArray();
+    if (rows.length < limit) this.#done = true;
+    for (const s of rows) {
+      if (s.lastActivityAt === at && seen.has(s.id)) continue;
+      if (s.lastActivityAt !== this.#at) {
+        this.#at = s.lastActivityAt;
+        this.#seenAt = new Set();
+      }
+      this.#seenAt.add(s.id);
+      if (s.deletedAt === null) this.#queue.push({ session: s, below: null });
+    }
   }
 
   /** Puts readings back at the front, to be taken again in the same order. */
@@ -172,47 +189,52 @@ export async function searchMessages(
   const size = options.chunkSize ?? SEARCH_CHUNK;
   const pause = options.pause ?? defaultPause;
   const terms = queryTerms(query);
+  const matches = matcher(terms);
   const result: SearchResult = { hits: [], limited: false, scanned: 0 };
   checkAborted(signal);
   if (terms.length === 0 || limit <= 0) return result;
 
-  // The order is taken once, so a session that becomes active meanwhile is neither read twice
-  // nor skipped; the rows themselves are read fresh, chunk by chunk.
-  const ids = await ro(db, [db.sessions], async () =>
-    (await db.sessions.orderBy('lastActivityAt').primaryKeys()).reverse(),
-  );
-  const walk = new SessionWalk(db, ids);
-  for (;;) {
-    checkAborted(signal);
-    const slices = await ro(db, [db.sessions, db.messages], () => readChunk(db, walk, size));
-    checkAborted(signal);
-    if (slices.length === 0) return result;
-    const found: MessageHit[] = [];
-    for (const { session, rows } of slices) {
-      for (const m of rows) {
-        result.scanned++;
-        const text = searchableText(m);
-        if (!matchesAll(fold(text), terms)) continue;
-        found.push({
-          sessionId: session.id,
-          sessionTitle: session.title,
-          messageId: m.id,
-          seq: m.seq,
-          role: m.role,
-          snippet: snippet(text, terms),
-        });
-        if (result.hits.length + found.length >= limit) {
-          result.limited = true;
-          break;
+  const walk = new SessionWalk(db);
+  const read = () => ro(db, [db.sessions, db.messages], () => readChunk(db, walk, size));
+  let next = read();
+  try {
+    for (;;) {
+      const slices = await next;
+      checkAborted(signal);
+      if (slices.length === 0) return result;
+      // The next read goes on in the database while this one is matched here.
+      next = read();
+      const found: MessageHit[] = [];
+      for (const { session, rows } of slices) {
+        for (const m of rows) {
+          result.scanned++;
+          const text = searchableText(m);
+          if (!matches(text)) continue;
+          found.push({
+            sessionId: session.id,
+            sessionTitle: session.title,
+            messageId: m.id,
+            seq: m.seq,
+            role: m.role,
+            snippet: snippet(text, terms),
+          });
+          if (result.hits.length + found.length >= limit) {
+            result.limited = true;
+            break;
+          }
         }
+        if (result.limited) break;
       }
-      if (result.limited) break;
+      if (found.length > 0) {
+        result.hits.push(...found);
+        onHits?.(found);
+      }
+      if (result.limited) return result;
+      await pause();
+      checkAborted(signal);
     }
-    if (found.length > 0) {
-      result.hits.push(...found);
-      onHits?.(found);
-    }
-    if (result.limited) return result;
-    await pause();
+  } finally {
+    // A read started ahead and not needed after all: nothing waits for it.
+    next.catch(() => undefined);
   }
 }

@@ -8,18 +8,18 @@
 // part of other scripts' letters stay (Japanese dakuten, so が ≠ か; Devanagari vowel signs), and
 // Hangul syllables come back whole.
 
-const MARKS = /\p{M}/gu;
-const DIACRITICS: readonly (readonly [number, number])[] = [
+const DIACRITIC_BLOCKS: readonly (readonly [number, number])[] = [
   [0x0300, 0x036f],
   [0x1ab0, 0x1aff],
   [0x1dc0, 0x1dff],
   [0x20d0, 0x20ff],
   [0xfe20, 0xfe2f],
 ];
-const dropDiacritic = (m: string): string => {
-  const c = m.charCodeAt(0);
-  return DIACRITICS.some(([a, b]) => c >= a && c <= b) ? '' : m;
-};
+// Built from code points: written out, a class of combining marks reads as something else.
+const DIACRITICS = new RegExp(
+  `[${DIACRITIC_BLOCKS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('')}]`,
+  'g',
+);
 const NON_ASCII = /[\u0080-\uffff]/;
 const SPECIAL: Readonly<Record<string, string>> = {
   ß: 'ss',
@@ -34,16 +34,17 @@ const SPECIAL: Readonly<Record<string, string>> = {
 const SPECIAL_RE = /[ßæœøđłıς]/g;
 const spell = (c: string): string => SPECIAL[c] ?? c;
 
+// The rest of the fold, after lower case. Recomposing only matters to terms beyond ASCII (Hangul,
+// kana with dakuten…): no ASCII letter composes with anything once the diacritics are gone.
+function foldLower(lower: string, compose: boolean): string {
+  const bare = lower.normalize('NFD').replace(DIACRITICS, '');
+  return (compose ? bare.normalize('NFC') : bare).replace(SPECIAL_RE, spell);
+}
+
 /** The folded form of a text: what queries are matched against. */
 export function fold(text: string): string {
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  return text
-    .normalize('NFC')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(MARKS, dropDiacritic)
-    .normalize('NFC')
-    .replace(SPECIAL_RE, spell);
+  const lower = text.toLowerCase();
+  return NON_ASCII.test(lower) ? foldLower(lower, true) : lower;
 }
 
 /** The distinct folded words of a query, longest first (the likeliest to rule a text out). */
@@ -54,9 +55,21 @@ export function queryTerms(query: string): string[] {
   return [...new Set(words)].sort((a, b) => b.length - a.length);
 }
 
-/** Whether a folded text holds every term. */
-export function matchesAll(folded: string, terms: readonly string[]): boolean {
-  return terms.length > 0 && terms.every((t) => folded.includes(t));
+/**
+ * A test for one query: whether a text holds every term once folded. Most texts are settled from
+ * their lower case alone (every term there as typed, or plain ASCII without them); only the rest
+ * are folded.
+ */
+export function matcher(terms: readonly string[]): (text: string) => boolean {
+  if (terms.length === 0) return () => false;
+  const compose = terms.some((t) => NON_ASCII.test(t));
+  return (text) => {
+    const lower = text.toLowerCase();
+    if (terms.every((t) => lower.includes(t))) return true;
+    if (!NON_ASCII.test(lower)) return false;
+    const folded = foldLower(lower, compose);
+    return terms.every((t) => folded.includes(t));
+  };
 }
 
 // Folding one code point at a time keeps, for every unit of the folded text, the span of the
