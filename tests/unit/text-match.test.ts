@@ -41,6 +41,8 @@ describe('matching', () => {
       '東京で寿司を食べました、がっこう',
       '한국어 검색',
       'İstanbul ΟΔΟΣ',
+      '300 \u212a, an em dash — and “quotes” 🦊',
+      'A (b) [c] .* $d',
       '',
     ];
     const queries = [

@@ -55,19 +55,27 @@ export function queryTerms(query: string): string[] {
   return [...new Set(words)].sort((a, b) => b.length - a.length);
 }
 
+// Characters that fold to ASCII letters: Latin letters with accents or strokes, loose diacritics,
+// and the few whose lower case is ASCII (İ, the Kelvin and Ångström signs).
+const TO_ASCII = /[\u00c0-\u024f\u1e00-\u1eff\u212a\u212b]/;
+const DIACRITIC_TEST = new RegExp(DIACRITICS.source);
+const foldsToAscii = (text: string): boolean => TO_ASCII.test(text) || DIACRITIC_TEST.test(text);
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * A test for one query: whether a text holds every term once folded. Most texts are settled from
- * their lower case alone (every term there as typed, or plain ASCII without them); only the rest
- * are folded.
+ * A test for one query: whether a text holds every term once folded. Most texts are settled without
+ * folding or copying them: every term is there in some case, or no character of theirs could fold
+ * into a term's. Only the rest are folded.
  */
 export function matcher(terms: readonly string[]): (text: string) => boolean {
   if (terms.length === 0) return () => false;
-  const compose = terms.some((t) => NON_ASCII.test(t));
+  const patterns = terms.map((t) => new RegExp(escape(t), 'i'));
+  const ascii = terms.every((t) => !NON_ASCII.test(t));
   return (text) => {
-    const lower = text.toLowerCase();
-    if (terms.every((t) => lower.includes(t))) return true;
-    if (!NON_ASCII.test(lower)) return false;
-    const folded = foldLower(lower, compose);
+    if (patterns.every((p) => p.test(text))) return true;
+    if (ascii ? !foldsToAscii(text) : !NON_ASCII.test(text)) return false;
+    const folded = foldLower(text.toLowerCase(), !ascii);
     return terms.every((t) => folded.includes(t));
   };
 }
