@@ -39,9 +39,9 @@ describe('search inside messages', () => {
     const tern = new TernPage(page, env.server.url);
     await tern.open();
 
-    for (const round of ['first', 'after reload']) {
+    for (let round = 0; round < 2; round++) {
       await tern.searchBox.fill('quokka');
-      await expect.poll(() => tern.messageHits.count(), round).toBe(1);
+      await expect.poll(() => tern.messageHits.count()).toBe(1);
       await expect.poll(() => tern.searchStatus.textContent()).toBe('1 message matches');
       const hit = tern.messageHit('Long history');
       expect(await hit.textContent()).toContain('Assistant');
@@ -91,6 +91,19 @@ describe('search inside messages', () => {
       'CAFÉ',
       'Lisbonne',
     ]);
+    // A hit whose message was deleted since says so.
+    await tern.messageHit('Cafés').click();
+    const found = tern.message('Un CAFÉ à Lisbonne');
+    await expect.poll(() => found.evaluate((el) => el === document.activeElement)).toBe(true);
+    await found.getByRole('button', { name: 'Delete' }).click();
+    await found.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => found.count()).toBe(0);
+    await tern.messageHit('Cafés').click();
+    await expect
+      .poll(() => tern.notice('That message no longer exists. It may have been deleted.').count())
+      .toBe(1);
+    await expect.poll(() => tern.message('café only').count()).toBe(1);
+
     await tern.searchBox.fill('cafe nowhere');
     await expect.poll(() => tern.searchStatus.textContent()).toBe('No message matches');
     expect(await tern.messageHits.count()).toBe(0);
