@@ -1,4 +1,5 @@
-// A static server for a built copy of Tern on 127.0.0.1, for the benchmark scripts.
+// A static server for a built copy of Tern on 127.0.0.1, for the benchmark scripts. `/__blank` is a
+// page of the same origin that runs none of the app, for seeding IndexedDB.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -17,6 +18,10 @@ const TYPES = {
 export async function serveApp(dir) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/__blank') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end('<!doctype html><title>blank</title>');
+    }
     let file = normalize(join(dir, path));
     if (!file.startsWith(dir)) return res.writeHead(403).end();
     const isFile = await stat(file).then(

@@ -5,86 +5,37 @@
 // Measured inside the page: from the click to the frame after the first message rows are in the
 // DOM. Runs each case several times and prints the median and worst.
 //   node bench/ui-paint.mjs [runs]
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { seedApp } from './rows.mjs';
+import { serveApp } from './serve.mjs';
 
 const RUNS = Number(process.argv[2] ?? 7);
 const COUNT = 10_000;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-async function serve(dir) {
-  const root = resolve(dir);
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/__blank') return res.end('<!doctype html><title>blank</title>');
-    let file = normalize(join(root, path));
-    const ok = await stat(file).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    if (!ok) file = join(root, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(await readFile(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
-}
-
-async function seed(page, url) {
-  await page.goto(url);
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  await page.goto(`${url}/__blank`);
-  await page.evaluate(async (count) => {
-    const db = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('tern');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const tx = db.transaction(['sessions', 'messages'], 'readwrite');
-    const t0 = Date.now() - 1e7;
-    const session = (id, title, n) => ({
-      id,
-      workspaceId: 'default',
-      title,
-      model: null,
-      createdAt: t0,
-      updatedAt: t0 + n,
-      lastActivityAt: t0 + n,
-      deletedAt: null,
-      messageCount: n,
-      imageCount: 0,
-      totalTokens: 0,
-      compactionCount: 0,
-      metadata: {},
-    });
-    tx.objectStore('sessions').put(session('big', 'Big one', count));
-    tx.objectStore('sessions').put(session('small', 'Small one', 0));
-    for (let i = 1; i <= count; i++) {
-      const text = `Message ${i}: ${'Some **Markdown** text with a [link](https://example.com). '.repeat(1 + (i % 4))}`;
-      tx.objectStore('messages').put({
-        id: `m${i}`,
-        sessionId: 'big',
-        seq: i,
-        role: i % 2 ? 'user' : 'assistant',
-        content: text,
-        parts: [{ type: 'text', text }],
-        name: null,
-        toolCallId: null,
-        tokens: null,
-        status: 'complete',
-        error: null,
-        preserved: false,
-        metadata: {},
-        createdAt: t0 + i,
-        updatedAt: t0 + i,
+function seed(page, url) {
+  return seedApp(
+    page,
+    url,
+    async (count) => {
+      const { sessionRow, messageRow, put } = window.rows;
+      const t0 = Date.now() - 1e7;
+      const messages = [];
+      for (let i = 1; i <= count; i++) {
+        const text = `Message ${i}: ${'Some **Markdown** text with a [link](https://example.com). '.repeat(1 + (i % 4))}`;
+        messages.push(messageRow('big', i, text, t0 + i));
+      }
+      await put(window.ternDb, {
+        sessions: [
+          sessionRow('big', 'Big one', t0 + count, count),
+          sessionRow('small', 'Small one', t0, 0),
+        ],
+        messages,
       });
-    }
-    await new Promise((r) => (tx.oncomplete = r));
-    db.close();
-  }, COUNT);
+    },
+    COUNT,
+  );
 }
 
 function openAndTime(page, title) {
@@ -118,7 +69,7 @@ const stats = (xs) => {
   return { median: s[Math.floor(s.length / 2)].toFixed(1), worst: s[s.length - 1].toFixed(1) };
 };
 
-const server = await serve('dist');
+const server = await serveApp(resolve(import.meta.dirname, '..', 'dist'));
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -167,5 +118,5 @@ try {
   );
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }

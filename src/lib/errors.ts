@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'backup-failed'
   | 'invalid-input'
   | 'conflict'
+  | 'aborted'
   | 'unknown';
 
 export class TernError extends Error {

@@ -34,6 +34,12 @@ export function openSession(id: string | null): void {
   void rememberSession(id);
 }
 
+/** Opens a session at one of its messages: scrolled to it, focused and outlined for a moment. */
+export function openMessage(target: { sessionId: string; messageId: string; seq: number }): void {
+  view.requestJump(target.sessionId, target.messageId, target.seq);
+  openSession(target.sessionId);
+}
+
 export async function newSession(workspaceId?: string): Promise<string | undefined> {
   const row = await attempt(async (d) => {
     const ws = workspaceId ?? (await sessions.listWorkspaces(d))[0]?.id;

@@ -1,9 +1,11 @@
 // The message window of one open session: the newest page first, then older pages of 50 as the
 // user scrolls up. Everything from the oldest loaded seq onwards stays live, so edits, deletes,
-// streaming updates and other tabs' writes all show without a reload.
+// streaming updates and other tabs' writes all show without a reload. Opened at a given message (a
+// search hit), the window starts 10 messages before it and ends a page later; scrolling down moves
+// that end a page at a time until it reaches the newest message, and from then on it is live too.
 import type { MessageRow, SessionRow, SessionSettingsRow } from '../db/rows';
 import { latestMessages, messagesBefore, PAGE_SIZE } from '../domain/messages';
-import { messagesFrom } from '../domain/message-window';
+import { messagesFrom, seqsAfter, windowAround, type WindowBounds } from '../domain/message-window';
 import { getSession } from '../domain/sessions';
 import { getSettings } from '../domain/settings';
 import { getImage, imageBlob, listImages } from '../domain/images';
@@ -11,57 +13,109 @@ import { listCommandUsage } from '../domain/commands';
 import { app } from './app.svelte';
 import { live, type Live } from './live.svelte';
 
+/** A message to bring into view, focus and outline. */
+export interface JumpTarget {
+  messageId: string;
+  seq: number;
+}
+
+/** How long a message jumped to stays outlined. */
+export const FLASH_MS = 2000;
+
+interface Loaded {
+  rows: MessageRow[];
+  /** Set when the window was opened around a message: where it starts and ends. */
+  bounds?: WindowBounds;
+}
+
 export class ConversationWindow {
   readonly sessionId: string;
-  /** Lowest seq in the window; null until the first page is known. */
+  /** Lowest seq in the window; null until the first read is known. */
   floor = $state<number | null>(null);
+  /** Highest seq in the window; null when it reaches the newest message and follows new ones. */
+  ceiling = $state<number | null>(null);
   hasOlder = $state(false);
+  hasNewer = $state(false);
   loadingOlder = $state(false);
+  loadingNewer = $state(false);
   /** True while older rows are being put in front (the list keeps its place from the end). */
   prepending = $state(false);
+  /** True while newer rows are being added at the end (the list must not jump to the end). */
+  appending = $state(false);
+  /** The message to bring into view once loaded; the list clears it when done. */
+  target = $state<JumpTarget | null>(null);
+  /** The message outlined for a moment after a jump. */
+  flashId = $state<string | null>(null);
+  /** Bumped whenever the window is moved elsewhere: a jump, or back to the newest messages. */
+  moves = $state(0);
+  #around = $state<number | null>(null);
   #window = $derived.by(() => {
     const floor = this.floor;
+    const ceiling = this.ceiling;
+    const around = this.#around;
     const id = this.sessionId;
-    return live(async () => {
+    return live(async (): Promise<Loaded> => {
       const db = app.db;
-      if (!db) return [];
-      if (floor === null) return latestMessages(db, id);
-      return messagesFrom(db, id, floor);
+      if (!db) return { rows: [] };
+      if (floor !== null) return { rows: await messagesFrom(db, id, floor, ceiling) };
+      if (around === null) return { rows: await latestMessages(db, id) };
+      const bounds = await windowAround(db, id, around);
+      return { rows: await messagesFrom(db, id, bounds.floor, bounds.ceiling), bounds };
     });
   });
   #last: MessageRow[] | undefined;
+  #flashTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(sessionId: string) {
+  constructor(sessionId: string, target?: JumpTarget) {
     this.sessionId = sessionId;
+    if (target) {
+      this.target = target;
+      this.#around = target.seq;
+    }
   }
 
   /** The loaded messages, oldest first; undefined before the first read. */
   get rows(): MessageRow[] | undefined {
     const current = this.#window.current;
     if (current) {
-      this.#last = current;
-      if (this.floor === null) queueMicrotask(() => this.#fix(current));
+      this.#last = current.rows;
+      const moves = this.moves;
+      if (this.floor === null) queueMicrotask(() => this.#fix(current, moves));
     }
-    return current ?? this.#last;
+    return current?.rows ?? this.#last;
+  }
+
+  /** False while a new window is being read (rows are then the previous window's). */
+  get loaded(): boolean {
+    return this.#window.current !== undefined;
   }
 
   get error(): unknown {
     return this.#window.error;
   }
 
-  // Pin the window to the first page's start so new messages add to it instead of sliding it.
-  #fix(first: MessageRow[]): void {
-    if (this.floor !== null) return;
-    this.hasOlder = first.length >= PAGE_SIZE;
-    this.floor = first[0]?.seq ?? 0;
+  // Pin the window to the first read's bounds so new messages add to it instead of sliding it.
+  #fix(first: Loaded, moves: number): void {
+    if (this.floor !== null || moves !== this.moves) return;
+    if (first.bounds) {
+      this.hasOlder = first.bounds.hasOlder;
+      this.hasNewer = first.bounds.ceiling !== null;
+      this.ceiling = first.bounds.ceiling;
+      this.floor = first.bounds.floor;
+    } else {
+      this.hasOlder = first.rows.length >= PAGE_SIZE;
+      this.floor = first.rows[0]?.seq ?? 0;
+    }
   }
 
   async loadOlder(): Promise<void> {
     const db = app.db;
     if (!db || this.loadingOlder || !this.hasOlder || this.floor === null) return;
+    const moves = this.moves;
     this.loadingOlder = true;
     try {
       const older = await messagesBefore(db, this.sessionId, this.floor);
+      if (moves !== this.moves) return;
       this.hasOlder = older.length >= PAGE_SIZE;
       const first = older[0];
       if (first) {
@@ -71,6 +125,58 @@ export class ConversationWindow {
     } finally {
       this.loadingOlder = false;
     }
+  }
+
+  async loadNewer(): Promise<void> {
+    const db = app.db;
+    if (!db || this.loadingNewer || !this.hasNewer || this.ceiling === null) return;
+    const moves = this.moves;
+    this.loadingNewer = true;
+    try {
+      const seqs = await seqsAfter(db, this.sessionId, this.ceiling, PAGE_SIZE + 1);
+      if (moves !== this.moves) return;
+      this.appending = seqs.length > 0;
+      this.hasNewer = seqs.length > PAGE_SIZE;
+      this.ceiling = this.hasNewer ? (seqs[PAGE_SIZE - 1] ?? null) : null;
+    } finally {
+      this.loadingNewer = false;
+    }
+  }
+
+  /** Brings a message into view: at once if it is loaded, else by opening the window around it. */
+  jumpTo(target: JumpTarget): void {
+    if (this.loaded && this.rows?.some((m) => m.id === target.messageId)) {
+      this.target = target;
+      return;
+    }
+    this.#move(target.seq);
+    this.target = target;
+  }
+
+  /** Back to the newest messages (after a jump into older history). */
+  toLatest(): void {
+    this.#move(null);
+  }
+
+  #move(around: number | null): void {
+    this.moves++;
+    this.target = null;
+    this.#around = around;
+    this.prepending = false;
+    this.appending = false;
+    this.hasOlder = false;
+    this.hasNewer = false;
+    this.ceiling = null;
+    this.floor = null;
+  }
+
+  /** Outlines a message for a moment. */
+  flash(messageId: string): void {
+    clearTimeout(this.#flashTimer);
+    this.flashId = messageId;
+    this.#flashTimer = setTimeout(() => {
+      if (this.flashId === messageId) this.flashId = null;
+    }, FLASH_MS);
   }
 }
 

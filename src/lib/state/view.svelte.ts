@@ -1,5 +1,6 @@
-// What the UI is showing: the open session, the drawer, which panel is up, and the one notice at the
-// bottom of the screen (with an optional action such as Undo). Plain runes state, no storage.
+// What the UI is showing: the open session, the drawer, which panel is up, a message to jump to, and
+// the one notice at the bottom of the screen (with an optional action such as Undo). Plain runes
+// state, no storage.
 export type Panel = 'settings' | 'gallery' | 'trash' | null;
 export type SettingsTab = 'session' | 'app' | 'storage';
 
@@ -10,14 +11,37 @@ export interface Notice {
   action?: { label: string; run: () => void };
 }
 
+/** A request to show one message of a session (from a search hit). */
+export interface Jump {
+  id: number;
+  sessionId: string;
+  messageId: string;
+  seq: number;
+}
+
 class ViewState {
   sessionId = $state<string | null>(null);
   drawerOpen = $state(false);
   panel = $state<Panel>(null);
   settingsTab = $state<SettingsTab>('session');
   notice = $state<Notice | null>(null);
+  /** Waiting for the session's conversation to take it. */
+  jump = $state<Jump | null>(null);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
+  #jumps = 0;
+
+  requestJump(sessionId: string, messageId: string, seq: number): void {
+    this.jump = { id: ++this.#jumps, sessionId, messageId, seq };
+  }
+
+  /** The pending jump into this session, if any; it is handed over once. */
+  takeJump(sessionId: string): Jump | null {
+    const j = this.jump;
+    if (!j || j.sessionId !== sessionId) return null;
+    this.jump = null;
+    return j;
+  }
 
   notify(text: string, kind: Notice['kind'] = 'info', action?: Notice['action']): void {
     clearTimeout(this.#timer);

@@ -44,5 +44,10 @@ export const COMMANDS: readonly Command[] = [
   },
   { id: 'theme', title: 'Theme', description: 'Switch between light and dark', keywords: ['dark'] },
   { id: 'storage', title: 'Storage', description: 'Space used, integrity check, backups' },
-  { id: 'search', title: 'Search', description: 'Search session titles', keywords: ['find'] },
+  {
+    id: 'search',
+    title: 'Search',
+    description: 'Search session titles and messages',
+    keywords: ['find'],
+  },
 ];

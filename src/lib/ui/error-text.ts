@@ -20,6 +20,7 @@ const TEXT: Record<ErrorCode, string> = {
     'Tern needs to update your data, but could not first save a safety copy (the device may be full). Nothing was changed. Free some space and reload.',
   'invalid-input': 'That input was not accepted.',
   conflict: 'That item already exists.',
+  aborted: 'That was stopped before it finished. Nothing was changed.',
   unknown: 'Something went wrong. Your data is as it was.',
 };
 

@@ -18,3 +18,10 @@ export function bytes(n: number): string {
 export function when(t: number): string {
   return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+const ROLE = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' } as const;
+
+/** Who wrote a message, as the conversation labels it. */
+export function roleLabel(role: keyof typeof ROLE, toolName?: string | null): string {
+  return role === 'tool' && toolName ? `Tool ${toolName}` : ROLE[role];
+}

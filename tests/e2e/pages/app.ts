@@ -25,6 +25,19 @@ export class TernPage {
       .getByRole('listitem')
       .filter({ has: this.page.getByText(title, { exact: true }) });
   }
+  get searchBox(): Locator {
+    return this.page.getByRole('searchbox', { name: 'Search sessions' });
+  }
+  /** The hits of the search inside messages. */
+  get messageHits(): Locator {
+    return this.sidebar.getByRole('list', { name: 'In messages' }).getByRole('listitem');
+  }
+  messageHit(text: string): Locator {
+    return this.messageHits.filter({ hasText: text }).getByRole('button');
+  }
+  get searchStatus(): Locator {
+    return this.sidebar.getByRole('status');
+  }
   get heading(): Locator {
     return this.page.getByRole('main').getByRole('heading', { level: 1 });
   }

@@ -132,6 +132,11 @@ describe('accessibility', () => {
         await dialog.waitFor({ state: 'detached' });
 
         if (size.width < 800) await page.getByRole('button', { name: 'Open sidebar' }).click();
+        await tern.searchBox.fill('encoding');
+        await expect.poll(() => tern.messageHits.count()).toBe(1);
+        await expect.poll(() => tern.searchStatus.textContent()).toBe('1 message matches');
+        found.push(...(await audit(page, 'search')));
+        await tern.searchBox.fill('');
         await tern.sidebar.getByRole('button', { name: 'Trash' }).click();
         await page.getByRole('heading', { name: 'Trash' }).waitFor();
         found.push(...(await audit(page, 'trash')));
