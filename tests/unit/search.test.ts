@@ -14,6 +14,8 @@ async function library(db: TernDB, sessions: { title: string; messages: string[]
     const row = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: s.title });
     for (const [i, content] of s.messages.entries())
       await appendMessage(db, row.id, { role: i % 2 ? 'assistant' : 'user', content });
+    // Later in the list is more recent, even when the clock did not move between them.
+    await db.sessions.update(row.id, { lastActivityAt: Date.now() + ids.length * 1000 });
     ids.push(row.id);
   }
   return ids;
