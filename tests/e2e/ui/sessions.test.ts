@@ -141,6 +141,8 @@ describe('sessions and workspaces', () => {
       .toBe('Search sessions');
     await page.keyboard.type('zzz');
     await expect.poll(() => tern.sidebar.getByText('No session title matches').count()).toBe(1);
+    // No workspace claims to be empty because none of its titles matched.
+    expect(await tern.sidebar.getByText('No sessions yet.').count()).toBe(0);
     await context.close();
   });
 });
