@@ -25,6 +25,21 @@ const CHAT = [
   { content: 'Pass the encoding: `open("notes.txt", encoding="latin-1")`.', status: 'interrupted' },
 ];
 
+// A conversation compacted earlier: its summary first, then what followed.
+const LONG = [
+  {
+    content:
+      'The user is outlining a thesis on **migratory seabirds**: chapters on navigation, energy budgets and the Arctic tern’s pole-to-pole route were agreed; sources still to find for chapter 3.',
+    role: 'system',
+    metadata: { compactionEventId: 'e1', archivedCount: 24, summarisedBy: 'model', model: 'm' },
+  },
+  { content: 'Which sources would you start with for chapter 3?', role: 'user' },
+  {
+    content: 'Start with the tracking studies of Arctic terns from Greenland and Iceland.',
+    role: 'assistant',
+  },
+];
+
 describe('screenshots', () => {
   for (const size of SIZES) {
     it(`of the main screens at ${size.width}x${size.height}`, async () => {
@@ -41,6 +56,7 @@ describe('screenshots', () => {
       await seed(page, env.server.url, [
         { id: 'py', title: 'Reading files in Python', messages: CHAT },
         { id: 'trip', title: 'Trip to Lisbon', messages: [{ content: 'Three days in Lisbon?' }] },
+        { id: 'long', title: 'Thesis outline', messages: LONG },
       ]);
       await tern.open();
       if (size.width < 800) {
@@ -52,6 +68,26 @@ describe('screenshots', () => {
           .poll(() => tern.sidebar.evaluate((el) => Math.round(el.getBoundingClientRect().left)))
           .toBe(0);
         await shot('sidebar');
+      }
+      // Search inside messages, from the sidebar (in the drawer on a phone).
+      const search = tern.sidebar.getByRole('searchbox', { name: /Search/ });
+      await search.fill('file');
+      await expect
+        .poll(() =>
+          tern.sidebar.getByRole('list', { name: 'In messages' }).getByRole('listitem').count(),
+        )
+        .toBeGreaterThan(1);
+      await shot('search');
+      await search.fill('');
+      await tern.session('Thesis outline').getByRole('button').first().click();
+      await expect
+        .poll(() => page.getByRole('article', { name: /^Summary of 24 earlier messages/ }).count())
+        .toBe(1);
+      await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+      await shot('summary');
+      if (size.width < 800) {
+        await page.getByRole('button', { name: 'Open sidebar' }).click();
+        await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
       }
       await tern.session('Reading files in Python').getByRole('button').first().click();
       await expect.poll(() => tern.message('one line at a time').count()).toBe(1);
