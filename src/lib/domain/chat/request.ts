@@ -78,7 +78,8 @@ export async function buildRequest(
     .filter(Boolean)
     .join('\n\n');
   const tools = offeredTools(settings.permissionMode, settings.allowedTools);
-  const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop } = settings.params;
+  const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop, thinkingBudget } =
+    settings.params;
   return {
     ok: true,
     config,
@@ -87,7 +88,15 @@ export async function buildRequest(
       messages,
       ...(system ? { system } : {}),
       ...(tools.length ? { tools: tools.map((t) => t.spec) } : {}),
-      params: { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop },
+      params: {
+        temperature,
+        topP,
+        maxTokens,
+        presencePenalty,
+        frequencyPenalty,
+        stop,
+        ...(thinkingBudget ? { thinkingBudget } : {}),
+      },
     },
   };
 }
