@@ -3,6 +3,7 @@
 // first, as Anthropic requires; unsigned reasoning from another provider never goes to it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendMessage } from '../../../src/lib/domain/messages';
+import { CONTINUE_PROMPT } from '../../../src/lib/domain/chat/request';
 import { setSettings } from '../../../src/lib/domain/settings';
 import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { engineFor, setup } from './setup';
@@ -118,6 +119,25 @@ describe('extended thinking with Anthropic', () => {
     const last = server.requests[server.requests.length - 1]?.body as Body;
     expect(last).not.toHaveProperty('thinking');
     expect(JSON.stringify(last.messages)).not.toContain('sig-old');
+  });
+
+  it('asks to continue in words rather than prefilling the reply, which thinking refuses', async () => {
+    const { db, engine, session } = await setup(server, {
+      kind: 'anthropic',
+      settings: { params: { thinkingBudget: 2048 } },
+    });
+    await appendMessage(db, session.id, { role: 'user', content: 'Tell me a story' });
+    const reply = await appendMessage(db, session.id, {
+      role: 'assistant',
+      content: 'Once upon',
+      status: 'interrupted',
+    });
+    await engine.continueReply(reply.id);
+    const sent = body(0).messages;
+    expect(sent[sent.length - 1]).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: CONTINUE_PROMPT }],
+    });
   });
 });
 
