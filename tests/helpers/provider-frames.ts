@@ -15,6 +15,10 @@ export type Script =
       /** The reply's tokens, streamed one per event. */
       tokens?: string[];
       thinking?: string[];
+      /** Anthropic: the signature that closes the thinking block (a default one when unset). */
+      thinkingSignature?: string;
+      /** Anthropic: a redacted_thinking block with this data, after the thinking. */
+      redactedThinking?: string;
       toolCalls?: ScriptedToolCall[];
       /** Leave out the usage report, so the client must estimate. */
       noUsage?: boolean;
@@ -132,6 +136,21 @@ export function anthropicFrames(s: Extract<Script, { kind: 'reply' }>, model: st
       frames.push(
         ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: t } }),
       );
+    // The API signs every thinking block just before closing it.
+    const signature = s.thinkingSignature ?? 'test-signature';
+    frames.push(
+      ev('content_block_delta', { index, delta: { type: 'signature_delta', signature } }),
+    );
+    frames.push(ev('content_block_stop', { index }));
+    index++;
+  }
+  if (s.redactedThinking) {
+    frames.push(
+      ev('content_block_start', {
+        index,
+        content_block: { type: 'redacted_thinking', data: s.redactedThinking },
+      }),
+    );
     frames.push(ev('content_block_stop', { index }));
     index++;
   }

@@ -2,7 +2,8 @@
 // included, with the events framed as the real APIs frame them: OpenAI chat-completion chunks (tool
 // calls as indexed fragments, usage in a last chunk with no choices, then [DONE]); Anthropic
 // message_start / content_block_* / message_delta / message_stop with tool_use and
-// input_json_delta; Gemini streamGenerateContent?alt=sse with whole GenerateContentResponses.
+// input_json_delta, thinking blocks closed by their signature_delta, and redacted_thinking; Gemini
+// streamGenerateContent?alt=sse with whole GenerateContentResponses.
 // Each request takes the next scripted answer from a queue, so a test can script faults: any HTTP
 // status, a stream cut, a stall, malformed JSON, a prompt longer than the context window (in each
 // API's own words), or a server that refuses CORS.

@@ -112,6 +112,9 @@ describe('session settings', () => {
       { topP: -0.1 },
       { maxTokens: 0 },
       { maxTokens: 12.5 },
+      { thinkingBudget: -1 },
+      { thinkingBudget: 1500.5 },
+      { thinkingBudget: Number.NaN },
     ]) {
       await expect(setSettings(db, s.id, { params })).rejects.toMatchObject({
         code: 'invalid-input',
@@ -121,6 +124,8 @@ describe('session settings', () => {
       code: 'not-found',
     });
     expect((await getSettings(db, s.id)).permissionMode).toBe('deny');
+    await setSettings(db, s.id, { params: { thinkingBudget: 2048 } });
+    expect((await getSettings(db, s.id)).params.thinkingBudget).toBe(2048);
   });
 });
 

@@ -14,7 +14,12 @@ export type MessagePart =
   | { type: 'image'; imageId: string; mimeType?: string; alt?: string }
   | { type: 'tool-call'; toolCallId: string; name: string; arguments: string; signature?: string }
   | { type: 'tool-result'; toolCallId: string; name?: string; result: string; isError?: boolean }
-  | { type: 'thinking'; text: string };
+  /**
+   * Reasoning shown apart from the answer. `signature` is Anthropic's signature of the block, and
+   * `redacted` the encrypted data of a block it redacted (then `text` is empty); both opaque, and
+   * sent back as they came while extended thinking is on.
+   */
+  | { type: 'thinking'; text: string; signature?: string; redacted?: string };
 
 /** Free JSON kept beside a row for whatever its producer needs (imports, providers, the UI). */
 export type JsonValue =
@@ -110,6 +115,8 @@ export interface ModelParams {
   presencePenalty?: number;
   frequencyPenalty?: number;
   stop?: string[];
+  /** Tokens Claude and Gemini may think for before answering; absent or 0 = off. */
+  thinkingBudget?: number;
   [key: string]: JsonValue | undefined;
 }
 

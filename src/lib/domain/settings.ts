@@ -50,6 +50,9 @@ function validate(patch: SettingsPatch): void {
   const max = patch.params?.maxTokens;
   if (max !== undefined && (!Number.isInteger(max) || max < 1))
     throw new TernError('invalid-input', 'Max tokens is a whole number above 0.');
+  const budget = patch.params?.thinkingBudget;
+  if (budget !== undefined && (!Number.isInteger(budget) || budget < 0))
+    throw new TernError('invalid-input', 'Thinking budget is a whole number of tokens (0 = off).');
   if (patch.allowedTools !== undefined && !patch.allowedTools.every((t) => typeof t === 'string'))
     throw new TernError('invalid-input', 'Allowed tools are names.');
 }

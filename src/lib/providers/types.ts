@@ -46,9 +46,16 @@ export const IMAGE_MIME_TYPES: readonly string[] = [
   'image/gif',
 ];
 
+/**
+ * A block of an assistant turn's reasoning that goes back to the provider that signed it:
+ * Anthropic's signed thinking, or the encrypted data of a block it redacted. Both are opaque.
+ */
+export type ThinkingBlock =
+  { type: 'thinking'; text: string; signature: string } | { type: 'redacted'; data: string };
+
 export type ChatMessage =
   | { role: 'user'; content: string | ContentPart[] }
-  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[]; thinking?: ThinkingBlock[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
 /** A JSON Schema object describing a tool's arguments. */
@@ -67,6 +74,8 @@ export interface GenerationParams {
   presencePenalty?: number;
   frequencyPenalty?: number;
   stop?: string[];
+  /** Tokens the model may think for before answering (Anthropic, Gemini); absent or 0 = off. */
+  thinkingBudget?: number;
 }
 
 export interface ChatRequest {
@@ -86,6 +95,10 @@ export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' |
 export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
+  /** Closes the thinking block streamed so far with the provider's signature of it. */
+  | { type: 'thinking-signature'; signature: string }
+  /** A whole thinking block the provider redacted: only its encrypted data, to send back. */
+  | { type: 'thinking-redacted'; data: string }
   | { type: 'tool-call-start'; id: string; name: string; signature?: string }
   | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
   | { type: 'tool-call-end'; id: string }

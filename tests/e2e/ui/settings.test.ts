@@ -42,6 +42,7 @@ describe('settings', () => {
     await dialog.getByLabel('Temperature').fill('0.7');
     await dialog.getByLabel('Top P').fill('0.9');
     await dialog.getByLabel('Max tokens').fill('512');
+    await dialog.getByLabel('Thinking budget (tokens)').fill('2048');
     await dialog.getByLabel('Permission mode').selectOption({ label: 'Run allowed tools' });
     await dialog.getByLabel('Allowed tools', { exact: true }).fill('search, calculator');
     await dialog.getByRole('button', { name: 'Save session settings' }).click();
@@ -58,6 +59,7 @@ describe('settings', () => {
     expect(await dialog.getByLabel('Temperature').inputValue()).toBe('0.7');
     expect(await dialog.getByLabel('Top P').inputValue()).toBe('0.9');
     expect(await dialog.getByLabel('Max tokens').inputValue()).toBe('512');
+    expect(await dialog.getByLabel('Thinking budget (tokens)').inputValue()).toBe('2048');
     expect(await dialog.getByLabel('Permission mode').inputValue()).toBe('auto');
     expect(await dialog.getByLabel('Allowed tools', { exact: true }).inputValue()).toBe(
       'search, calculator',
@@ -81,6 +83,7 @@ describe('settings', () => {
       ['Temperature', 'warm', 'Temperature goes from 0 to 2.'],
       ['Top P', '5', 'Top P goes from 0 to 1.'],
       ['Max tokens', '-3', 'Max tokens is a whole number above 0.'],
+      ['Thinking budget (tokens)', '1.5', 'Thinking budget is a whole number of tokens'],
     ] as const) {
       await dialog.getByLabel('System prompt').fill('Should not be kept');
       await dialog.getByLabel(field, { exact: true }).fill(value);

@@ -30,7 +30,8 @@ async function seed(db: TernDB) {
   await appendMessage(db, a.id, {
     role: 'assistant',
     parts: [
-      { type: 'thinking', text: 'hmm' },
+      { type: 'thinking', text: 'hmm', signature: 'claude-sig' },
+      { type: 'thinking', text: '', redacted: 'encrypted-data' },
       { type: 'text', text: 'Hello' },
       {
         type: 'tool-call',

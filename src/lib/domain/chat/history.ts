@@ -4,6 +4,7 @@
 import type { MessageRow } from '../../db/rows';
 import type { ChatMessage, ContentPart, ToolCall } from '../../providers/types';
 import type { RequestImage } from './request-images';
+import { returnableThinking } from './thoughts';
 
 const NO_IMAGES: ReadonlyMap<string, RequestImage> = new Map();
 
@@ -48,10 +49,12 @@ export function toChatMessages(
           : [],
       );
       if (row.content === '' && toolCalls.length === 0) continue;
+      const thinking = returnableThinking(row.parts);
       out.push({
         role: 'assistant',
         content: row.content,
         ...(toolCalls.length ? { toolCalls } : {}),
+        ...(thinking.length ? { thinking } : {}),
       });
     } else if (row.role === 'tool') {
       const part = row.parts.find((p) => p.type === 'tool-result');

@@ -69,16 +69,19 @@ export async function buildRequest(
   const { config, model } = target;
   const rows = (await allMessages(db, sessionId)).filter((r) => r.seq < reply.seq);
   const messages = toChatMessages(rows, await loadRequestImages(db, rows));
+  const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop, thinkingBudget } =
+    settings.params;
   if (mode.kind === 'continue' && mode.prefix) {
     messages.push({ role: 'assistant', content: mode.prefix });
-    // Anthropic continues a trailing assistant turn natively; others need to be asked.
-    if (config.kind !== 'anthropic') messages.push({ role: 'user', content: CONTINUE_PROMPT });
+    // Anthropic continues a trailing assistant turn natively, but not while thinking (it refuses
+    // a prefilled reply then); others need to be asked.
+    if (config.kind !== 'anthropic' || thinkingBudget)
+      messages.push({ role: 'user', content: CONTINUE_PROMPT });
   }
   const system = [settings.systemPrompt, ...rows.filter((r) => r.role === 'system').map(systemText)]
     .filter(Boolean)
     .join('\n\n');
   const tools = offeredTools(settings.permissionMode, settings.allowedTools);
-  const { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop } = settings.params;
   return {
     ok: true,
     config,
@@ -87,7 +90,15 @@ export async function buildRequest(
       messages,
       ...(system ? { system } : {}),
       ...(tools.length ? { tools: tools.map((t) => t.spec) } : {}),
-      params: { temperature, topP, maxTokens, presencePenalty, frequencyPenalty, stop },
+      params: {
+        temperature,
+        topP,
+        maxTokens,
+        presencePenalty,
+        frequencyPenalty,
+        stop,
+        ...(thinkingBudget ? { thinkingBudget } : {}),
+      },
     },
   };
 }

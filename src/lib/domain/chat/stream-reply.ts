@@ -12,6 +12,7 @@ import type {
   ToolCall,
 } from '../../providers/types';
 import { editMessage } from '../messages';
+import { Thoughts } from './thoughts';
 import { countTokens } from './tokens';
 
 export const DEFAULT_WRITE_INTERVAL_MS = 500;
@@ -49,14 +50,14 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
   const { db, reply } = input;
   const interval = input.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
   let text = input.prefix ?? '';
-  let thinking = '';
+  const thoughts = new Thoughts();
   const calls = new Map<string, ToolCall>();
   const usage: { inputTokens?: number; outputTokens?: number } = {};
   let received = false;
   let lastWrite = Date.now();
 
   const parts = (): MessagePart[] => [
-    ...(thinking ? [{ type: 'thinking' as const, text: thinking }] : []),
+    ...thoughts.parts(),
     ...(text ? [{ type: 'text' as const, text }] : []),
     ...[...calls.values()].map((c) => ({
       type: 'tool-call' as const,
@@ -87,7 +88,7 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
   const tokens = async () =>
     usage.outputTokens ??
     (await countTokens(
-      text + thinking + [...calls.values()].map((c) => c.name + c.arguments).join(''),
+      text + thoughts.all() + [...calls.values()].map((c) => c.name + c.arguments).join(''),
     ));
 
   const stream = input.provider.stream(input.config, input.request, {
@@ -102,7 +103,14 @@ export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome
         received = true;
         break;
       case 'thinking':
-        thinking += event.text;
+        thoughts.text(event.text);
+        received = true;
+        break;
+      case 'thinking-signature':
+        thoughts.sign(event.signature);
+        break;
+      case 'thinking-redacted':
+        thoughts.redacted(event.data);
         received = true;
         break;
       case 'tool-call-start':

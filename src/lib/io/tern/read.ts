@@ -68,8 +68,12 @@ function part(v: unknown): MessagePart {
   switch (p.type) {
     case 'text':
       return { type: 'text', text: str(p.text, 'A text part') };
-    case 'thinking':
-      return { type: 'thinking', text: str(p.text, 'A thinking part') };
+    case 'thinking': {
+      const out: MessagePart = { type: 'thinking', text: str(p.text, 'A thinking part') };
+      if (typeof p.signature === 'string') out.signature = p.signature;
+      if (typeof p.redacted === 'string') out.redacted = p.redacted;
+      return out;
+    }
     case 'image': {
       const out: MessagePart = { type: 'image', imageId: str(p.imageId, 'An image part') };
       if (typeof p.mimeType === 'string') out.mimeType = p.mimeType;

@@ -1,6 +1,7 @@
 // Anthropic Messages API. A browser may call it only with the direct-access header; tool results
 // go back as `tool_result` blocks in a user turn, and consecutive turns of one role are merged
-// because the API expects them to alternate.
+// because the API expects them to alternate. With extended thinking on, each assistant turn's
+// signed thinking blocks go back first, as the API requires of a turn that called tools.
 import { streamError } from '../errors';
 import {
   brokenStream,
@@ -15,15 +16,19 @@ import type {
   ChatRequest,
   ContentPart,
   FinishReason,
+  GenerationParams,
   Provider,
   ProviderConfig,
   StreamEvent,
   StreamOptions,
+  ThinkingBlock,
 } from '../types';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** The API requires max_tokens; this is used when the session sets none. */
 export const DEFAULT_MAX_TOKENS = 4096;
+/** The smallest thinking budget the API takes. */
+export const MIN_THINKING_BUDGET = 1024;
 
 type Block = Record<string, unknown>;
 
@@ -54,7 +59,38 @@ function userBlocks(content: string | ContentPart[]): Block[] {
   );
 }
 
+function thinkingBlocks(blocks: ThinkingBlock[] | undefined): Block[] {
+  return (blocks ?? []).map((b) =>
+    b.type === 'thinking'
+      ? { type: 'thinking', thinking: b.text, signature: b.signature }
+      : { type: 'redacted_thinking', data: b.data },
+  );
+}
+
+/**
+ * The request's sampling fields. Extended thinking needs max_tokens above the budget (raised to
+ * budget + the default when it is not) and refuses temperature and top_k; top_p only from 0.95.
+ */
+function sampling(p: GenerationParams): Record<string, unknown> {
+  const budget = p.thinkingBudget ? Math.max(MIN_THINKING_BUDGET, p.thinkingBudget) : 0;
+  if (!budget)
+    return {
+      max_tokens: p.maxTokens ?? DEFAULT_MAX_TOKENS,
+      ...(p.temperature !== undefined ? { temperature: Math.min(1, p.temperature) } : {}),
+      ...(p.topP !== undefined ? { top_p: p.topP } : {}),
+    };
+  const max =
+    p.maxTokens !== undefined && p.maxTokens > budget ? p.maxTokens : budget + DEFAULT_MAX_TOKENS;
+  return {
+    max_tokens: max,
+    thinking: { type: 'enabled', budget_tokens: budget },
+    ...(p.topP !== undefined && p.topP >= 0.95 ? { top_p: p.topP } : {}),
+  };
+}
+
 export function toWireBody(request: ChatRequest): Record<string, unknown> {
+  const p = request.params ?? {};
+  const thinking = Boolean(p.thinkingBudget);
   const turns: { role: 'user' | 'assistant'; content: Block[] }[] = [];
   const push = (role: 'user' | 'assistant', blocks: Block[]) => {
     if (blocks.length === 0) return;
@@ -65,7 +101,11 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
   for (const m of request.messages) {
     if (m.role === 'user') push('user', userBlocks(m.content));
     else if (m.role === 'assistant') {
-      const blocks: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
+      const blocks: Block[] = [
+        // Sent only while thinking is on: without it they would change nothing the model does.
+        ...(thinking ? thinkingBlocks(m.thinking) : []),
+        ...(m.content ? [{ type: 'text', text: m.content }] : []),
+      ];
       for (const c of m.toolCalls ?? [])
         blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.arguments) });
       push('assistant', blocks);
@@ -79,10 +119,10 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
         },
       ]);
   }
-  const p = request.params ?? {};
+  const { max_tokens, ...rest } = sampling(p);
   return {
     model: request.model,
-    max_tokens: p.maxTokens ?? DEFAULT_MAX_TOKENS,
+    max_tokens,
     stream: true,
     messages: turns,
     ...(request.system ? { system: request.system } : {}),
@@ -95,8 +135,7 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
           })),
         }
       : {}),
-    ...(p.temperature !== undefined ? { temperature: Math.min(1, p.temperature) } : {}),
-    ...(p.topP !== undefined ? { top_p: p.topP } : {}),
+    ...rest,
     ...(p.stop?.length ? { stop_sequences: p.stop } : {}),
   };
 }
@@ -113,11 +152,12 @@ interface WireEvent {
   type?: string;
   index?: number;
   message?: { usage?: { input_tokens?: number; output_tokens?: number } };
-  content_block?: { type?: string; id?: string; name?: string };
+  content_block?: { type?: string; id?: string; name?: string; data?: string };
   delta?: {
     type?: string;
     text?: string;
     thinking?: string;
+    signature?: string;
     partial_json?: string;
     stop_reason?: string | null;
   };
@@ -151,13 +191,16 @@ async function* run(
           const id = event.content_block.id ?? crypto.randomUUID();
           toolBlocks.set(event.index ?? 0, id);
           yield { type: 'tool-call-start', id, name: event.content_block.name ?? '' };
-        }
+        } else if (event.content_block?.type === 'redacted_thinking' && event.content_block.data)
+          yield { type: 'thinking-redacted', data: event.content_block.data };
         break;
       case 'content_block_delta': {
         const d = event.delta ?? {};
         if (d.type === 'text_delta' && d.text) yield { type: 'text', text: d.text };
         else if (d.type === 'thinking_delta' && d.thinking)
           yield { type: 'thinking', text: d.thinking };
+        else if (d.type === 'signature_delta' && d.signature)
+          yield { type: 'thinking-signature', signature: d.signature };
         else if (d.type === 'input_json_delta' && d.partial_json) {
           const id = toolBlocks.get(event.index ?? 0);
           if (id) yield { type: 'tool-call-delta', id, argumentsDelta: d.partial_json };

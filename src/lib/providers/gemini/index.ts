@@ -98,6 +98,10 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
     ...(p.presencePenalty !== undefined ? { presencePenalty: p.presencePenalty } : {}),
     ...(p.frequencyPenalty !== undefined ? { frequencyPenalty: p.frequencyPenalty } : {}),
     ...(p.stop?.length ? { stopSequences: p.stop } : {}),
+    // Thoughts then stream as parts marked `thought`, kept apart from the answer.
+    ...(p.thinkingBudget
+      ? { thinkingConfig: { thinkingBudget: p.thinkingBudget, includeThoughts: true } }
+      : {}),
   };
   return {
     contents,

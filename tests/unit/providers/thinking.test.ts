@@ -1,0 +1,147 @@
+// Extended thinking on request, over the real wire protocols: the budget in each API's own
+// fields, the parameters Anthropic refuses with it left out, and its signed and redacted thinking
+// blocks streamed as they come and sent back with the turn that made them.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadProvider } from '../../../src/lib/providers/registry';
+import type {
+  ChatRequest,
+  ProviderConfig,
+  ProviderKind,
+  StreamEvent,
+} from '../../../src/lib/providers/types';
+import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
+
+let server: ProviderServer;
+beforeAll(async () => {
+  server = await startProviderServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.scripts.length = 0;
+  server.requests.length = 0;
+});
+
+function config(kind: ProviderKind): ProviderConfig {
+  return {
+    id: kind,
+    kind,
+    label: 'Test AI',
+    baseUrl: kind === 'openai-compatible' ? `${server.url}/v1` : server.url,
+    apiKey: 'sk-thinking-test',
+    models: [],
+  };
+}
+
+async function collect(kind: ProviderKind, request: ChatRequest): Promise<StreamEvent[]> {
+  const provider = await loadProvider(kind);
+  const events: StreamEvent[] = [];
+  for await (const e of provider.stream(config(kind), request)) events.push(e);
+  return events;
+}
+
+const ask = (params: ChatRequest['params']): ChatRequest => ({
+  model: 'model-a',
+  messages: [{ role: 'user', content: 'Think first' }],
+  params,
+});
+
+type Body = Record<string, unknown>;
+const sentBody = (i = 0) => server.requests[i]?.body as Body;
+
+describe('Anthropic extended thinking', () => {
+  it('asks for thinking with the budget, raises max_tokens above it, and leaves out temperature', async () => {
+    await collect('anthropic', ask({ thinkingBudget: 2000, temperature: 0.3, topP: 0.5 }));
+    const body = sentBody();
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2000 });
+    expect(body.max_tokens).toBe(2000 + 4096);
+    expect(body).not.toHaveProperty('temperature');
+    expect(body).not.toHaveProperty('top_p');
+    expect(body).not.toHaveProperty('top_k');
+  });
+
+  it('keeps a max_tokens already above the budget, raises the budget to the minimum, keeps top_p from 0.95', async () => {
+    await collect('anthropic', ask({ thinkingBudget: 100, maxTokens: 8000, topP: 0.97 }));
+    const body = sentBody();
+    expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    expect(body.max_tokens).toBe(8000);
+    expect(body.top_p).toBe(0.97);
+  });
+
+  it('sends nothing new with thinking off', async () => {
+    await collect('anthropic', ask({ temperature: 0.5, maxTokens: 100, thinkingBudget: 0 }));
+    const body = sentBody();
+    expect(body).not.toHaveProperty('thinking');
+    expect(body.max_tokens).toBe(100);
+    expect(body.temperature).toBe(0.5);
+  });
+
+  it('streams the thinking, its signature and a redacted block', async () => {
+    server.scripts.push({
+      kind: 'reply',
+      thinking: ['Let me', ' see'],
+      thinkingSignature: 'sig-abc',
+      redactedThinking: 'opaque-data',
+      tokens: ['Done'],
+    });
+    const events = await collect('anthropic', ask({ thinkingBudget: 2000 }));
+    expect(events.filter((e) => e.type.startsWith('thinking'))).toEqual([
+      { type: 'thinking', text: 'Let me' },
+      { type: 'thinking', text: ' see' },
+      { type: 'thinking-signature', signature: 'sig-abc' },
+      { type: 'thinking-redacted', data: 'opaque-data' },
+    ]);
+    expect(events[events.length - 1]).toEqual({ type: 'finish', reason: 'stop' });
+  });
+
+  it('sends an assistant turn’s thinking blocks back first, only while thinking is on', async () => {
+    const request: ChatRequest = {
+      model: 'model-a',
+      messages: [
+        { role: 'user', content: 'What is 2+2?' },
+        {
+          role: 'assistant',
+          content: 'Let me check.',
+          thinking: [
+            { type: 'thinking', text: 'Use the calculator', signature: 'sig-1' },
+            { type: 'redacted', data: 'opaque' },
+          ],
+          toolCalls: [{ id: 'c1', name: 'calculator', arguments: '{"expression":"2+2"}' }],
+        },
+        { role: 'tool', toolCallId: 'c1', name: 'calculator', content: '4' },
+      ],
+      params: { thinkingBudget: 2000 },
+    };
+    await collect('anthropic', request);
+    await collect('anthropic', { ...request, params: {} });
+    const turns = (i: number) => sentBody(i).messages as { role: string; content: Body[] }[];
+    expect(turns(0)[1]?.content.map((b) => b.type)).toEqual([
+      'thinking',
+      'redacted_thinking',
+      'text',
+      'tool_use',
+    ]);
+    expect(turns(0)[1]?.content[0]).toEqual({
+      type: 'thinking',
+      thinking: 'Use the calculator',
+      signature: 'sig-1',
+    });
+    expect(turns(0)[1]?.content[1]).toEqual({ type: 'redacted_thinking', data: 'opaque' });
+    expect(turns(1)[1]?.content.map((b) => b.type)).toEqual(['text', 'tool_use']);
+  });
+});
+
+describe('Gemini thinking', () => {
+  it('asks for thoughts with the budget, and streams them as thinking', async () => {
+    server.scripts.push({ kind: 'reply', thinking: ['Pondering'], tokens: ['Yes'] });
+    const events = await collect('gemini', ask({ thinkingBudget: 512, temperature: 0.2 }));
+    const config = sentBody().generationConfig as Body;
+    expect(config.thinkingConfig).toEqual({ thinkingBudget: 512, includeThoughts: true });
+    expect(config.temperature).toBe(0.2);
+    expect(events).toContainEqual({ type: 'thinking', text: 'Pondering' });
+  });
+
+  it('sends no thinkingConfig with thinking off', async () => {
+    await collect('gemini', ask({ temperature: 0.2 }));
+    expect(sentBody().generationConfig).toEqual({ temperature: 0.2 });
+  });
+});
