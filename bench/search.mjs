@@ -172,8 +172,9 @@ try {
   await page.goto(server.url);
   const box = page.getByRole('searchbox', { name: 'Search sessions' });
   await box.waitFor();
+  // The sidebar lists the most recent sessions first (and only a page of them).
   await page
-    .getByRole('button', { name: 'More actions for Session 0', exact: true })
+    .getByRole('button', { name: `More actions for Session ${SESSIONS - 1}`, exact: true })
     .waitFor({ state: 'attached', timeout: 120_000 });
 
   const rows = [];
