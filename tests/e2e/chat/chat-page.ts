@@ -8,15 +8,16 @@ export class ChatPage extends TernPage {
     super(page, url);
   }
 
-  /** Adds an OpenAI-compatible provider pointing at `baseUrl` in Settings → App, and closes. */
+  /** Adds a provider (OpenAI-compatible unless told) at `baseUrl` in Settings → App, and closes. */
   async addProvider(
     baseUrl: string,
-    options: { name?: string; stallSeconds?: number } = {},
+    options: { name?: string; stallSeconds?: number; kind?: 'Anthropic' | 'Google Gemini' } = {},
   ): Promise<void> {
     await this.openAppSettings();
     const dialog = this.dialog('Settings');
     await dialog.getByRole('button', { name: 'Add provider' }).click();
     const form = dialog.getByRole('form', { name: 'New provider' });
+    if (options.kind) await form.getByLabel('Kind').selectOption({ label: options.kind });
     await form.getByRole('textbox', { name: 'Name' }).fill(options.name ?? 'Test server');
     await form.getByRole('textbox', { name: 'Base URL' }).fill(baseUrl);
     await form.getByRole('button', { name: 'Fetch models' }).click();
