@@ -1,13 +1,15 @@
-// Screenshots of the main screens at phone and desktop sizes, for review (docs/screenshots).
-// Each is also a check that the screen shows what it should.
+// Screenshots of the main screens at phone and desktop sizes, for review. Each is also a check
+// that the screen shows what it should. They go to `screenshots/` (not tracked), or to
+// `docs/screenshots` with `npm run screenshots`, so that a test run leaves the tree as it was.
 import { mkdir } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 
 const env = useApp();
+const DIR = process.env.TERN_SCREENSHOTS_DIR ?? 'screenshots';
 beforeAll(async () => {
-  await mkdir('docs/screenshots', { recursive: true });
+  await mkdir(DIR, { recursive: true });
 });
 
 const SIZES = [
@@ -46,8 +48,7 @@ describe('screenshots', () => {
       const context = await newContext(env.browser, { viewport: size });
       const page = await context.newPage();
       const tern = new TernPage(page, env.server.url);
-      const shot = (what: string) =>
-        page.screenshot({ path: `docs/screenshots/${size.name}-${what}.png` });
+      const shot = (what: string) => page.screenshot({ path: `${DIR}/${size.name}-${what}.png` });
       await tern.open();
       await expect
         .poll(() => page.getByRole('heading', { name: 'Welcome to Tern' }).count())
