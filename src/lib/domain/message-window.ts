@@ -53,6 +53,16 @@ export function seqsAfter(
   );
 }
 
+/** How many messages of a session come after `seq` (keys only). */
+export function countAfter(db: TernDB, sessionId: string, seq: number): Promise<number> {
+  return mapErrors(() =>
+    db.messages
+      .where('[sessionId+seq]')
+      .between([sessionId, seq], [sessionId, Dexie.maxKey], false, true)
+      .count(),
+  );
+}
+
 export interface WindowBounds {
   /** Lowest seq in the window. */
   floor: number;
@@ -60,6 +70,8 @@ export interface WindowBounds {
   ceiling: number | null;
   /** Whether messages come before the floor. */
   hasOlder: boolean;
+  /** How many messages come after the ceiling (0 when there is none). */
+  after: number;
 }
 
 /**
@@ -92,10 +104,12 @@ export function windowAround(
         .limit(room + 1)
         .keys()
     ).map(seqOf);
+    const ceiling = newer.length > room ? (newer[room - 1] ?? null) : null;
     return {
       floor,
-      ceiling: newer.length > room ? (newer[room - 1] ?? null) : null,
+      ceiling,
       hasOlder: older.length > before,
+      after: ceiling === null ? 0 : await countAfter(db, sessionId, ceiling),
     };
   });
 }

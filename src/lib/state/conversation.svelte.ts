@@ -5,7 +5,13 @@
 // that end a page at a time until it reaches the newest message, and from then on it is live too.
 import type { MessageRow, SessionRow, SessionSettingsRow } from '../db/rows';
 import { latestMessages, messagesBefore, PAGE_SIZE } from '../domain/messages';
-import { messagesFrom, seqsAfter, windowAround, type WindowBounds } from '../domain/message-window';
+import {
+  countAfter,
+  messagesFrom,
+  seqsAfter,
+  windowAround,
+  type WindowBounds,
+} from '../domain/message-window';
 import { getSession } from '../domain/sessions';
 import { getSettings } from '../domain/settings';
 import { getImage, imageBlob, listImages } from '../domain/images';
@@ -36,6 +42,11 @@ export class ConversationWindow {
   ceiling = $state<number | null>(null);
   hasOlder = $state(false);
   hasNewer = $state(false);
+  /**
+   * Messages after the ceiling, as counted when it was set: what comes after the last loaded row,
+   * so that replacing "everything after" asks first even when it is not on screen.
+   */
+  beyond = $state(0);
   loadingOlder = $state(false);
   loadingNewer = $state(false);
   /** True while older rows are being put in front (the list keeps its place from the end). */
@@ -100,6 +111,7 @@ export class ConversationWindow {
     if (first.bounds) {
       this.hasOlder = first.bounds.hasOlder;
       this.hasNewer = first.bounds.ceiling !== null;
+      this.beyond = first.bounds.after;
       this.ceiling = first.bounds.ceiling;
       this.floor = first.bounds.floor;
     } else {
@@ -134,10 +146,13 @@ export class ConversationWindow {
     this.loadingNewer = true;
     try {
       const seqs = await seqsAfter(db, this.sessionId, this.ceiling, PAGE_SIZE + 1);
+      const ceiling = seqs.length > PAGE_SIZE ? (seqs[PAGE_SIZE - 1] ?? null) : null;
+      const beyond = ceiling === null ? 0 : await countAfter(db, this.sessionId, ceiling);
       if (moves !== this.moves) return;
       this.appending = seqs.length > 0;
-      this.hasNewer = seqs.length > PAGE_SIZE;
-      this.ceiling = this.hasNewer ? (seqs[PAGE_SIZE - 1] ?? null) : null;
+      this.hasNewer = ceiling !== null;
+      this.beyond = beyond;
+      this.ceiling = ceiling;
     } finally {
       this.loadingNewer = false;
     }
@@ -166,6 +181,7 @@ export class ConversationWindow {
     this.appending = false;
     this.hasOlder = false;
     this.hasNewer = false;
+    this.beyond = 0;
     this.ceiling = null;
     this.floor = null;
   }
