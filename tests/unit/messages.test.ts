@@ -7,6 +7,7 @@ import {
   appendMessage,
   deleteMessage,
   editMessage,
+  firstMessageBy,
   latestMessages,
   messagesBefore,
   openMessages,
@@ -184,5 +185,17 @@ describe('messages', () => {
     expect((await db.sessions.get(session.id))?.imageCount).toBe(0);
     expect((await db.sessions.get(other.id))?.imageCount).toBe(1);
     expect((await checkIntegrity(db)).issues).toEqual([]);
+  });
+
+  it('finds the first message of a role in its session only', async () => {
+    const { db, session } = await setup();
+    const other = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Other' });
+    await appendMessage(db, other.id, { role: 'user', content: 'elsewhere' });
+    await appendMessage(db, session.id, { role: 'system', content: 'Be brief.' });
+    await appendMessage(db, session.id, { role: 'assistant', content: 'Hello.' });
+    await appendMessage(db, session.id, { role: 'user', content: 'first' });
+    await appendMessage(db, session.id, { role: 'user', content: 'second' });
+    expect((await firstMessageBy(db, session.id, 'user'))?.content).toBe('first');
+    expect((await firstMessageBy(db, session.id, 'tool'))?.content).toBeUndefined();
   });
 });

@@ -261,6 +261,21 @@ export function allMessages(db: TernDB, sessionId: string): Promise<MessageRow[]
   );
 }
 
+/** The first message of a session written by `role`, reading no further than it. */
+export function firstMessageBy(
+  db: TernDB,
+  sessionId: string,
+  role: MessageRow['role'],
+): Promise<MessageRow | undefined> {
+  return mapErrors(() =>
+    db.messages
+      .where('[sessionId+seq]')
+      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+      .filter((m) => m.role === role)
+      .first(),
+  );
+}
+
 /** Messages still pending or streaming, across sessions, oldest first. */
 export function openMessages(
   db: TernDB,

@@ -1,7 +1,7 @@
 // A session title proposed from the first exchange, without another model call: the opening words
 // of the user's first message, so it works offline and costs nothing.
 import type { TernDB } from '../../db/database';
-import { allMessages } from '../messages';
+import { firstMessageBy } from '../messages';
 import { DEFAULT_SESSION_TITLE, getSession, renameSession } from '../sessions';
 
 const MAX_WORDS = 8;
@@ -23,7 +23,9 @@ export function proposeTitle(firstUserText: string): string | null {
 export async function nameAfterFirstMessage(db: TernDB, sessionId: string): Promise<void> {
   const session = await getSession(db, sessionId);
   if (!session || session.title !== DEFAULT_SESSION_TITLE) return;
-  const first = (await allMessages(db, sessionId)).find((r) => r.role === 'user');
+  // Called after every reply while the title is still the default (an images-only first message
+  // leaves it so): read up to the first user message, not the whole history.
+  const first = await firstMessageBy(db, sessionId, 'user');
   const title = first ? proposeTitle(first.content) : null;
   if (title) await renameSession(db, sessionId, title);
 }
