@@ -3,12 +3,8 @@ import { checkIntegrity } from '../../src/lib/db/integrity';
 import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
 import { createSession } from '../../src/lib/domain/sessions';
 import { allMessages, appendMessage, editMessage } from '../../src/lib/domain/messages';
-import {
-  compactSession,
-  listCompactions,
-  planKeepLast,
-  revertCompaction,
-} from '../../src/lib/domain/compaction';
+import { compactSession, listCompactions, revertCompaction } from '../../src/lib/domain/compaction';
+import { planCompaction } from '../../src/lib/domain/compaction-plan';
 import { openTestDb } from '../helpers/db';
 
 async function setup() {
@@ -28,7 +24,7 @@ describe('compaction', () => {
     const { db, s } = await setup();
     const before = await allMessages(db, s.id);
     await editMessage(db, before[1]!.id, { preserved: true });
-    const archiveIds = planKeepLast(await allMessages(db, s.id), 4);
+    const archiveIds = planCompaction(await allMessages(db, s.id), 4).map((m) => m.id);
     expect(archiveIds).not.toContain(before[1]!.id);
     expect(archiveIds.length).toBe(5);
     const event = await compactSession(db, s.id, {

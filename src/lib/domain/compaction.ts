@@ -21,15 +21,6 @@ export function isSummary(row: MessageRow): boolean {
   return row.role === 'system' && typeof row.metadata.compactionEventId === 'string';
 }
 
-/** Which messages a "keep the last N" compaction would take out: unpreserved, older ones. */
-export function planKeepLast(messages: readonly MessageRow[], keepLast: number): string[] {
-  const sorted = [...messages].sort((a, b) => a.seq - b.seq);
-  return sorted
-    .slice(0, Math.max(0, sorted.length - keepLast))
-    .filter((m) => !m.preserved)
-    .map((m) => m.id);
-}
-
 function tables(db: TernDB) {
   return [db.sessions, db.messages, db.compactionEvents, db.messageArchive];
 }

@@ -4,7 +4,7 @@
 // introduced as what it is, so it works with every provider (no turn of a role they refuse, no two
 // user turns in a row) and the remaining messages follow it unchanged.
 import type { TernDB } from '../../db/database';
-import type { MessageError, MessageRow } from '../../db/rows';
+import type { MessageError, MessageRow, SessionSettingsRow } from '../../db/rows';
 import type { ChatRequest, ProviderConfig } from '../../providers/types';
 import { isSummary } from '../compaction';
 import { allMessages } from '../messages';
@@ -29,10 +29,11 @@ export async function sessionModel(
   db: TernDB,
   providerConfig: ProviderLookup,
   sessionId: string,
+  known?: SessionSettingsRow,
 ): Promise<
   { ok: true; config: ProviderConfig; model: string } | { ok: false; error: MessageError }
 > {
-  const settings = await getSettings(db, sessionId);
+  const settings = known ?? (await getSettings(db, sessionId));
   const config = await providerConfig(settings.provider);
   const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
   if (!config || !model)
@@ -64,7 +65,7 @@ export async function buildRequest(
   mode: Mode,
 ): Promise<BuiltRequest> {
   const settings = await getSettings(db, sessionId);
-  const target = await sessionModel(db, providerConfig, sessionId);
+  const target = await sessionModel(db, providerConfig, sessionId, settings);
   if (!target.ok) return target;
   const { config, model } = target;
   const rows = (await allMessages(db, sessionId)).filter((r) => r.seq < reply.seq);
