@@ -2,7 +2,7 @@
 // writes the summary of the messages set aside (a list stands in offline or when it fails), the
 // request after it carries the summary and only the remaining messages, a reply refused as too
 // long is compacted and retried, and bringing the messages back restores the rows exactly.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import type { TernDB } from '../../../src/lib/db/database';
 import { revertCompaction } from '../../../src/lib/domain/compaction';
@@ -11,18 +11,10 @@ import { getSession } from '../../../src/lib/domain/sessions';
 import { SUMMARY_SYSTEM } from '../../../src/lib/domain/chat/summarise';
 import { CONTEXT_TOO_LONG_MESSAGE } from '../../../src/lib/providers/errors';
 import type { ProviderKind } from '../../../src/lib/providers/types';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { setup } from './setup';
+import { useProviderServer } from '../../helpers/use-provider-server';
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
 /** `n` exchanges, already answered: Question i, Answer i. */
 async function seed(db: TernDB, sessionId: string, n: number) {

@@ -1,27 +1,15 @@
 // The chat engine end to end: the user's words stored first, the reply streamed into the database
 // (throttled), and every way it can end. The server is the real wire-protocol server on 127.0.0.1.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { appendMessage, openMessages } from '../../../src/lib/domain/messages';
 import { getSession } from '../../../src/lib/domain/sessions';
 import { CONTINUE_PROMPT } from '../../../src/lib/domain/chat/engine';
-import {
-  DEFAULT_REPLY,
-  startProviderServer,
-  type ProviderServer,
-} from '../../helpers/provider-server';
+import { DEFAULT_REPLY } from '../../helpers/provider-server';
 import { KEY, setup, until } from './setup';
+import { useProviderServer } from '../../helpers/use-provider-server';
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-  server.refuseCors = false;
-});
+const server = await useProviderServer();
 
 describe('sending', () => {
   it('stores the user message at once, streams the reply, then completes it with usage and a title', async () => {

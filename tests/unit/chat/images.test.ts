@@ -1,27 +1,19 @@
 // The images a user attached, from the database to the model: loaded by the engine when it builds
 // the request, encoded as base64, and received by the real wire-protocol server in each provider's
 // format with the very bytes that were stored. What is missing is skipped, never fatal.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TernDB } from '../../../src/lib/db/database';
 import type { MessagePart } from '../../../src/lib/db/rows';
 import { addImage, getImage, imageBlob, removeImage } from '../../../src/lib/domain/images';
 import { chunkedBase64, toBase64 } from '../../../src/lib/domain/chat/request-images';
 import type { ProviderKind } from '../../../src/lib/providers/types';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { textOnlyTurn, userTurns } from '../../helpers/wire-images';
 import { setup } from './setup';
+import { useProviderServer } from '../../helpers/use-provider-server';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini'];
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
 /** Bytes that look like nothing in particular, long enough to cross many base64 chunks. */
 function noise(length: number, seed: number): Uint8Array<ArrayBuffer> {

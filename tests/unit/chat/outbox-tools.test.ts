@@ -1,6 +1,6 @@
 // The offline outbox (once each, in order, even with two tabs) and tool calls under each
 // permission mode, against the real wire-protocol server.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
 import { allMessages, openMessages } from '../../../src/lib/domain/messages';
@@ -8,23 +8,12 @@ import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import { calculate } from '../../../src/lib/domain/chat/tools';
 import type { ProviderKind } from '../../../src/lib/providers/types';
-import {
-  DEFAULT_REPLY,
-  startProviderServer,
-  type ProviderServer,
-} from '../../helpers/provider-server';
+import { DEFAULT_REPLY } from '../../helpers/provider-server';
 import { openTestDb } from '../../helpers/db';
 import { engineFor, setup } from './setup';
+import { useProviderServer } from '../../helpers/use-provider-server';
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
 describe('offline outbox', () => {
   it('keeps messages typed offline as pending, then sends them once, in order, when back online', async () => {

@@ -1,22 +1,14 @@
 // Extended thinking through the engine: the session's budget reaches the request, a reply's
 // thinking is stored with its signature, and a tool-call round sends the signed thinking back
 // first, as Anthropic requires; unsigned reasoning from another provider never goes to it.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendMessage } from '../../../src/lib/domain/messages';
 import { CONTINUE_PROMPT } from '../../../src/lib/domain/chat/request';
 import { setSettings } from '../../../src/lib/domain/settings';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { engineFor, setup } from './setup';
+import { useProviderServer } from '../../helpers/use-provider-server';
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
 type Block = Record<string, unknown>;
 type Body = { messages: { role: string; content: Block[] | string }[] } & Record<string, unknown>;

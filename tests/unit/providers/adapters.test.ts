@@ -1,46 +1,23 @@
 // Each adapter against the real wire protocol served on 127.0.0.1: what a user would see (the
 // text, the tool calls, the usage) and, for every fault, the error code and a message that says
 // what to do without ever showing the key.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadProvider } from '../../../src/lib/providers/registry';
 import type {
   ChatRequest,
-  ProviderConfig,
   ProviderKind,
   StreamEvent,
   StreamOptions,
 } from '../../../src/lib/providers/types';
-import {
-  browserLikeFetch,
-  DEFAULT_REPLY,
-  startProviderServer,
-  type ProviderServer,
-} from '../../helpers/provider-server';
+import { browserLikeFetch, DEFAULT_REPLY } from '../../helpers/provider-server';
+import { useProviderServer, wireConfig } from '../../helpers/use-provider-server';
 
 const KEY = 'sk-test-secret-key-1234';
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini'];
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-  server.refuseCors = false;
-});
+const server = await useProviderServer();
 
-function config(kind: ProviderKind): ProviderConfig {
-  return {
-    id: kind,
-    kind,
-    label: 'Test AI',
-    baseUrl: kind === 'openai-compatible' ? `${server.url}/v1` : server.url,
-    apiKey: KEY,
-    models: [],
-  };
-}
+const config = (kind: ProviderKind) => wireConfig(server, kind, KEY);
 
 const request: ChatRequest = {
   model: 'model-a',

@@ -1,15 +1,15 @@
 // A conversation longer than the model's context window, in each API's own words: recognised as
 // `context-too-long` with a message that says what to do, whether it comes as the HTTP answer or
 // as an error inside an open stream; other refusals keep their codes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONTEXT_TOO_LONG_MESSAGE,
   errorFromResponse,
   saysContextTooLong,
 } from '../../../src/lib/providers/errors';
 import { loadProvider } from '../../../src/lib/providers/registry';
-import type { ProviderConfig, ProviderKind, StreamEvent } from '../../../src/lib/providers/types';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
+import type { ProviderKind, StreamEvent } from '../../../src/lib/providers/types';
+import { useProviderServer, wireConfig } from '../../helpers/use-provider-server';
 
 const KEY = 'sk-context-test-key-4321';
 
@@ -203,26 +203,9 @@ describe('context-too-long from the HTTP answer', () => {
   });
 });
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
-function config(kind: ProviderKind): ProviderConfig {
-  return {
-    id: kind,
-    kind,
-    label: 'Test AI',
-    baseUrl: kind === 'openai-compatible' ? `${server.url}/v1` : server.url,
-    apiKey: KEY,
-    models: [],
-  };
-}
+const config = (kind: ProviderKind) => wireConfig(server, kind, KEY);
 
 async function lastEvent(kind: ProviderKind): Promise<StreamEvent | undefined> {
   const provider = await loadProvider(kind);

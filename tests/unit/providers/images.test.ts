@@ -1,41 +1,23 @@
 // Images in a request, adapter by adapter, as the real wire-protocol server receives them: each
 // provider's own shape, the bytes intact, and plain-string messages sent exactly as before.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadProvider } from '../../../src/lib/providers/registry';
 import type {
   ChatRequest,
   ContentPart,
-  ProviderConfig,
   ProviderKind,
   StreamEvent,
 } from '../../../src/lib/providers/types';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { textOnlyTurn, userTurns } from '../../helpers/wire-images';
+import { useProviderServer, wireConfig } from '../../helpers/use-provider-server';
 
 const KINDS: ProviderKind[] = ['openai-compatible', 'anthropic', 'gemini'];
 const PNG = [137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 255, 0, 128];
 const JPEG = [255, 216, 255, 224, 0, 16, 74, 70, 73, 70, 0, 1];
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
-function config(kind: ProviderKind): ProviderConfig {
-  return {
-    id: kind,
-    kind,
-    label: 'Test AI',
-    baseUrl: kind === 'openai-compatible' ? `${server.url}/v1` : server.url,
-    apiKey: 'sk-images',
-    models: [],
-  };
-}
+const config = (kind: ProviderKind) => wireConfig(server, kind, 'sk-images');
 
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
 

@@ -1,36 +1,14 @@
 // Extended thinking on request, over the real wire protocols: the budget in each API's own
 // fields, the parameters Anthropic refuses with it left out, and its signed and redacted thinking
 // blocks streamed as they come and sent back with the turn that made them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadProvider } from '../../../src/lib/providers/registry';
-import type {
-  ChatRequest,
-  ProviderConfig,
-  ProviderKind,
-  StreamEvent,
-} from '../../../src/lib/providers/types';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
+import type { ChatRequest, ProviderKind, StreamEvent } from '../../../src/lib/providers/types';
+import { useProviderServer, wireConfig } from '../../helpers/use-provider-server';
 
-let server: ProviderServer;
-beforeAll(async () => {
-  server = await startProviderServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.scripts.length = 0;
-  server.requests.length = 0;
-});
+const server = await useProviderServer();
 
-function config(kind: ProviderKind): ProviderConfig {
-  return {
-    id: kind,
-    kind,
-    label: 'Test AI',
-    baseUrl: kind === 'openai-compatible' ? `${server.url}/v1` : server.url,
-    apiKey: 'sk-thinking-test',
-    models: [],
-  };
-}
+const config = (kind: ProviderKind) => wireConfig(server, kind, 'sk-thinking-test');
 
 async function collect(kind: ProviderKind, request: ChatRequest): Promise<StreamEvent[]> {
   const provider = await loadProvider(kind);
