@@ -3,28 +3,16 @@
 // messages aside behind the model's summary and the reply arrives; the request carries the
 // summary and not what was set aside; "Bring them back" restores every message; all of it holds
 // after a reload. And /compact from the composer, with no provider, lists what was set aside.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { useApp, newContext, watchErrors } from '../harness';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { watchErrors } from '../harness';
 import { seed } from '../pages/app';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
 import { ChatPage } from './chat-page';
+import { poll, useChatEnv } from './chat-env';
 
-let provider: ProviderServer;
-let context: BrowserContext;
+const env = useChatEnv();
 
-const env = useApp();
-beforeEach(async () => {
-  provider = await startProviderServer();
-  context = await newContext(env.browser);
-});
-afterEach(async () => {
-  await context.close();
-  await provider.close();
-});
-
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-const posts = () => provider.requests.filter((r) => r.method === 'POST');
+const posts = () => env.provider.requests.filter((r) => r.method === 'POST');
 
 /** Fifteen answered questions: Question 1, Answer 1, … Answer 15. */
 const LONG = Array.from({ length: 15 }, (_, i) => [
@@ -76,16 +64,16 @@ async function atTop<T>(page: Page, fn: () => Promise<T>): Promise<T> {
 
 describe('a conversation longer than the model can read', () => {
   it('explains the refusal, compacts and retries, sends the summary, and brings the messages back', async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const errors = watchErrors(page);
     const tern = new ChatPage(page, env.server.url);
     await seed(page, env.server.url, [{ id: 'long', title: 'A long talk', messages: LONG }]);
     await tern.open();
-    await tern.addProvider(`${provider.url}/v1`);
+    await tern.addProvider(`${env.provider.url}/v1`);
     await tern.session('A long talk').getByRole('button').first().click();
     await poll(() => exact(tern, 'Answer 15').count()).toBe(1);
 
-    provider.scripts.push({ kind: 'context-too-long' });
+    env.provider.scripts.push({ kind: 'context-too-long' });
     await tern.send('Question 16');
     const failed = tern.replies().last();
     await poll(async () => (await failed.textContent()) ?? '').toContain(
@@ -94,7 +82,7 @@ describe('a conversation longer than the model can read', () => {
     const compact = failed.getByRole('button', { name: 'Compact and retry' });
     await poll(() => compact.count()).toBe(1);
 
-    provider.scripts.push(
+    env.provider.scripts.push(
       { kind: 'reply', tokens: ['Earlier,', ' the user asked', ' five questions about terns.'] },
       { kind: 'reply', tokens: ['The', ' answer', ' at last.'] },
     );
@@ -161,7 +149,7 @@ describe('a conversation longer than the model can read', () => {
   });
 
   it('compacts with /compact and lists what was set aside when no model is set up', async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const errors = watchErrors(page);
     const tern = new ChatPage(page, env.server.url);
     await seed(page, env.server.url, [{ id: 'long', title: 'A long talk', messages: LONG }]);

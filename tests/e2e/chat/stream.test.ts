@@ -1,40 +1,23 @@
 // The whole chat flow in real Chromium against the built app, with the wire-protocol server on
 // another 127.0.0.1 port (so every request is cross-origin and CORS is real): setting up a
 // provider, a reply streaming in, stop, each error on the reply, a reload in the middle.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { useApp, newContext, watchErrors } from '../harness';
-import {
-  startProviderServer,
-  type ProviderServer,
-  type Script,
-} from '../../helpers/provider-server';
+import { describe, expect, it } from 'vitest';
+import { watchErrors } from '../harness';
+import { startProviderServer, type Script } from '../../helpers/provider-server';
 import { ChatPage } from './chat-page';
+import { poll, useChatEnv } from './chat-env';
 
-let provider: ProviderServer;
-let context: BrowserContext;
-
-const env = useApp();
-beforeEach(async () => {
-  provider = await startProviderServer();
-  context = await newContext(env.browser);
-});
-afterEach(async () => {
-  await context.close();
-  await provider.close();
-});
+const env = useChatEnv();
 
 const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ` w${from + i}`);
-/** Streams take seconds here, longer than expect.poll's default second. */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-const posts = () => provider.requests.filter((r) => r.method === 'POST').length;
+const posts = () => env.provider.requests.filter((r) => r.method === 'POST').length;
 
 async function ready(options: { stallSeconds?: number } = {}) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   const errors = watchErrors(page);
   const tern = new ChatPage(page, env.server.url);
   await tern.open();
-  await tern.addProvider(`${provider.url}/v1`, options);
+  await tern.addProvider(`${env.provider.url}/v1`, options);
   await tern.newSession();
   return { page, tern, errors };
 }
@@ -43,7 +26,7 @@ describe('chatting with a provider', () => {
   it('sets up a provider in the settings, streams a reply in, and keeps it after a reload', async () => {
     const { page, tern, errors } = await ready();
     const tokens = words(40);
-    provider.scripts.push({ kind: 'reply', tokens, delayMs: 40 });
+    env.provider.scripts.push({ kind: 'reply', tokens, delayMs: 40 });
     await tern.send('Count to forty');
     const reply = tern.messages.filter({ has: page.getByText('Assistant', { exact: true }) });
     // Part of it is on screen while the rest is still coming.
@@ -55,7 +38,7 @@ describe('chatting with a provider', () => {
     await poll(() => reply.getByText('Writing…').count()).toBe(0);
     await poll(() => tern.stopButton.count()).toBe(0);
     expect(posts()).toBe(1);
-    const sent = provider.requests.find((r) => r.method === 'POST')?.body as {
+    const sent = env.provider.requests.find((r) => r.method === 'POST')?.body as {
       model: string;
       messages: { role: string; content: string }[];
     };
@@ -74,7 +57,7 @@ describe('chatting with a provider', () => {
 
   it('stops a reply with the button or Escape, keeping what arrived', async () => {
     const { page, tern } = await ready();
-    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    env.provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
     await tern.send('Go on and on');
     const reply = tern.messages.filter({ has: page.getByText('Assistant', { exact: true }) });
     await poll(async () => (await reply.textContent()) ?? '').toContain('w5');
@@ -83,9 +66,9 @@ describe('chatting with a provider', () => {
     const kept = (await reply.textContent()) ?? '';
     expect(kept).toContain('w5');
     expect(kept).not.toContain('w299');
-    await poll(() => provider.open).toBe(0);
+    await poll(() => env.provider.open).toBe(0);
 
-    provider.scripts.push({ kind: 'reply', tokens: words(300, 1000), delayMs: 30 });
+    env.provider.scripts.push({ kind: 'reply', tokens: words(300, 1000), delayMs: 30 });
     await tern.send('And again');
     const second = reply.last();
     await poll(async () => (await second.textContent()) ?? '').toContain('w1005');
@@ -105,13 +88,13 @@ describe('chatting with a provider', () => {
 
   it('stops a reply from another tab showing the same session', async () => {
     const { page, tern } = await ready();
-    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    env.provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
     await tern.send('Keep talking');
     const reply = tern.replies();
     await poll(async () => (await reply.textContent()) ?? '').toContain('w5');
 
     // The other tab only watches the reply arrive; the request belongs to the first tab.
-    const other = new ChatPage(await context.newPage(), env.server.url);
+    const other = new ChatPage(await env.context.newPage(), env.server.url);
     await other.open();
     await other.session('New chat').getByRole('button').first().click();
     await poll(async () => (await other.replies().textContent()) ?? '').toContain('w');
@@ -119,7 +102,7 @@ describe('chatting with a provider', () => {
 
     await poll(() => reply.getByText('Stopped').count()).toBe(1);
     await poll(() => other.replies().getByText('Stopped').count()).toBe(1);
-    await poll(() => provider.open).toBe(0);
+    await poll(() => env.provider.open).toBe(0);
     const kept = (await reply.textContent()) ?? '';
     expect(kept).toContain('w5');
     expect(kept).not.toContain('w299');
@@ -159,7 +142,7 @@ describe('chatting with a provider', () => {
   it('shows each failure on the reply in words, keeps the question, and retries it', async () => {
     const { page, tern } = await ready({ stallSeconds: 1 });
     for (const [i, f] of FAILURES.entries()) {
-      provider.scripts.push(f.script);
+      env.provider.scripts.push(f.script);
       const question = `Question ${i + 1} (${f.name})`;
       await tern.send(question);
       const reply = tern.replies().last();
@@ -182,13 +165,13 @@ describe('chatting with a provider', () => {
         .count(),
     ).toBe(1);
 
-    provider.scripts.push({ kind: 'reply', tokens: ['It', ' works', ' now.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['It', ' works', ' now.'] });
     await last.getByRole('button', { name: 'Retry' }).click();
     await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
       'It works now.',
     );
     await poll(() => tern.message('Question 6').count()).toBe(1);
-    const retried = provider.requests.at(-1)?.body as {
+    const retried = env.provider.requests.at(-1)?.body as {
       messages: { role: string; content: string }[];
     };
     expect(retried.messages.at(-1)).toEqual({
@@ -199,7 +182,7 @@ describe('chatting with a provider', () => {
 
   it('leaves a reply cut by a reload interrupted, then continues or regenerates it', async () => {
     const { page, tern } = await ready();
-    provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
+    env.provider.scripts.push({ kind: 'reply', tokens: words(300), delayMs: 30 });
     await tern.send('A long answer please');
     const reply = tern.replies().last();
     await poll(async () => (await reply.textContent()) ?? '').toContain('w8');
@@ -212,7 +195,7 @@ describe('chatting with a provider', () => {
     await poll(() => cut.getByRole('button', { name: 'Continue' }).count()).toBe(1);
     await poll(() => cut.getByRole('button', { name: 'Regenerate' }).count()).toBe(1);
 
-    provider.scripts.push({ kind: 'reply', tokens: [' and', ' the', ' end.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: [' and', ' the', ' end.'] });
     await cut.getByRole('button', { name: 'Continue' }).click();
     await poll(async () => (await cut.textContent()) ?? '').toContain('and the end.');
     await poll(() => cut.getByText('Interrupted').count()).toBe(0);
@@ -225,7 +208,7 @@ describe('chatting with a provider', () => {
     );
     await poll(() => tern.replies().count()).toBe(1);
 
-    provider.scripts.push({ kind: 'reply', tokens: ['Brand', ' new.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['Brand', ' new.'] });
     await tern.replies().last().getByRole('button', { name: 'Regenerate' }).click();
     await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
       'Brand new.',
@@ -235,12 +218,12 @@ describe('chatting with a provider', () => {
 
   it('asks before regenerating or resending over later messages, then replaces them', async () => {
     const { page, tern } = await ready();
-    provider.scripts.push({ kind: 'reply', tokens: ['First', ' answer.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['First', ' answer.'] });
     await tern.send('Question A');
     await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
       'First answer.',
     );
-    provider.scripts.push({ kind: 'reply', tokens: ['Second', ' answer.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['Second', ' answer.'] });
     await tern.send('Question B');
     await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
       'Second answer.',
@@ -263,14 +246,14 @@ describe('chatting with a provider', () => {
     await poll(async () => (await ask.textContent()) ?? '').toContain(
       'This replaces the 3 messages after it.',
     );
-    provider.scripts.push({ kind: 'reply', tokens: ['Better', ' answer.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['Better', ' answer.'] });
     await ask.getByRole('button', { name: 'Yes, resend' }).click();
     await poll(() => tern.messages.count()).toBe(2);
     await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
       'Better answer.',
     );
     expect(await tern.message('Question B').count()).toBe(0);
-    const sent = provider.requests.at(-1)?.body as { messages: { content: string }[] };
+    const sent = env.provider.requests.at(-1)?.body as { messages: { content: string }[] };
     expect(sent.messages.map((m) => m.content)).toEqual(['Question A, put better']);
 
     await page.reload();

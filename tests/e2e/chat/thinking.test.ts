@@ -1,25 +1,11 @@
 // Thinking on request, as a Claude user sets it up: a budget in the session's settings, the
 // reasoning folded away above the answer, and its signed block sent back with the next turn.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { useApp, newContext, watchErrors } from '../harness';
-import { startProviderServer, type ProviderServer } from '../../helpers/provider-server';
+import { describe, expect, it } from 'vitest';
+import { watchErrors } from '../harness';
 import { ChatPage } from './chat-page';
+import { poll, useChatEnv } from './chat-env';
 
-let provider: ProviderServer;
-let context: BrowserContext;
-
-const env = useApp();
-beforeEach(async () => {
-  provider = await startProviderServer();
-  context = await newContext(env.browser);
-});
-afterEach(async () => {
-  await context.close();
-  await provider.close();
-});
-
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const env = useChatEnv();
 
 interface AnthropicBody {
   thinking?: { type: string; budget_tokens: number };
@@ -28,17 +14,17 @@ interface AnthropicBody {
   messages: { role: string; content: string | { type: string; signature?: string }[] }[];
 }
 const bodies = () =>
-  provider.requests
+  env.provider.requests
     .filter((r) => r.method === 'POST' && r.path === '/v1/messages')
     .map((r) => r.body as AnthropicBody);
 
 describe('thinking', () => {
   it('asks Claude to think within the budget, folds the thinking away, and sends it back signed', async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const errors = watchErrors(page);
     const tern = new ChatPage(page, env.server.url);
     await tern.open();
-    await tern.addProvider(provider.url, { kind: 'Anthropic', name: 'Claude' });
+    await tern.addProvider(env.provider.url, { kind: 'Anthropic', name: 'Claude' });
     await tern.newSession();
 
     await page.getByRole('main').getByRole('button', { name: 'Session settings' }).click();
@@ -52,7 +38,7 @@ describe('thinking', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
-    provider.scripts.push({
+    env.provider.scripts.push({
       kind: 'reply',
       thinking: ['Six times seven', ' is forty-two.'],
       tokens: ['Forty', '-two.'],
@@ -77,7 +63,7 @@ describe('thinking', () => {
     await page.reload();
     await tern.heading.waitFor();
     await poll(() => tern.replies().last().getByText('Thinking', { exact: true }).count()).toBe(1);
-    provider.scripts.push({ kind: 'reply', tokens: ['Yes.'] });
+    env.provider.scripts.push({ kind: 'reply', tokens: ['Yes.'] });
     await tern.send('Sure?');
     await poll(() => bodies().length).toBe(2);
     const assistant = bodies()[1]?.messages.find((m) => m.role === 'assistant');
