@@ -1,6 +1,6 @@
 // Page model of Tern for the end-to-end tests: every control is found by its role and accessible
 // name, the way a person (or a screen reader) finds it.
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { newContext, watchErrors, type AppEnv } from '../harness';
 
 export class TernPage {
@@ -167,4 +167,19 @@ export async function openFresh(env: AppEnv, viewport = { width: 1280, height: 8
   const tern = new TernPage(page, env.server.url);
   await tern.open();
   return { context, page, tern, errors };
+}
+
+/** Hostile payloads in the tests call `window.__xss(what)` if they ever run: record those calls in
+ * every page the profile opens from now on. */
+export function recordXss(context: BrowserContext): Promise<void> {
+  return context.addInitScript(() => {
+    const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
+    w.__xssHits = [];
+    w.__xss = (what: string) => w.__xssHits.push(what);
+  });
+}
+
+/** What hostile payloads ran in the page so far (empty when none did). */
+export function xssRan(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits);
 }

@@ -1,7 +1,7 @@
 // Hostile strings as session titles, messages and Markdown: none may run, all must show as text.
 import { describe, expect, it } from 'vitest';
 import { useApp, newContext } from '../harness';
-import { seed, TernPage } from '../pages/app';
+import { recordXss, seed, TernPage, xssRan } from '../pages/app';
 
 const env = useApp();
 
@@ -24,11 +24,7 @@ const PAYLOADS = [
 describe('hostile strings', () => {
   it('runs none of them and shows them as text, in titles and messages, after a reload too', async () => {
     const context = await newContext(env.browser);
-    await context.addInitScript(() => {
-      const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
-      w.__xssHits = [];
-      w.__xss = (what: string) => w.__xssHits.push(what);
-    });
+    await recordXss(context);
     const page = await context.newPage();
     await seed(
       page,
@@ -63,9 +59,7 @@ describe('hostile strings', () => {
         expect(found, p).toEqual({ tags: [], handlers: [], links: [] });
       }
       await page.waitForTimeout(300);
-      expect(
-        await page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits),
-      ).toEqual([]);
+      expect(await xssRan(page)).toEqual([]);
       await page.reload();
       await tern.heading.waitFor();
     }
@@ -83,11 +77,7 @@ describe('hostile strings', () => {
 
   it('keeps a hostile message typed into the composer as text', async () => {
     const context = await newContext(env.browser);
-    await context.addInitScript(() => {
-      const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
-      w.__xssHits = [];
-      w.__xss = (what: string) => w.__xssHits.push(what);
-    });
+    await recordXss(context);
     const page = await context.newPage();
     const tern = new TernPage(page, env.server.url);
     await tern.open();
@@ -101,9 +91,7 @@ describe('hostile strings', () => {
     await tern.message('<img src=x').hover();
     await page.reload();
     await expect.poll(() => tern.message('<img src=x onerror=').count()).toBe(1);
-    expect(
-      await page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits),
-    ).toEqual([]);
+    expect(await xssRan(page)).toEqual([]);
     await context.close();
   });
 });

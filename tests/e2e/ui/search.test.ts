@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { useApp, newContext } from '../harness';
-import { seed, TernPage, type SeedSession } from '../pages/app';
+import { recordXss, seed, TernPage, xssRan, type SeedSession } from '../pages/app';
 
 const env = useApp();
 
@@ -158,11 +158,7 @@ describe('search inside messages', () => {
 
   it('shows hostile message text as text in the snippet, and runs none of it', async () => {
     const context = await newContext(env.browser);
-    await context.addInitScript(() => {
-      const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
-      w.__xssHits = [];
-      w.__xss = (what: string) => w.__xssHits.push(what);
-    });
+    await recordXss(context);
     const page = await context.newPage();
     const hostile = `<img src=x onerror="window.__xss('img')"> heron <script>window.__xss('script')</script> <svg onload="window.__xss('svg')">`;
     await seed(page, env.server.url, [
@@ -192,9 +188,7 @@ describe('search inside messages', () => {
     await hits.getByRole('button').click();
     await expect.poll(() => tern.message('heron <script>').count()).toBe(1);
     await page.waitForTimeout(300);
-    expect(
-      await page.evaluate(() => (window as unknown as { __xssHits: string[] }).__xssHits),
-    ).toEqual([]);
+    expect(await xssRan(page)).toEqual([]);
     await context.close();
   });
 });
