@@ -171,8 +171,8 @@ export async function openFresh(env: AppEnv, viewport = { width: 1280, height: 8
 
 /** Hostile payloads in the tests call `window.__xss(what)` if they ever run: record those calls in
  * every page the profile opens from now on. */
-export function recordXss(context: BrowserContext): Promise<void> {
-  return context.addInitScript(() => {
+export async function recordXss(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
     const w = window as unknown as { __xss: (w: string) => void; __xssHits: string[] };
     w.__xssHits = [];
     w.__xss = (what: string) => w.__xssHits.push(what);
