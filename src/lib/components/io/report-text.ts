@@ -1,5 +1,6 @@
 // An import report in words, for the panel.
 import type { ImportItem, ImportReport } from '../../io/types';
+import { plural } from '../../ui/format';
 
 const SOURCES: Record<string, string> = {
   tern: 'a Tern export',
@@ -9,8 +10,6 @@ const SOURCES: Record<string, string> = {
   nextchat: 'a NextChat backup',
   'chatbot-ui': 'a chatbot-ui export',
 };
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** The counts; null when nothing of the file could be read as any export. */
 export function summary(r: ImportReport): string | null {
