@@ -76,7 +76,12 @@ async function openAll(files: readonly NamedBlob[], sliceSize: number): Promise<
 }
 
 /** Thrown when a document turns out not to be a list: it is then read whole. */
-class NotAList extends Error {}
+class NotAList extends Error {
+  /** The document's first byte past a byte-order mark and spaces; null when it is empty. */
+  constructor(readonly first: number | null = null) {
+    super('not a list');
+  }
+}
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -97,7 +102,7 @@ async function* listElements(doc: Doc, onRead: (n: number) => void): AsyncGenera
         while (i < d.length && isSpace(d[i] ?? 0)) i++;
         seen += i;
         if (i === d.length) continue;
-        if (d[i] !== 0x5b) throw new NotAList();
+        if (d[i] !== 0x5b) throw new NotAList(d[i] ?? null);
         seen = -1;
         d = d.subarray(i);
       }
@@ -111,20 +116,6 @@ async function* listElements(doc: Doc, onRead: (n: number) => void): AsyncGenera
   if (failure || !parser.isEnded)
     throw new InputError('truncated', 'The file ends in the middle: it was cut short.');
   yield out.splice(0);
-}
-
-/** The first byte that is not a byte-order mark or a space, or null for an empty document. */
-async function firstByte(doc: Doc): Promise<number | null> {
-  let seen = 0;
-  for await (const { data } of doc.chunks())
-    for (const d of data) {
-      let i = 0;
-      if (seen === 0 && d[0] === 0xef && d[1] === 0xbb && d[2] === 0xbf) i = 3;
-      while (i < d.length && isSpace(d[i] ?? 0)) i++;
-      seen += d.length;
-      if (i < d.length) return d[i] ?? null;
-    }
-  return null;
 }
 
 /** One Tern export, a session at a time; false when it must be read whole instead. */
@@ -181,9 +172,6 @@ export async function streamFiles(
   const entries = await openAll(files, sliceSize);
   const docs = documentNames([...entries.keys()], files.length).map((n) => entries.get(n));
   const total = docs.reduce((n, d) => n + (d?.size ?? 0), 0);
-  const only = docs.length === 1 ? docs[0] : undefined;
-  if (only && (await firstByte(only)) === 0x7b)
-    return (await streamTern(only, o, sink)) ? undefined : readWhole(files, o, sink);
 
   let format: 'chatgpt' | 'claude' | null = null;
   let index = 0;
@@ -241,6 +229,9 @@ export async function streamFiles(
     }
   } catch (e) {
     if (!(e instanceof NotAList)) throw e;
+    // One document that is an object: Tern's own export, read a session at a time when it can be.
+    const only = docs.length === 1 ? docs[0] : undefined;
+    if (only && format === null && e.first === 0x7b && (await streamTern(only, o, sink))) return;
     return readWhole(files, o, sink);
   }
   if (format === null) return readWhole(files, o, sink);
