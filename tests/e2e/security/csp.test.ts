@@ -80,7 +80,6 @@ function inject(page: Page) {
     // The test driver's own evaluation may eval; a timer's callback is the page's own code.
     setTimeout(() =>
       attempt('eval', () => {
-        // eslint-disable-next-line no-eval -- the point is that it is refused
         (0, eval)('window.__ran.push("eval")');
       }),
     );
