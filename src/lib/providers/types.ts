@@ -74,7 +74,10 @@ export interface GenerationParams {
   presencePenalty?: number;
   frequencyPenalty?: number;
   stop?: string[];
-  /** Tokens the model may think for before answering (Anthropic, Gemini); absent or 0 = off. */
+  /**
+   * Tokens the model may think for before answering (Anthropic, Gemini; OpenAI's reasoning models
+   * get it as a `reasoning_effort` level); absent or 0 = off.
+   */
   thinkingBudget?: number;
 }
 
