@@ -5,6 +5,7 @@
 //   providers.list                       ProviderConfig[] (reactive)
 //   providers.defaultId                  id used by sessions whose settings name no provider
 //   await providers.load(prefs)          once at start-up
+//   await providers.reload()             after a restore wrote the stored configurations
 //   await providers.save(config)         add or replace (by id); returns the stored config
 //   await providers.remove(id)
 //   await providers.setDefault(id, model?)  the default provider, and optionally its default model
@@ -16,30 +17,11 @@
 //   providers.stallSeconds               how long a reply may send nothing before it is ended
 //   await providers.setStallSeconds(s)
 import type { Prefs } from '../db/prefs';
+import { readStoredProviders, writeStoredProviders } from '../domain/provider-store';
 import { loadProvider } from '../providers/registry';
-import { DEFAULT_STALL_MS, isProviderKind, type ProviderConfig } from '../providers';
-
-const KEY = 'providers';
-
-interface Stored {
-  list: ProviderConfig[];
-  defaultId: string | null;
-  stallSeconds?: number;
-}
+import { DEFAULT_STALL_MS, type ProviderConfig } from '../providers';
 
 export const DEFAULT_STALL_SECONDS = DEFAULT_STALL_MS / 1000;
-
-function valid(c: unknown): c is ProviderConfig {
-  if (typeof c !== 'object' || c === null) return false;
-  const r = c as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    isProviderKind(r.kind) &&
-    typeof r.baseUrl === 'string' &&
-    typeof r.apiKey === 'string' &&
-    Array.isArray(r.models)
-  );
-}
 
 class ProvidersState {
   list = $state.raw<ProviderConfig[]>([]);
@@ -49,23 +31,24 @@ class ProvidersState {
 
   async load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
-    const stored = await prefs.get<Stored>(KEY);
-    this.list = (stored?.list ?? []).filter(valid);
-    this.defaultId = stored?.defaultId ?? this.list[0]?.id ?? null;
-    const stall = stored?.stallSeconds;
-    this.stallSeconds =
-      typeof stall === 'number' && Number.isFinite(stall) && stall > 0
-        ? stall
-        : DEFAULT_STALL_SECONDS;
+    const stored = await readStoredProviders(prefs);
+    this.list = stored.list;
+    this.defaultId = stored.defaultId;
+    this.stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;
+  }
+
+  /** Reads the stored configurations again (after a restore wrote them). */
+  async reload(): Promise<void> {
+    if (this.prefs) await this.load(this.prefs);
   }
 
   private async persist(): Promise<void> {
-    const stored: Stored = {
+    if (!this.prefs) return;
+    await writeStoredProviders(this.prefs, {
       list: $state.snapshot(this.list),
       defaultId: this.defaultId,
       stallSeconds: this.stallSeconds,
-    };
-    await this.prefs?.set(KEY, stored);
+    });
   }
 
   resolve(id: string | null): ProviderConfig | null {
