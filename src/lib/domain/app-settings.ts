@@ -12,6 +12,7 @@ import {
   readStoredProviders,
   writeStoredProviders,
   type StoredProvider,
+  type StoredProviders,
 } from './provider-store';
 
 export interface AppSection {
@@ -33,10 +34,13 @@ const providersSection: AppSection = {
         'keys-locked',
         'Your API keys are locked: unlock them in Settings → App to include them, or export without them.',
       );
+    // The lock stays with this device: keys leave it only unlocked, and only when asked.
+    const rest: Partial<StoredProviders> = { ...stored };
+    delete rest.lock;
     const list = stored.list.map(({ sealedApiKey: _sealed, ...c }) =>
       includeSecrets ? c : { ...c, apiKey: '' },
     );
-    return { ...stored, list };
+    return { ...rest, list };
   },
   async restore(prefs, value) {
     const incoming = cleanStoredProviders(value);
@@ -47,10 +51,12 @@ const providersSection: AppSection = {
     const added = list.filter((c) => !ids.has(c.id));
     if (added.length === 0) return 0;
     const stallSeconds = here.stallSeconds ?? incoming.stallSeconds;
+    // With a lock on here, the added keys are sealed the next time the keys are unlocked.
     await writeStoredProviders(prefs, {
       list: [...here.list, ...added],
       defaultId: here.defaultId ?? incoming.defaultId,
       ...(stallSeconds !== undefined ? { stallSeconds } : {}),
+      ...(here.lock ? { lock: here.lock } : {}),
     });
     return added.length;
   },

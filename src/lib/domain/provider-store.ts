@@ -14,11 +14,26 @@ export interface SealedKey {
 /** A configuration as stored: with the lock on, `apiKey` is empty and `sealedApiKey` holds it. */
 export type StoredProvider = ProviderConfig & { sealedApiKey?: SealedKey };
 
+/** The passphrase lock (domain/key-lock.ts): how its key is derived, and a text sealed with it. */
+export interface KeyLockRecord {
+  salt: string;
+  iterations: number;
+  check: SealedKey;
+}
+
 export interface StoredProviders {
   list: StoredProvider[];
   defaultId: string | null;
   stallSeconds?: number;
+  lock?: KeyLockRecord;
 }
+
+const isLock = (v: unknown): v is KeyLockRecord =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as KeyLockRecord).salt === 'string' &&
+  typeof (v as KeyLockRecord).iterations === 'number' &&
+  isSealed((v as KeyLockRecord).check);
 
 const isSealed = (v: unknown): v is SealedKey =>
   typeof v === 'object' &&
@@ -55,6 +70,7 @@ export function cleanStoredProviders(v: unknown): StoredProviders {
   return {
     list,
     defaultId,
+    ...(isLock(r.lock) ? { lock: r.lock } : {}),
     ...(typeof stall === 'number' && Number.isFinite(stall) && stall > 0
       ? { stallSeconds: stall }
       : {}),

@@ -17,6 +17,8 @@ export interface ProviderConfig {
   models: string[];
   /** The model sessions use when their settings name none; else the first of `models`. */
   defaultModel?: string;
+  /** Its key is locked by the passphrase and not unlocked in this tab (`apiKey` is empty). */
+  keyLocked?: boolean;
 }
 
 export interface ToolCall {

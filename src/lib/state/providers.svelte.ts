@@ -16,25 +16,123 @@
 //   providers.resolve(id)                the config a session uses (id, else the default)
 //   providers.stallSeconds               how long a reply may send nothing before it is ended
 //   await providers.setStallSeconds(s)
+//   providers.lockOn / providers.locked  a passphrase lock exists / its keys are not open here
+//   await providers.setLock(passphrase)  seals every key (throws invalid-input when too short)
+//   await providers.unlock(passphrase)   once per tab; throws TernError 'wrong-passphrase'
+//   await providers.lockNow()            forgets the keys in this tab
+//   await providers.removeLock()         keys stored in the clear again (only when unlocked)
 import type { Prefs } from '../db/prefs';
-import { readStoredProviders, writeStoredProviders } from '../domain/provider-store';
+import { TernError } from '../errors';
+import {
+  readStoredProviders,
+  writeStoredProviders,
+  type KeyLockRecord,
+  type SealedKey,
+  type StoredProvider,
+} from '../domain/provider-store';
 import { loadProvider } from '../providers/registry';
 import { DEFAULT_STALL_MS, type ProviderConfig } from '../providers';
 
 export const DEFAULT_STALL_SECONDS = DEFAULT_STALL_MS / 1000;
 
-class ProvidersState {
+// The lock's code (Web Crypto) loads only when a lock exists or is being set.
+const lockLib = () => import('../domain/key-lock');
+
+export class ProvidersState {
   list = $state.raw<ProviderConfig[]>([]);
   defaultId = $state<string | null>(null);
   stallSeconds = $state(DEFAULT_STALL_SECONDS);
+  lockOn = $state(false);
+  locked = $state(false);
   private prefs: Prefs | null = null;
+  private lock: KeyLockRecord | null = null;
+  /** The key derived from the passphrase: in this tab's memory only, never stored. */
+  private key: CryptoKey | null = null;
+  /** Sealed keys of the configurations still locked, by id. Never shown, so not reactive. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
+  private sealed = new Map<string, SealedKey>();
 
   async load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
     const stored = await readStoredProviders(prefs);
-    this.list = stored.list;
+    this.lock = stored.lock ?? null;
+    if (!this.lock) this.key = null;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- not reactive on purpose
+    this.sealed = new Map(
+      stored.list.flatMap((c) => (c.sealedApiKey ? [[c.id, c.sealedApiKey] as const] : [])),
+    );
+    this.list = await this.opened(stored.list);
     this.defaultId = stored.defaultId;
     this.stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    this.lockOn = this.lock !== null;
+    this.locked = this.lock !== null && this.key === null;
+  }
+
+  /** Stored configurations as the app uses them: keys opened when unlocked, else marked locked. */
+  private async opened(list: StoredProvider[]): Promise<ProviderConfig[]> {
+    const lib = this.key && this.sealed.size > 0 ? await lockLib() : null;
+    const out: ProviderConfig[] = [];
+    for (const { sealedApiKey, ...c } of list) {
+      if (!sealedApiKey) out.push(c);
+      else if (lib && this.key) {
+        out.push({ ...c, apiKey: await lib.openSealed(this.key, sealedApiKey) });
+        this.sealed.delete(c.id);
+      } else out.push({ ...c, apiKey: '', keyLocked: true });
+    }
+    return out;
+  }
+
+  /** The list as stored: sealed under the lock, a locked key kept as it was sealed. */
+  private async stored(list: ProviderConfig[]): Promise<StoredProvider[]> {
+    const lib = this.lock && this.key ? await lockLib() : null;
+    const out: StoredProvider[] = [];
+    for (const { keyLocked, ...c } of list) {
+      const kept = keyLocked ? this.sealed.get(c.id) : undefined;
+      if (kept) out.push({ ...c, apiKey: '', sealedApiKey: kept });
+      else if (!this.lock || c.apiKey === '') out.push(c);
+      else if (lib && this.key)
+        out.push({ ...c, apiKey: '', sealedApiKey: await lib.seal(this.key, c.apiKey) });
+      else
+        throw new TernError(
+          'keys-locked',
+          'Your API keys are locked: unlock them before setting a new key.',
+        );
+    }
+    return out;
+  }
+
+  async setLock(passphrase: string): Promise<void> {
+    if (this.locked)
+      throw new TernError('keys-locked', 'Unlock the keys before changing the lock.');
+    const { record, key } = await (await lockLib()).createLock(passphrase);
+    this.lock = record;
+    this.key = key;
+    await this.persist();
+    this.lockOn = true;
+    this.locked = false;
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    if (!this.lock || !this.prefs) return;
+    this.key = await (await lockLib()).unlockWith(this.lock, passphrase);
+    const stored = await readStoredProviders(this.prefs);
+    await this.load(this.prefs);
+    // Keys that came in the clear while locked (from a restored backup) are sealed now.
+    if (stored.list.some((c) => c.apiKey !== '')) await this.persist();
+  }
+
+  async lockNow(): Promise<void> {
+    this.key = null;
+    if (this.prefs) await this.load(this.prefs);
+  }
+
+  async removeLock(): Promise<void> {
+    if (this.locked)
+      throw new TernError('keys-locked', 'Unlock the keys before removing the lock.');
+    this.lock = null;
+    this.key = null;
+    await this.persist();
+    this.lockOn = false;
   }
 
   /** Reads the stored configurations again (after a restore wrote them). */
@@ -42,12 +140,13 @@ class ProvidersState {
     if (this.prefs) await this.load(this.prefs);
   }
 
-  private async persist(): Promise<void> {
+  private async persist(list = this.list, defaultId = this.defaultId): Promise<void> {
     if (!this.prefs) return;
     await writeStoredProviders(this.prefs, {
-      list: $state.snapshot(this.list),
-      defaultId: this.defaultId,
+      list: await this.stored($state.snapshot(list)),
+      defaultId,
       stallSeconds: this.stallSeconds,
+      ...(this.lock ? { lock: this.lock } : {}),
     });
   }
 
@@ -56,16 +155,25 @@ class ProvidersState {
   }
 
   async save(config: ProviderConfig): Promise<ProviderConfig> {
-    const clean = {
+    const apiKey = config.apiKey.trim();
+    const before = this.list.find((c) => c.id === config.id);
+    // An edit that leaves a locked key's field empty keeps that key.
+    const keyLocked = Boolean(before?.keyLocked && apiKey === '');
+    const clean: ProviderConfig = {
       ...config,
       baseUrl: config.baseUrl.trim().replace(/\/+$/, ''),
-      apiKey: config.apiKey.trim(),
+      apiKey,
     };
-    const i = this.list.findIndex((c) => c.id === clean.id);
-    this.list =
-      i < 0 ? [...this.list, clean] : this.list.map((c) => (c.id === clean.id ? clean : c));
-    this.defaultId ??= clean.id;
-    await this.persist();
+    if (keyLocked) clean.keyLocked = true;
+    else delete clean.keyLocked;
+    const list = before
+      ? this.list.map((c) => (c.id === clean.id ? clean : c))
+      : [...this.list, clean];
+    const defaultId = this.defaultId ?? clean.id;
+    // Written first: a key typed while the keys are locked is refused, with nothing changed.
+    await this.persist(list, defaultId);
+    this.list = list;
+    this.defaultId = defaultId;
     return clean;
   }
 
