@@ -7,7 +7,6 @@ import type { ImageRow, JsonObject } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { isQuotaError, mapErrors, toTernError } from '../db/errors';
 import { newId, now, rw } from './tx';
-import { encodedImages } from './chat/request-images';
 
 export interface NewImage {
   sessionId: string;
@@ -91,7 +90,6 @@ export async function removeImage(db: TernDB, id: string): Promise<void> {
     const session = await db.sessions.get(img.sessionId);
     await db.images.where('parentId').equals(id).modify({ parentId: null });
     await db.images.delete(id);
-    encodedImages.delete(id);
     if (session) {
       const t = now();
       await db.sessions.update(img.sessionId, { imageCount: session.imageCount - 1, updatedAt: t });

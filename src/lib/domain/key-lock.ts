@@ -4,7 +4,8 @@
 // of the tab that unlocked. A known text sealed with it (`check`) tells a wrong passphrase from a
 // right one, in words, even when no provider has a key yet. Loaded only when a lock is used.
 import { TernError } from '../errors';
-import type { KeyLockRecord, SealedKey } from './provider-store';
+import type { ProviderConfig } from '../providers';
+import type { KeyLockRecord, SealedKey, StoredProvider } from './provider-store';
 
 /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256. */
 export const ITERATIONS = 600_000;
@@ -63,6 +64,10 @@ export async function openSealed(key: CryptoKey, sealed: SealedKey): Promise<str
   }
 }
 
+/** What asking for `action` while the keys are locked gets. */
+export const lockedError = (action: string): TernError =>
+  new TernError('keys-locked', `Unlock the keys before ${action}.`);
+
 /** A new lock for `passphrase`: the record to store and the key to keep in memory. */
 export async function createLock(
   passphrase: string,
@@ -84,4 +89,71 @@ export async function unlockWith(record: KeyLockRecord, passphrase: string): Pro
       'That is not the passphrase the keys were locked with.',
     );
   return key;
+}
+
+/**
+ * The keys of the provider configurations under a lock: opened for use once unlocked, sealed for
+ * storage. Until unlocked, a locked configuration has an empty `apiKey` and `keyLocked: true`, and
+ * its sealed key is kept as it was, so edits made meanwhile do not lose it.
+ */
+export class KeyVault {
+  private key: CryptoKey | null;
+  private readonly sealed = new Map<string, SealedKey>();
+
+  constructor(
+    readonly record: KeyLockRecord,
+    key: CryptoKey | null = null,
+  ) {
+    this.key = key;
+  }
+
+  static async create(passphrase: string): Promise<KeyVault> {
+    const { record, key } = await createLock(passphrase);
+    return new KeyVault(record, key);
+  }
+
+  get unlocked(): boolean {
+    return this.key !== null;
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    this.key = await unlockWith(this.record, passphrase);
+  }
+
+  forget(): void {
+    this.key = null;
+  }
+
+  /** Stored configurations as the app uses them. */
+  async open(list: readonly StoredProvider[]): Promise<ProviderConfig[]> {
+    this.sealed.clear();
+    const out: ProviderConfig[] = [];
+    for (const { sealedApiKey, ...c } of list) {
+      if (!sealedApiKey) out.push(c);
+      else if (this.key) out.push({ ...c, apiKey: await openSealed(this.key, sealedApiKey) });
+      else {
+        this.sealed.set(c.id, sealedApiKey);
+        out.push({ ...c, apiKey: '', keyLocked: true });
+      }
+    }
+    return out;
+  }
+
+  /** The configurations as stored; a new key while locked is refused. */
+  async store(list: readonly ProviderConfig[]): Promise<StoredProvider[]> {
+    const out: StoredProvider[] = [];
+    for (const { keyLocked, ...c } of list) {
+      const kept = keyLocked ? this.sealed.get(c.id) : undefined;
+      if (kept) out.push({ ...c, apiKey: '', sealedApiKey: kept });
+      else if (c.apiKey === '') out.push(c);
+      else if (this.key)
+        out.push({ ...c, apiKey: '', sealedApiKey: await seal(this.key, c.apiKey) });
+      else
+        throw new TernError(
+          'keys-locked',
+          'Your API keys are locked: unlock them before setting a new key.',
+        );
+    }
+    return out;
+  }
 }

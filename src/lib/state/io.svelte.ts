@@ -58,7 +58,6 @@ class IoState {
   export(scope: ExportScope, includeImages: boolean, includeSecrets: boolean): Promise<void> {
     return this.run('Exporting', async () => {
       const io = await import('./io-service');
-      const { readAppSettings } = await import('../domain/app-settings');
       const blob = await io.exportFile(this.db(), {
         scope,
         includeImages,
@@ -66,7 +65,7 @@ class IoState {
         appVersion: __APP_VERSION__,
         // Providers and other app settings belong to the whole: only in an export of everything.
         ...(scope.kind === 'all'
-          ? { appSettings: await readAppSettings(createPrefs(), includeSecrets) }
+          ? { appSettings: await io.readAppSettings(createPrefs(), includeSecrets) }
           : {}),
       });
       download(blob, `tern-export-${day()}.json`);
@@ -96,7 +95,7 @@ class IoState {
         signal,
         onRead: this.progress,
         onAppSettings: async (settings) => {
-          const { restoreAppSettings } = await import('../domain/app-settings');
+          const { restoreAppSettings } = await import('./io-service');
           await restoreAppSettings(createPrefs(), settings);
           await providers.reload();
         },
@@ -119,7 +118,7 @@ class IoState {
   backup(includeSecrets: boolean): Promise<void> {
     return this.run('Backing up', async () => {
       const { backupDatabase } = await import('../domain/full-backup');
-      const { readAppSettings } = await import('../domain/app-settings');
+      const { readAppSettings } = await import('./io-service');
       const settings = await readAppSettings(createPrefs(), includeSecrets);
       download(
         await backupDatabase(this.db(), this.progress, settings),
@@ -132,7 +131,7 @@ class IoState {
   restore(file: File): Promise<void> {
     return this.run('Restoring', async () => {
       const { restoreDatabase, readBackupAppSettings } = await import('../domain/full-backup');
-      const { restoreAppSettings } = await import('../domain/app-settings');
+      const { restoreAppSettings } = await import('./io-service');
       this.db().close();
       await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
       await app.open();

@@ -22,14 +22,8 @@
 //   await providers.lockNow()            forgets the keys in this tab
 //   await providers.removeLock()         keys stored in the clear again (only when unlocked)
 import type { Prefs } from '../db/prefs';
-import { TernError } from '../errors';
-import {
-  readStoredProviders,
-  writeStoredProviders,
-  type KeyLockRecord,
-  type SealedKey,
-  type StoredProvider,
-} from '../domain/provider-store';
+import type { KeyVault } from '../domain/key-lock';
+import { readStoredProviders, writeStoredProviders } from '../domain/provider-store';
 import { loadProvider } from '../providers/registry';
 import { DEFAULT_STALL_MS, type ProviderConfig } from '../providers';
 
@@ -45,76 +39,33 @@ export class ProvidersState {
   lockOn = $state(false);
   locked = $state(false);
   private prefs: Prefs | null = null;
-  private lock: KeyLockRecord | null = null;
-  /** The key derived from the passphrase: in this tab's memory only, never stored. */
-  private key: CryptoKey | null = null;
-  /** Sealed keys of the configurations still locked, by id. Never shown, so not reactive. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
-  private sealed = new Map<string, SealedKey>();
+  /** The lock and, once unlocked in this tab, its key (in memory only). */
+  private vault: KeyVault | null = null;
 
   async load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
     const stored = await readStoredProviders(prefs);
-    this.lock = stored.lock ?? null;
-    if (!this.lock) this.key = null;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- not reactive on purpose
-    this.sealed = new Map(
-      stored.list.flatMap((c) => (c.sealedApiKey ? [[c.id, c.sealedApiKey] as const] : [])),
-    );
-    this.list = await this.opened(stored.list);
+    if (!stored.lock) this.vault = null;
+    else if (!this.vault) this.vault = new (await lockLib()).KeyVault(stored.lock);
+    this.list = this.vault ? await this.vault.open(stored.list) : stored.list;
     this.defaultId = stored.defaultId;
     this.stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;
-    this.lockOn = this.lock !== null;
-    this.locked = this.lock !== null && this.key === null;
-  }
-
-  /** Stored configurations as the app uses them: keys opened when unlocked, else marked locked. */
-  private async opened(list: StoredProvider[]): Promise<ProviderConfig[]> {
-    const lib = this.key && this.sealed.size > 0 ? await lockLib() : null;
-    const out: ProviderConfig[] = [];
-    for (const { sealedApiKey, ...c } of list) {
-      if (!sealedApiKey) out.push(c);
-      else if (lib && this.key) {
-        out.push({ ...c, apiKey: await lib.openSealed(this.key, sealedApiKey) });
-        this.sealed.delete(c.id);
-      } else out.push({ ...c, apiKey: '', keyLocked: true });
-    }
-    return out;
-  }
-
-  /** The list as stored: sealed under the lock, a locked key kept as it was sealed. */
-  private async stored(list: ProviderConfig[]): Promise<StoredProvider[]> {
-    const lib = this.lock && this.key ? await lockLib() : null;
-    const out: StoredProvider[] = [];
-    for (const { keyLocked, ...c } of list) {
-      const kept = keyLocked ? this.sealed.get(c.id) : undefined;
-      if (kept) out.push({ ...c, apiKey: '', sealedApiKey: kept });
-      else if (!this.lock || c.apiKey === '') out.push(c);
-      else if (lib && this.key)
-        out.push({ ...c, apiKey: '', sealedApiKey: await lib.seal(this.key, c.apiKey) });
-      else
-        throw new TernError(
-          'keys-locked',
-          'Your API keys are locked: unlock them before setting a new key.',
-        );
-    }
-    return out;
+    this.lockOn = this.vault !== null;
+    this.locked = this.vault !== null && !this.vault.unlocked;
   }
 
   async setLock(passphrase: string): Promise<void> {
-    if (this.locked)
-      throw new TernError('keys-locked', 'Unlock the keys before changing the lock.');
-    const { record, key } = await (await lockLib()).createLock(passphrase);
-    this.lock = record;
-    this.key = key;
+    const lib = await lockLib();
+    if (this.locked) throw lib.lockedError('changing the lock');
+    this.vault = await lib.KeyVault.create(passphrase);
     await this.persist();
     this.lockOn = true;
     this.locked = false;
   }
 
   async unlock(passphrase: string): Promise<void> {
-    if (!this.lock || !this.prefs) return;
-    this.key = await (await lockLib()).unlockWith(this.lock, passphrase);
+    if (!this.vault || !this.prefs) return;
+    await this.vault.unlock(passphrase);
     const stored = await readStoredProviders(this.prefs);
     await this.load(this.prefs);
     // Keys that came in the clear while locked (from a restored backup) are sealed now.
@@ -122,15 +73,13 @@ export class ProvidersState {
   }
 
   async lockNow(): Promise<void> {
-    this.key = null;
+    this.vault?.forget();
     if (this.prefs) await this.load(this.prefs);
   }
 
   async removeLock(): Promise<void> {
-    if (this.locked)
-      throw new TernError('keys-locked', 'Unlock the keys before removing the lock.');
-    this.lock = null;
-    this.key = null;
+    if (this.locked) throw (await lockLib()).lockedError('removing the lock');
+    this.vault = null;
     await this.persist();
     this.lockOn = false;
   }
@@ -142,11 +91,12 @@ export class ProvidersState {
 
   private async persist(list = this.list, defaultId = this.defaultId): Promise<void> {
     if (!this.prefs) return;
+    const plain = $state.snapshot(list);
     await writeStoredProviders(this.prefs, {
-      list: await this.stored($state.snapshot(list)),
+      list: this.vault ? await this.vault.store(plain) : plain,
       defaultId,
       stallSeconds: this.stallSeconds,
-      ...(this.lock ? { lock: this.lock } : {}),
+      ...(this.vault ? { lock: this.vault.record } : {}),
     });
   }
 

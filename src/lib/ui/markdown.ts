@@ -7,6 +7,8 @@ import { Marked, type Tokens } from 'marked';
 import DOMPurify from 'dompurify';
 import type { TrustedHTML } from 'trusted-types/lib';
 
+export { enhanceCodeBlocks } from './code-blocks';
+
 function escapeHtml(s: string): string {
   return s
     .replace(/&/g, '&amp;')

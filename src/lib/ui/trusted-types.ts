@@ -14,6 +14,6 @@ if (factory && !factory.defaultPolicy)
   factory.createPolicy('default', {
     createScriptURL(url) {
       if (new URL(url, location.href).origin === location.origin) return url;
-      throw new TypeError(`A script from ${url} is not allowed: only this app's own are.`);
+      throw new TypeError(`Not this app's script: ${url}`);
     },
   });

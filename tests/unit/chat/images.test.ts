@@ -224,8 +224,11 @@ describe('encoding images once', () => {
     }
     const [first] = userTurns('openai-compatible', lastBody());
     expect(first?.images).toEqual([{ mimeType: 'image/jpeg', bytes: await storedBytes(db, id) }]);
-    // A deleted image leaves the cache with its row.
+    // A deleted image leaves the cache with the next request that finds it gone.
+    expect(encodedImages.get(id)).toBeDefined();
     await removeImage(db, id);
+    await engine.send(session.id, 'Without it');
+    await engine.idle();
     expect(encodedImages.get(id)).toBeUndefined();
   });
 

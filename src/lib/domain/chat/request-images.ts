@@ -35,7 +35,8 @@ export function chunkedBase64(bytes: Uint8Array): string {
  * Encoded images by image id, so that every later request of a conversation reuses the base64 of
  * an image instead of reading and encoding it again. Image rows never change after they are
  * written (scaling makes a new row), so the id is the whole key. Bounded by the characters held,
- * least recently used first out; an image larger than the whole bound is not kept.
+ * least recently used first out; an image larger than the whole bound is not kept, and a deleted
+ * one leaves when the next request of its conversation finds it gone.
  */
 export class EncodedImageCache {
   private readonly entries = new Map<string, string>();
@@ -105,8 +106,12 @@ export async function loadRequestImages(
   const out = new Map<string, RequestImage>();
   if (ids.length === 0) return out;
   const found = await mapErrors(() => db.images.bulkGet(ids));
-  for (const row of found) {
-    if (!row) continue;
+  for (const [i, row] of found.entries()) {
+    // A deleted image leaves the cache the first time a request finds it gone.
+    if (!row) {
+      encodedImages.delete(ids[i] ?? '');
+      continue;
+    }
     const mimeType = sendableType(row);
     if (!mimeType) continue;
     const cached = encodedImages.get(row.id);
