@@ -28,42 +28,31 @@ export interface StoredProviders {
   lock?: KeyLockRecord;
 }
 
+type Loose = Record<string, unknown>;
+const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null;
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isSealed = (v: unknown): v is SealedKey => isObj(v) && isStr(v.iv) && isStr(v.data);
 const isLock = (v: unknown): v is KeyLockRecord =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as KeyLockRecord).salt === 'string' &&
-  typeof (v as KeyLockRecord).iterations === 'number' &&
-  isSealed((v as KeyLockRecord).check);
+  isObj(v) && isStr(v.salt) && typeof v.iterations === 'number' && isSealed(v.check);
 
-const isSealed = (v: unknown): v is SealedKey =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as SealedKey).iv === 'string' &&
-  typeof (v as SealedKey).data === 'string';
-
-export function isStoredProvider(c: unknown): c is StoredProvider {
-  if (typeof c !== 'object' || c === null) return false;
-  const r = c as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    isProviderKind(r.kind) &&
-    typeof r.baseUrl === 'string' &&
-    typeof r.apiKey === 'string' &&
-    Array.isArray(r.models) &&
-    r.models.every((m) => typeof m === 'string') &&
-    (r.defaultModel === undefined || typeof r.defaultModel === 'string') &&
-    (r.sealedApiKey === undefined || isSealed(r.sealedApiKey))
-  );
-}
+export const isStoredProvider = (c: unknown): c is StoredProvider =>
+  isObj(c) &&
+  isStr(c.id) &&
+  isProviderKind(c.kind) &&
+  isStr(c.label) &&
+  isStr(c.baseUrl) &&
+  isStr(c.apiKey) &&
+  Array.isArray(c.models) &&
+  c.models.every(isStr) &&
+  (c.defaultModel === undefined || isStr(c.defaultModel)) &&
+  (c.sealedApiKey === undefined || isSealed(c.sealedApiKey));
 
 /** Whatever the value holds, as a clean stored list (entries of another shape are dropped). */
 export function cleanStoredProviders(v: unknown): StoredProviders {
-  const r = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-  const list = (Array.isArray(r.list) ? r.list : [])
-    .filter(isStoredProvider)
-    .map((c) => ({ ...c, label: typeof c.label === 'string' ? c.label : '' }));
+  const r: Loose = isObj(v) ? v : {};
+  const list = (Array.isArray(r.list) ? r.list : []).filter(isStoredProvider);
   const defaultId =
-    typeof r.defaultId === 'string' && list.some((c) => c.id === r.defaultId)
+    isStr(r.defaultId) && list.some((c) => c.id === r.defaultId)
       ? r.defaultId
       : (list[0]?.id ?? null);
   const stall = r.stallSeconds;
