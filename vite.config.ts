@@ -32,6 +32,18 @@ export default defineConfig({
     // The tokenizer's vocabulary (about 970 KB, 450 KB gzipped) is one lazy chunk by design: it
     // loads only when a provider reports no usage. Everything else stays far below this.
     chunkSizeWarningLimit: 1000,
+    rollupOptions: {
+      output: {
+        // The error types and Vite's preload helper are needed by the first screen and by many lazy
+        // chunks, each with a different set of other modules; one small chunk for them instead of
+        // one each.
+        codeSplitting: {
+          groups: [
+            { name: 'errors', test: /[\\/]src[\\/]lib[\\/](db[\\/])?errors\.ts$|preload-helper/ },
+          ],
+        },
+      },
+    },
   },
   // The preview server sends the policy as a header too, which can also forbid framing.
   preview: { headers: { 'Content-Security-Policy': cspHeader() } },
