@@ -1,7 +1,25 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
+import { cspHeader, cspMeta } from './scripts/csp.mjs';
+
+// The built page carries the policy itself (the copy the service worker keeps included). Not in
+// development: Vite's dev client injects what a strict policy refuses.
+const cspInPage: Plugin = {
+  name: 'tern-csp-meta',
+  apply: 'build',
+  // Right after the charset (which must stay in the first bytes) and before every script and style.
+  transformIndexHtml: {
+    order: 'pre',
+    handler(html) {
+      const meta = `<meta http-equiv="Content-Security-Policy" content="${cspMeta()}" />`;
+      const out = html.replace(/<meta charset="[^"]*" \/>/i, (m) => `${m}\n    ${meta}`);
+      if (out === html) throw new Error('index.html has no <meta charset> to put the CSP after');
+      return out;
+    },
+  },
+};
 
 export default defineConfig({
   resolve: { alias: { $lib: '/src/lib' } },
@@ -14,11 +32,26 @@ export default defineConfig({
     // The tokenizer's vocabulary (about 970 KB, 450 KB gzipped) is one lazy chunk by design: it
     // loads only when a provider reports no usage. Everything else stays far below this.
     chunkSizeWarningLimit: 1000,
+    rollupOptions: {
+      output: {
+        // The error types and Vite's preload helper are needed by the first screen and by many lazy
+        // chunks, each with a different set of other modules; one small chunk for them instead of
+        // one each.
+        codeSplitting: {
+          groups: [
+            { name: 'errors', test: /[\\/]src[\\/]lib[\\/](db[\\/])?errors\.ts$|preload-helper/ },
+          ],
+        },
+      },
+    },
   },
+  // The preview server sends the policy as a header too, which can also forbid framing.
+  preview: { headers: { 'Content-Security-Policy': cspHeader() } },
   // The import worker is started with `type: 'module'`.
   worker: { format: 'es' },
   plugins: [
     svelte(),
+    cspInPage,
     VitePWA({
       // A new version waits until the user accepts it (drafts are saved first); registration is
       // done by src/lib/state/pwa.svelte.ts, not by an injected script.

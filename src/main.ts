@@ -1,3 +1,5 @@
+// First, before anything can start a worker: script URLs of this origin become trusted.
+import './lib/ui/trusted-types';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'invalid-input'
   | 'conflict'
   | 'aborted'
+  | 'keys-locked'
+  | 'wrong-passphrase'
   | 'unknown';
 
 export class TernError extends Error {

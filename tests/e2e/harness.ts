@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
+import { cspHeader } from '../../scripts/csp.mjs';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,7 +38,15 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function serveApp(root = 'dist'): Promise<AppServer> {
+export interface ServeOptions {
+  /** Send the Content-Security-Policy header with every page, as the preview server does. */
+  cspHeader?: boolean;
+}
+
+export async function serveApp(
+  root = 'dist',
+  { cspHeader: withCsp = true }: ServeOptions = {},
+): Promise<AppServer> {
   let dir = resolve(root);
   let offline = false;
   const requests: string[] = [];
@@ -75,6 +84,7 @@ export async function serveApp(root = 'dist'): Promise<AppServer> {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       };
       if (file.endsWith('sw.js') || file.endsWith('.html')) headers['cache-control'] = 'no-cache';
+      if (withCsp && file.endsWith('.html')) headers['content-security-policy'] = cspHeader();
       res.writeHead(200, headers);
       res.end(body);
     })().catch(() => {

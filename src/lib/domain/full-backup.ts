@@ -3,6 +3,9 @@
 // imported into a scratch database (a broken file stops there), the live data is snapshotted
 // (pre-restore), and only then is the database replaced by the file's, at the file's version; the
 // app's own upgrades run over it when it is opened next.
+//
+// The app-level settings (providers, …: see app-settings.ts) ride at the end of the same file as
+// one more top-level field, `ternAppSettings`, which dexie-export-import reads past.
 import Dexie from 'dexie';
 import { TernError } from '../errors';
 import { takeBackup } from '../db/backup';
@@ -15,10 +18,19 @@ export type Progress = (done: number, total: number) => void;
 
 const lib = () => import('dexie-export-import');
 
-export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise<Blob> {
+const APP_FIELD = 'ternAppSettings';
+/** How much of a backup's end is read to find the app settings (they are a few kilobytes). */
+const TAIL_BYTES = 4 * 1024 * 1024;
+
+export async function backupDatabase(
+  db: TernDB,
+  onProgress?: Progress,
+  appSettings?: Record<string, unknown>,
+): Promise<Blob> {
   const { exportDB } = await lib();
+  let blob: Blob;
   try {
-    return await exportDB(db, {
+    blob = await exportDB(db, {
       // Images make rows large; small chunks keep memory flat.
       numRowsPerChunk: 500,
       progressCallback: (p) => {
@@ -28,6 +40,31 @@ export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise
     });
   } catch (e) {
     throw new TernError('backup-failed', 'Could not write the backup file.', toTernError(e));
+  }
+  if (!appSettings || Object.keys(appSettings).length === 0) return blob;
+  const last = await blob.slice(-1).text();
+  if (last !== '}') throw new TernError('backup-failed', 'Could not write the backup file.');
+  return new Blob(
+    [blob.slice(0, -1), `,${JSON.stringify(APP_FIELD)}:${JSON.stringify(appSettings)}}`],
+    { type: 'application/json' },
+  );
+}
+
+/**
+ * The app settings a backup carries, or null. Inside JSON strings a quote is always escaped, so
+ * `,"ternAppSettings":` unescaped can only be the field itself.
+ */
+export async function readBackupAppSettings(file: Blob): Promise<Record<string, unknown> | null> {
+  const tail = await file.slice(Math.max(0, file.size - TAIL_BYTES)).text();
+  const at = tail.lastIndexOf(`,${JSON.stringify(APP_FIELD)}:`);
+  if (at < 0) return null;
+  try {
+    const v: unknown = JSON.parse(tail.slice(at + APP_FIELD.length + 4, tail.lastIndexOf('}')));
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
   }
 }
 

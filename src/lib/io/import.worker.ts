@@ -24,8 +24,8 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   const { files, ...options } = m.job;
   streamFiles(files, options, {
-    head: ({ source, workspaces, commandUsage }) =>
-      Promise.resolve(post({ type: 'head', source, workspaces, commandUsage })),
+    head: ({ source, workspaces, commandUsage, app }) =>
+      Promise.resolve(post({ type: 'head', source, workspaces, commandUsage, app })),
     items: async (items, done, total) => {
       unwritten++;
       post({ type: 'items', items, done, total });

@@ -9,6 +9,7 @@ import {
   isBetterChatGpt,
   isChatbotUi,
   isNextChat,
+  peerShapeProblem,
   readBetterChatGpt,
   readChatbotUi,
   readNextChat,
@@ -55,6 +56,8 @@ export function readDocument(v: unknown, o: ParseOptions): ParsedFile {
       return { ...none, source: 'chatgpt', items: readChatGpt(v, o) };
     if (isClaudeConversation(first)) return { ...none, source: 'claude', items: readClaude(v, o) };
   }
+  const problem = peerShapeProblem(v);
+  if (problem !== null) throw new InputError('unknown-format', problem);
   if (isNextChat(v)) return { ...none, source: 'nextchat', items: readNextChat(v, o) };
   if (isBetterChatGpt(v))
     return { ...none, source: 'betterchatgpt', items: readBetterChatGpt(v, o) };

@@ -26,6 +26,8 @@ export interface StreamHead {
   source: string;
   workspaces: WorkspaceRow[];
   commandUsage: CommandUsageRow[];
+  /** App-level settings carried by a Tern export of everything. */
+  app?: unknown;
 }
 
 /** Where the read conversations go. Each call is awaited: a slow writer slows the reading. */
@@ -125,8 +127,8 @@ async function streamTern(doc: Doc, o: StreamOptions, sink: StreamSink): Promise
       doc,
       o.currentSchema,
       {
-        head: ({ workspaces, commandUsage }) =>
-          sink.head({ source: 'tern', workspaces, commandUsage }),
+        head: ({ workspaces, commandUsage, app }) =>
+          sink.head({ source: 'tern', workspaces, commandUsage, app }),
         items: (items, read) => sink.items(items, Math.min(read, doc.size), doc.size),
       },
       o.signal,
@@ -145,8 +147,8 @@ async function readWhole(files: readonly NamedBlob[], o: StreamOptions, sink: St
   );
   const total = files.reduce((n, f) => n + f.size, 0);
   const parsed = readFiles(inputs, o);
-  const { source, workspaces, commandUsage } = parsed;
-  await sink.head({ source, workspaces, commandUsage });
+  const { source, workspaces, commandUsage, app } = parsed;
+  await sink.head({ source, workspaces, commandUsage, app });
   const BATCH = 50;
   for (let i = 0; i < parsed.items.length && !o.signal?.aborted; i += BATCH)
     await sink.items(

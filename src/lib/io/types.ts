@@ -18,6 +18,8 @@ export type SourceFormat =
 
 export interface ParsedFile extends ParsedImport {
   source: SourceFormat;
+  /** App-level settings carried by a Tern export of everything. */
+  app?: unknown;
 }
 
 /** Where conversations from another app go, and how images from a zip are found. */

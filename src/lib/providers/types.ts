@@ -17,6 +17,8 @@ export interface ProviderConfig {
   models: string[];
   /** The model sessions use when their settings name none; else the first of `models`. */
   defaultModel?: string;
+  /** Its key is locked by the passphrase and not unlocked in this tab (`apiKey` is empty). */
+  keyLocked?: boolean;
 }
 
 export interface ToolCall {
@@ -74,7 +76,10 @@ export interface GenerationParams {
   presencePenalty?: number;
   frequencyPenalty?: number;
   stop?: string[];
-  /** Tokens the model may think for before answering (Anthropic, Gemini); absent or 0 = off. */
+  /**
+   * Tokens the model may think for before answering (Anthropic, Gemini; OpenAI's reasoning models
+   * get it as a `reasoning_effort` level); absent or 0 = off.
+   */
   thinkingBudget?: number;
 }
 

@@ -55,6 +55,7 @@ export function importInWorker(
         case 'head':
           source = m.source;
           await writer.begin(m.workspaces, m.commandUsage);
+          if (m.app !== undefined) await c.onAppSettings?.(m.app);
           return;
         case 'items':
           for (const item of m.items) await writer.write(item);

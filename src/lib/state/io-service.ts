@@ -9,11 +9,16 @@ import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
 
+// The app settings (providers, …) travel through the same lazily loaded module as the files.
+export { readAppSettings, restoreAppSettings } from '../domain/app-settings';
+
 export interface ExportChoice {
   scope: ExportScope;
   includeImages: boolean;
   includeSecrets: boolean;
   appVersion: string;
+  /** App-level settings to carry (providers, …), read by domain/app-settings. */
+  appSettings?: Record<string, unknown>;
   /** Where the time of the last export is noted; the app's preferences unless a test gives one. */
   prefs?: Prefs;
 }
@@ -36,6 +41,7 @@ export async function exportPieces(
     includeImages: c.includeImages,
     includeSecrets: c.includeSecrets,
     exportedAt: at,
+    ...(c.appSettings ? { appSettings: c.appSettings } : {}),
   });
 }
 
@@ -59,6 +65,8 @@ export interface ImportChoice {
   workspaceId: string;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Takes back the app settings (providers, …) an export of everything carries. */
+  onAppSettings?: (settings: unknown) => Promise<void>;
 }
 
 /** Reads the chosen files and writes what they hold. A file that cannot be read changes nothing. */
@@ -77,5 +85,6 @@ export async function importFiles(
   } catch (e) {
     return { source: 'unknown', items: [], fileError: fileErrorOf(e) };
   }
+  if (parsed.app !== undefined) await c.onAppSettings?.(parsed.app);
   return applyImport(db, parsed, c);
 }

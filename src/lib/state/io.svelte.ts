@@ -3,7 +3,9 @@
 import { DEFAULT_WORKSPACE_ID } from '../db/database';
 import type { ExportScope } from '../domain/export';
 import type { ConflictPolicy, ImportReport } from '../domain/import';
+import { createPrefs } from '../db/prefs';
 import { app } from './app.svelte';
+import { providers } from './providers.svelte';
 import { pwa } from './pwa.svelte';
 
 export type IoPhase =
@@ -61,6 +63,10 @@ class IoState {
         includeImages,
         includeSecrets,
         appVersion: __APP_VERSION__,
+        // Providers and other app settings belong to the whole: only in an export of everything.
+        ...(scope.kind === 'all'
+          ? { appSettings: await io.readAppSettings(createPrefs(), includeSecrets) }
+          : {}),
       });
       download(blob, `tern-export-${day()}.json`);
       await pwa.refreshLastExport();
@@ -88,6 +94,11 @@ class IoState {
         workspaceId: DEFAULT_WORKSPACE_ID,
         signal,
         onRead: this.progress,
+        onAppSettings: async (settings) => {
+          const { restoreAppSettings } = await import('./io-service');
+          await restoreAppSettings(createPrefs(), settings);
+          await providers.reload();
+        },
       });
       if (signal.aborted) return 'The import was cancelled.';
       const report = this.report;
@@ -103,21 +114,33 @@ class IoState {
     this.controller?.abort();
   }
 
-  backup(): Promise<void> {
+  /** The whole database and the app settings; API keys only when `includeSecrets`. */
+  backup(includeSecrets: boolean): Promise<void> {
     return this.run('Backing up', async () => {
       const { backupDatabase } = await import('../domain/full-backup');
-      download(await backupDatabase(this.db(), this.progress), `tern-backup-${day()}.json`);
+      const { readAppSettings } = await import('./io-service');
+      const settings = await readAppSettings(createPrefs(), includeSecrets);
+      download(
+        await backupDatabase(this.db(), this.progress, settings),
+        `tern-backup-${day()}.json`,
+      );
       return 'The backup file is downloaded.';
     });
   }
 
   restore(file: File): Promise<void> {
     return this.run('Restoring', async () => {
-      const { restoreDatabase } = await import('../domain/full-backup');
+      const { restoreDatabase, readBackupAppSettings } = await import('../domain/full-backup');
+      const { restoreAppSettings } = await import('./io-service');
       this.db().close();
       await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
       await app.open();
-      return 'The backup is restored.';
+      const counts = await restoreAppSettings(createPrefs(), await readBackupAppSettings(file));
+      await providers.reload();
+      const n = counts.providers ?? 0;
+      return n > 0
+        ? `The backup is restored, with ${n === 1 ? '1 provider' : `${n} providers`}.`
+        : 'The backup is restored.';
     });
   }
 }

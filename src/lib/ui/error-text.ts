@@ -21,6 +21,9 @@ const TEXT: Record<ErrorCode, string> = {
   'invalid-input': 'That input was not accepted.',
   conflict: 'That item already exists.',
   aborted: 'That was stopped before it finished. Nothing was changed.',
+  'keys-locked':
+    'Your API keys are locked with a passphrase. Unlock them in Settings → App, then try again.',
+  'wrong-passphrase': 'That is not the passphrase the API keys were locked with.',
   unknown: 'Something went wrong. Your data is as it was.',
 };
 

@@ -1,6 +1,8 @@
 // Code highlighting, loaded with the first code block: highlight.js core and a few languages that
-// chats are full of. Unknown languages stay plain. hljs escapes the code it emits.
+// chats are full of. Unknown languages stay plain. hljs escapes the code it emits; its output still
+// goes through the sanitizer, which keeps its spans and hands back TrustedHTML for the sink.
 import hljs from 'highlight.js/lib/core';
+import { sanitizeHighlighted } from './markdown';
 import javascript from 'highlight.js/lib/languages/javascript';
 import typescript from 'highlight.js/lib/languages/typescript';
 import python from 'highlight.js/lib/languages/python';
@@ -24,6 +26,7 @@ export function highlightCode(el: HTMLElement): void {
   const lang = /language-(\S+)/.exec(el.className)?.[1];
   if (!lang || !hljs.getLanguage(lang)) return;
   const { value } = hljs.highlight(el.textContent ?? '', { language: lang, ignoreIllegals: true });
-  el.innerHTML = value;
+  // The DOM typings predate Trusted Types; the sink takes TrustedHTML where the browser has them.
+  el.innerHTML = sanitizeHighlighted(value) as unknown as string;
   el.classList.add('hljs');
 }

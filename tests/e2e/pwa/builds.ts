@@ -17,6 +17,8 @@ const COPIED = [
   'tsconfig.json',
   'public',
   'src',
+  // The Content-Security-Policy the build writes into the page.
+  'scripts/csp.mjs',
 ];
 
 const V3 = `import type { SchemaVersion } from './types';

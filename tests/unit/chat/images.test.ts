@@ -1,11 +1,16 @@
 // The images a user attached, from the database to the model: loaded by the engine when it builds
 // the request, encoded as base64, and received by the real wire-protocol server in each provider's
 // format with the very bytes that were stored. What is missing is skipped, never fatal.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TernDB } from '../../../src/lib/db/database';
 import type { MessagePart } from '../../../src/lib/db/rows';
 import { addImage, getImage, imageBlob, removeImage } from '../../../src/lib/domain/images';
-import { chunkedBase64, toBase64 } from '../../../src/lib/domain/chat/request-images';
+import {
+  chunkedBase64,
+  EncodedImageCache,
+  encodedImages,
+  toBase64,
+} from '../../../src/lib/domain/chat/request-images';
 import type { ProviderKind } from '../../../src/lib/providers/types';
 import { textOnlyTurn, userTurns } from '../../helpers/wire-images';
 import { setup } from './setup';
@@ -198,4 +203,46 @@ describe('base64', () => {
       expect(toBase64(bytes)).toBe(expected);
     },
   );
+});
+
+describe('encoding images once', () => {
+  it('reads and encodes an image for its first request only, and sends the same bytes every time', async () => {
+    const { db, engine, session } = await setup(server);
+    const id = await storeImage(db, session.id, noise(30_000, 9), 'image/jpeg');
+    const reads = vi.spyOn(Blob.prototype, 'arrayBuffer');
+    try {
+      await engine.send(session.id, 'Look', parts('Look', [id]));
+      await engine.idle();
+      expect(reads).toHaveBeenCalledTimes(1);
+      for (const text of ['Again', 'And again']) {
+        await engine.send(session.id, text);
+        await engine.idle();
+      }
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    const [first] = userTurns('openai-compatible', lastBody());
+    expect(first?.images).toEqual([{ mimeType: 'image/jpeg', bytes: await storedBytes(db, id) }]);
+    // A deleted image leaves the cache with the next request that finds it gone.
+    expect(encodedImages.get(id)).toBeDefined();
+    await removeImage(db, id);
+    await engine.send(session.id, 'Without it');
+    await engine.idle();
+    expect(encodedImages.get(id)).toBeUndefined();
+  });
+
+  it('holds a bounded amount, letting the least recently used go first', () => {
+    const cache = new EncodedImageCache(10);
+    cache.set('a', 'aaaa');
+    cache.set('b', 'bbbb');
+    expect(cache.get('a')).toBe('aaaa'); // now the most recent
+    cache.set('c', 'cccc');
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['aaaa', undefined, 'cccc']);
+    cache.set('huge', 'x'.repeat(11));
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    cache.set('a', 'aaaaaaaaaa');
+    expect([cache.get('a'), cache.get('c')]).toEqual(['aaaaaaaaaa', undefined]);
+  });
 });

@@ -98,6 +98,44 @@ describe('bad input', () => {
     expect(await snapshot(db)).toEqual(before);
   });
 
+  it('refuses a peer app file whose conversations are not a list, or that holds none, with the reason', async () => {
+    const db = await seeded();
+    const before = await snapshot(db);
+    const files = await goodFiles();
+    const nextchat = files.nextchat as { 'chat-next-web-store': Record<string, Json> };
+    const better = files.better as Record<string, Json>;
+    const chatbotUi = files.chatbotUi as Record<string, Json>;
+    const withStore = (sessions: Json) => ({
+      ...nextchat,
+      'chat-next-web-store': { ...nextchat['chat-next-web-store'], sessions },
+    });
+    const cases: [string, Json, RegExp][] = [
+      ['NextChat, sessions an object', withStore({ a: 1 }), /NextChat.*"sessions".*an object/],
+      ['NextChat, sessions a string', withStore('x'), /NextChat.*"sessions".*a string/],
+      ['NextChat, sessions missing', withStore(null), /NextChat.*"sessions".*null/],
+      ['NextChat, no sessions', withStore([]), /NextChat backup holds no conversations/],
+      ['NextChat, sessions not objects', withStore([1, 'a']), /NextChat backup holds no/],
+      ['BetterChatGPT, chats an object', { ...better, chats: {} }, /BetterChatGPT.*"chats"/],
+      ['BetterChatGPT, no chats', { ...better, chats: [] }, /BetterChatGPT export holds no/],
+      ['chatbot-ui, history a number', { ...chatbotUi, history: 3 }, /chatbot-ui.*"history"/],
+      ['chatbot-ui, no history', { ...chatbotUi, history: [] }, /chatbot-ui export holds no/],
+    ];
+    for (const [what, file, reason] of cases) {
+      const report = await importBytes(db, [{ name: 'x.json', bytes: bytes(file) }]);
+      expect(report.fileError?.code, what).toBe('unknown-format');
+      expect(report.fileError?.reason, what).toMatch(reason);
+      expect(report.fileError?.reason, what).toMatch(/nothing was imported/);
+      expect(report.items, what).toEqual([]);
+    }
+    expect(await snapshot(db)).toEqual(before);
+    // The same apps' well-formed files still come in.
+    for (const file of [files.nextchat, files.better, files.chatbotUi]) {
+      const report = await importBytes(db, [{ name: 'x.json', bytes: bytes(file) }]);
+      expect(report.fileError ?? null).toBeNull();
+      expect(count(report, 'imported')).toBeGreaterThan(0);
+    }
+  });
+
   it('imports the good conversations whole when one among them is broken', async () => {
     const db = await seeded();
     const before = await snapshot(db);

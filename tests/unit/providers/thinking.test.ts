@@ -123,3 +123,62 @@ describe('Gemini thinking', () => {
     expect(sentBody().generationConfig).toEqual({ temperature: 0.2 });
   });
 });
+
+describe('OpenAI reasoning effort', () => {
+  const reasoningAsk = (model: string, params: ChatRequest['params']): ChatRequest => ({
+    ...ask(params),
+    model,
+  });
+
+  it('maps the thinking budget to reasoning_effort for reasoning models', async () => {
+    const cases: [string, number, string][] = [
+      ['o3-mini', 1024, 'low'],
+      ['o1', 2048, 'low'],
+      ['o4-mini-2025-04-16', 4000, 'medium'],
+      ['gpt-5', 8192, 'medium'],
+      ['gpt-5.1-codex', 16000, 'high'],
+      ['openai/o3', 32000, 'high'],
+    ];
+    for (const [i, [model, budget, effort]] of cases.entries()) {
+      await collect('openai-compatible', reasoningAsk(model, { thinkingBudget: budget }));
+      expect([model, sentBody(i).reasoning_effort]).toEqual([model, effort]);
+    }
+  });
+
+  it('sends a reasoning model max_completion_tokens and none of the sampling parameters it refuses', async () => {
+    const params = {
+      thinkingBudget: 3000,
+      maxTokens: 500,
+      temperature: 0.3,
+      topP: 0.9,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+      stop: ['END'],
+    };
+    await collect('openai-compatible', reasoningAsk('gpt-5-mini', params));
+    const body = sentBody();
+    expect(body.max_completion_tokens).toBe(500);
+    for (const k of ['max_tokens', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty'])
+      expect(body).not.toHaveProperty(k);
+    expect(body.stop).toEqual(['END']);
+    expect(body.reasoning_effort).toBe('medium');
+  });
+
+  it('leaves the effort to the model with thinking off, and other models as they were', async () => {
+    await collect('openai-compatible', reasoningAsk('o3', { maxTokens: 100, thinkingBudget: 0 }));
+    expect(sentBody(0)).not.toHaveProperty('reasoning_effort');
+    expect(sentBody(0).max_completion_tokens).toBe(100);
+    // Not reasoning models, whatever their names start with.
+    for (const model of ['gpt-4o', 'model-a', 'llama3-o1', 'gpt-50-turbo', 'omni'])
+      await collect(
+        'openai-compatible',
+        reasoningAsk(model, { thinkingBudget: 4000, temperature: 0.5, maxTokens: 9 }),
+      );
+    for (let i = 1; i <= 5; i++) {
+      const body = sentBody(i);
+      expect(body).not.toHaveProperty('reasoning_effort');
+      expect(body.temperature).toBe(0.5);
+      expect(body.max_tokens).toBe(9);
+    }
+  });
+});

@@ -31,6 +31,55 @@ export function chunkedBase64(bytes: Uint8Array): string {
   return pieces.join('');
 }
 
+/**
+ * Encoded images by image id, so that every later request of a conversation reuses the base64 of
+ * an image instead of reading and encoding it again. Image rows never change after they are
+ * written (scaling makes a new row), so the id is the whole key. Bounded by the characters held,
+ * least recently used first out; an image larger than the whole bound is not kept, and a deleted
+ * one leaves when the next request of its conversation finds it gone.
+ */
+export class EncodedImageCache {
+  private readonly entries = new Map<string, string>();
+  private chars = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  get(id: string): string | undefined {
+    const data = this.entries.get(id);
+    if (data !== undefined) {
+      this.entries.delete(id);
+      this.entries.set(id, data);
+    }
+    return data;
+  }
+
+  set(id: string, data: string): void {
+    this.delete(id);
+    if (data.length > this.maxChars) return;
+    this.entries.set(id, data);
+    this.chars += data.length;
+    for (const [oldest, old] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= old.length;
+    }
+  }
+
+  delete(id: string): void {
+    const old = this.entries.get(id);
+    if (old === undefined) return;
+    this.entries.delete(id);
+    this.chars -= old.length;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** 48 million characters: a few dozen photos as providers take them, about 96 MB of memory. */
+export const encodedImages = new EncodedImageCache(48_000_000);
+
 function sendableType(row: ImageRow): string | null {
   const type = (row.mimeType || row.blob?.type || '').toLowerCase();
   const normal = type === 'image/jpg' ? 'image/jpeg' : type;
@@ -57,14 +106,26 @@ export async function loadRequestImages(
   const out = new Map<string, RequestImage>();
   if (ids.length === 0) return out;
   const found = await mapErrors(() => db.images.bulkGet(ids));
-  for (const row of found) {
-    if (!row) continue;
+  for (const [i, row] of found.entries()) {
+    // A deleted image leaves the cache the first time a request finds it gone.
+    if (!row) {
+      encodedImages.delete(ids[i] ?? '');
+      continue;
+    }
     const mimeType = sendableType(row);
     if (!mimeType) continue;
+    const cached = encodedImages.get(row.id);
+    if (cached !== undefined) {
+      out.set(row.id, { mimeType, data: cached });
+      continue;
+    }
     // Read after the transaction above has ended. A Blob whose backing file the browser lost
     // throws here; that image is skipped rather than failing the whole message.
     const bytes = await bytesOf(row).catch(() => null);
-    if (bytes && bytes.length > 0) out.set(row.id, { mimeType, data: toBase64(bytes) });
+    if (!bytes || bytes.length === 0) continue;
+    const data = toBase64(bytes);
+    encodedImages.set(row.id, data);
+    out.set(row.id, { mimeType, data });
   }
   return out;
 }

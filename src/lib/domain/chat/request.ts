@@ -36,6 +36,14 @@ export async function sessionModel(
   const settings = known ?? (await getSettings(db, sessionId));
   const config = await providerConfig(settings.provider);
   const model = settings.model ?? config?.defaultModel ?? config?.models[0] ?? null;
+  if (config?.keyLocked)
+    return {
+      ok: false,
+      error: {
+        code: 'keys-locked',
+        message: 'Your API keys are locked. Unlock them in Settings → App, then retry.',
+      },
+    };
   if (!config || !model)
     return {
       ok: false,

@@ -50,6 +50,37 @@ function simpleMessages(list: unknown, sessionId: string, at: number): ForeignMe
   });
 }
 
+const shapeOf = (v: unknown): string =>
+  v === undefined
+    ? 'missing'
+    : v === null
+      ? 'null'
+      : typeof v === 'object'
+        ? 'an object'
+        : `a ${typeof v}`;
+
+/**
+ * A file that carries a peer app's own markers but no conversations Tern can reach: the reason in
+ * words, or null. Such a file is refused as a whole, as Tern's own format is, instead of being
+ * reported as "0 conversations imported".
+ */
+export function peerShapeProblem(v: unknown): string | null {
+  if (!isObj(v)) return null;
+  const store = v['chat-next-web-store'];
+  const [app, list, field] = isObj(store)
+    ? ['NextChat backup', store.sessions, 'sessions']
+    : 'chats' in v && ('folders' in v || 'version' in v)
+      ? ['BetterChatGPT export', v.chats, 'chats']
+      : 'history' in v && ('folders' in v || 'prompts' in v || 'version' in v)
+        ? ['chatbot-ui export', v.history, 'history']
+        : [null, null, null];
+  if (app === null) return null;
+  if (!Array.isArray(list))
+    return `This looks like a ${app}, but its list of conversations ("${field}") is ${shapeOf(list)}, not a list: nothing was imported.`;
+  if (!list.some(isObj)) return `This ${app} holds no conversations: nothing was imported.`;
+  return null;
+}
+
 // BetterChatGPT: { chats, folders, version: 1 } or a bare array of chats (the per-chat download).
 
 export function isBetterChatGpt(v: unknown): boolean {

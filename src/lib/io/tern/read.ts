@@ -355,6 +355,8 @@ function readV1(f: Obj): ParsedFile {
 export interface TernHead {
   workspaces: WorkspaceRow[];
   commandUsage: CommandUsageRow[];
+  /** App-level settings of an export of everything (domain/app-settings reads them). */
+  app?: unknown;
 }
 
 /** The envelope's promises checked; throws InputError for a file this Tern cannot take. */
@@ -379,6 +381,7 @@ export function readTernHead(f: Obj, currentSchema: number): TernHead & { schema
     schemaVersion,
     workspaces: readable(f.workspaces, workspace),
     commandUsage: commandUsage(f.commandUsage),
+    ...(isObj(f.app) ? { app: f.app } : {}),
   };
 }
 
@@ -392,7 +395,7 @@ export function readTernEntry(entry: unknown): ParsedItem {
 export function readTernFile(v: unknown, currentSchema: number): ParsedFile {
   const f = obj(v, 'The file');
   if (checkVersions(f, currentSchema) === 1) return readV1(f);
-  const { workspaces, commandUsage } = readTernHead(f, currentSchema);
+  const { workspaces, commandUsage, app } = readTernHead(f, currentSchema);
   const items = arr(f.sessions, 'Sessions').map(readTernEntry);
-  return { source: 'tern', workspaces, commandUsage, items };
+  return { source: 'tern', workspaces, commandUsage, items, ...(app ? { app } : {}) };
 }

@@ -39,7 +39,8 @@ export async function streamTernFile(
   signal?: AbortSignal,
 ): Promise<void> {
   const parser = new JSONParser({
-    paths: [...HEAD_KEYS.map((k) => `$.${k}`), '$.sessions.*'],
+    // `app` (the app settings) is read when present; files before it had none.
+    paths: [...HEAD_KEYS.map((k) => `$.${k}`), '$.app', '$.sessions.*'],
     keepStack: false,
   });
   const head: Obj = {};

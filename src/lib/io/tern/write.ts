@@ -20,6 +20,8 @@ export interface WriteOptions {
   /** Credentials kept in settings (MCP server headers, key-like parameters). Off unless asked. */
   includeSecrets: boolean;
   exportedAt: number;
+  /** App-level settings (providers, …), already without credentials unless asked for. */
+  appSettings?: Record<string, unknown>;
 }
 
 const SECRET = /(api[-_]?key|token|secret|password|authorization|bearer|cookie)/i;
@@ -102,6 +104,7 @@ export async function writeTernFile(rows: ExportRows, o: WriteOptions): Promise<
   };
   const head = canonical({
     ...envelope,
+    ...(o.appSettings && Object.keys(o.appSettings).length > 0 ? { app: o.appSettings } : {}),
     commandUsage: rows.commandUsage,
     workspaces: rows.workspaces,
   });

@@ -59,6 +59,26 @@ function userContent(content: string | ContentPart[]): string | Record<string, u
   );
 }
 
+/**
+ * OpenAI's reasoning models (o1, o3, o4-mini, the gpt-5 family), also behind a router's prefix
+ * ("openai/o3-mini"). They take `reasoning_effort` and `max_completion_tokens`, and refuse the
+ * sampling parameters (temperature, top_p, the penalties).
+ */
+export function isReasoningModel(model: string): boolean {
+  const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  return /^o\d+(-|$)/.test(name) || /^gpt-5(\.\d+)?(-|$)/.test(name);
+}
+
+/**
+ * A thinking budget in tokens as an effort level. Only low, medium and high: every reasoning model
+ * takes those (o-series take nothing else; "minimal", "none" and "xhigh" depend on the model).
+ */
+export function reasoningEffort(budget: number): 'low' | 'medium' | 'high' {
+  if (budget <= 2048) return 'low';
+  if (budget <= 8192) return 'medium';
+  return 'high';
+}
+
 export function toWireBody(request: ChatRequest): Record<string, unknown> {
   const messages: Record<string, unknown>[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
@@ -81,6 +101,8 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
     else messages.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
   }
   const p = request.params ?? {};
+  const reasoning = isReasoningModel(request.model);
+  const sampling = !reasoning;
   return {
     model: request.model,
     messages,
@@ -94,11 +116,18 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
           })),
         }
       : {}),
-    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
-    ...(p.topP !== undefined ? { top_p: p.topP } : {}),
-    ...(p.maxTokens !== undefined ? { max_tokens: p.maxTokens } : {}),
-    ...(p.presencePenalty !== undefined ? { presence_penalty: p.presencePenalty } : {}),
-    ...(p.frequencyPenalty !== undefined ? { frequency_penalty: p.frequencyPenalty } : {}),
+    ...(sampling && p.temperature !== undefined ? { temperature: p.temperature } : {}),
+    ...(sampling && p.topP !== undefined ? { top_p: p.topP } : {}),
+    ...(p.maxTokens !== undefined
+      ? { [reasoning ? 'max_completion_tokens' : 'max_tokens']: p.maxTokens }
+      : {}),
+    ...(sampling && p.presencePenalty !== undefined ? { presence_penalty: p.presencePenalty } : {}),
+    ...(sampling && p.frequencyPenalty !== undefined
+      ? { frequency_penalty: p.frequencyPenalty }
+      : {}),
+    ...(reasoning && p.thinkingBudget
+      ? { reasoning_effort: reasoningEffort(p.thinkingBudget) }
+      : {}),
     ...(p.stop?.length ? { stop: p.stop } : {}),
   };
 }
