@@ -7,6 +7,8 @@ export interface ProviderInfo {
   name: string;
   defaultBaseUrl: string;
   needsKey: boolean;
+  /** False for a model run in this page: no server, no key, and nothing waits for the network. */
+  needsNetwork: boolean;
   /** Where a browser needs the server set up to allow it, shown beside the settings. */
   note: string;
 }
@@ -17,6 +19,7 @@ export const PROVIDERS = {
     name: 'OpenAI-compatible',
     defaultBaseUrl: 'http://localhost:11434/v1',
     needsKey: false,
+    needsNetwork: true,
     note: 'OpenAI, Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, Groq… Local servers must allow this page’s origin (Ollama: OLLAMA_ORIGINS).',
   },
   anthropic: {
@@ -24,6 +27,7 @@ export const PROVIDERS = {
     name: 'Anthropic',
     defaultBaseUrl: 'https://api.anthropic.com',
     needsKey: true,
+    needsNetwork: true,
     note: 'Called straight from the browser with Anthropic’s direct-access header.',
   },
   gemini: {
@@ -31,7 +35,16 @@ export const PROVIDERS = {
     name: 'Google Gemini',
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     needsKey: true,
+    needsNetwork: true,
     note: 'Uses the Gemini API key from Google AI Studio.',
+  },
+  local: {
+    kind: 'local',
+    name: 'On this device',
+    defaultBaseUrl: '',
+    needsKey: false,
+    needsNetwork: false,
+    note: 'A GGUF model kept in this browser and run here: it answers with no network and no server.',
   },
 } as const satisfies Record<ProviderKind, ProviderInfo>;
 
@@ -45,7 +58,13 @@ const loaders: Record<ProviderKind, () => Promise<Provider>> = {
   'openai-compatible': () => import('./openai-compatible').then((m) => m.openAICompatible),
   anthropic: () => import('./anthropic').then((m) => m.anthropic),
   gemini: () => import('./gemini').then((m) => m.gemini),
+  local: () => import('./local').then((m) => m.local),
 };
+
+/** True when replies from this kind of provider need the network (all but a model on this device). */
+export function needsNetwork(kind: ProviderKind): boolean {
+  return PROVIDERS[kind].needsNetwork;
+}
 
 export function loadProvider(kind: ProviderKind): Promise<Provider> {
   return loaders[kind]();
