@@ -32,7 +32,7 @@ async function clear() {
 
 beforeAll(clear);
 afterAll(async () => {
-  const { engine } = await import('../../../src/lib/providers/local/engine');
+  const { engine } = await import('../../../src/lib/providers/local/inference');
   await engine.unload();
   await clear();
 });
@@ -64,7 +64,7 @@ describe('a reply', () => {
   });
 
   it('stops when asked, keeping what arrived, and the model stays loaded for the next', async () => {
-    const { engine } = await import('../../../src/lib/providers/local/engine');
+    const { engine } = await import('../../../src/lib/providers/local/inference');
     const controller = new AbortController();
     const events: StreamEvent[] = [];
     for await (const e of local.stream(
@@ -151,7 +151,7 @@ describe('bad input', () => {
   });
 
   it('says a model is too big for the memory this device has, before loading it', async () => {
-    const { engine } = await import('../../../src/lib/providers/local/engine');
+    const { engine } = await import('../../../src/lib/providers/local/inference');
     // A device that reports 256 MB: a page may use half of it.
     Object.defineProperty(navigator, 'deviceMemory', { value: 0.25, configurable: true });
     try {

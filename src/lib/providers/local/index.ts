@@ -79,7 +79,7 @@ function providerError(e: unknown): ProviderError {
 }
 
 async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerator<StreamEvent> {
-  const { engine, engineError, WllamaAbortError } = await import('./engine');
+  const { engine, engineError, WllamaAbortError } = await import('./inference');
   const signal = options.signal;
   let release: (() => void) | null = null;
   try {
