@@ -3,6 +3,11 @@
 // characters and the byte tokens <0x00>–<0x7F>), so whatever the model samples is valid UTF-8.
 // The chat template is in the metadata, as real models carry it.
 //
+// Only words come out: the output projection's rows are large for "▁", letters, digits and . , ! ?
+// and zero for every other token (the special tokens, byte tokens, markdown punctuation), which
+// the model then practically never picks. So it never ends a reply by itself (a reply runs until
+// its max tokens or the context is full; tests set its length) and its text renders calmly.
+//
 //   node scripts/make-gguf.mjs out.gguf [tiny|large|<layers>x<embd>]
 //
 // In a browser (the tests import it): `new Blob(makeGguf(options))`.
@@ -19,6 +24,9 @@ export const PRESETS = {
   tiny: { layers: 2, embd: 64, heads: 4, ff: 128, ctx: 512 },
   large: { layers: 8, embd: 768, heads: 12, ff: 2048, ctx: 2048 },
 };
+
+/** @param {string} token */
+const spoken = (token) => token === '\u2581' || /^[A-Za-z0-9.,!?]$/.test(token);
 
 function vocabulary() {
   const tokens = ['<unk>', '<s>', '</s>', '\u2581'];
@@ -91,6 +99,7 @@ export function makeGguf(options = {}) {
   const { layers, embd, heads, ff, ctx } = { ...PRESETS.tiny, ...options };
   const { tokens, types } = vocabulary();
   const nVocab = tokens.length;
+  const speaks = tokens.map(spoken);
   /** @type {[string, number[]][]} */
   const tensors = [
     ['token_embd.weight', [embd, nVocab]],
@@ -179,11 +188,15 @@ export function makeGguf(options = {}) {
     const count = sizes[i] / 4;
     const data = new Float32Array(Math.ceil(sizes[i] / ALIGN) * (ALIGN / 4));
     const norm = name.endsWith('norm.weight');
+    const output = name === 'output.weight';
     for (let j = 0; j < count; j++) {
       s ^= s << 13;
       s ^= s >>> 17;
       s ^= s << 5;
-      data[j] = norm ? 1 : ((s >>> 0) / 0xffffffff - 0.5) * 0.2;
+      const r = (s >>> 0) / 0xffffffff - 0.5;
+      // output.weight is [embd, vocab]: row j / embd is a token.
+      if (output) data[j] = speaks[Math.floor(j / embd)] ? r * 4 : 0;
+      else data[j] = norm ? 1 : r * 0.2;
     }
     w.bytes(new Uint8Array(data.buffer));
   }

@@ -11,6 +11,7 @@ import type {
   StreamEvent,
   StreamOptions,
 } from '../types';
+import type { ChatCompletionChunk } from '@wllama/wllama';
 import { isLocalModelError } from './errors';
 import { listModels } from './storage';
 
@@ -78,6 +79,39 @@ function providerError(e: unknown): ProviderError {
   return new ProviderError('model-unavailable', `The model on this device failed: ${text}`);
 }
 
+/** Chunks handed over by the engine's callback, read in order by the stream. */
+class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
+  private items: ChatCompletionChunk[] = [];
+  private ended: { error?: unknown } | null = null;
+  private wake: (() => void) | null = null;
+
+  push(chunk: ChatCompletionChunk): void {
+    this.items.push(chunk);
+    this.wake?.();
+  }
+
+  end(error?: unknown): void {
+    this.ended = error === undefined ? {} : { error };
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+    for (;;) {
+      const next = this.items.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.ended) {
+        if (this.ended.error !== undefined) throw this.ended.error;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+}
+
 async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerator<StreamEvent> {
   const { engine, engineError, WllamaAbortError } = await import('./inference');
   const signal = options.signal;
@@ -90,9 +124,13 @@ async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerato
       return;
     }
     const p = request.params ?? {};
-    const stream = await wllama.createChatCompletion({
+    // The callback form, not the async iterator: the iterator leaves the engine's own abort
+    // error unhandled once nobody reads it, which a page reports as an uncaught error.
+    const chunks = new ChunkQueue();
+    const done = wllama.createChatCompletion({
       messages: toWire(request),
       stream: true,
+      onData: (chunk: ChatCompletionChunk) => chunks.push(chunk),
       timings_per_token: true,
       ...(signal ? { abortSignal: signal } : {}),
       ...(request.tools?.length
@@ -115,12 +153,16 @@ async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerato
       ...(p.frequencyPenalty !== undefined ? { frequency_penalty: p.frequencyPenalty } : {}),
       ...(p.stop?.length ? { stop: p.stop } : {}),
     });
+    done.then(
+      () => chunks.end(),
+      (e: unknown) => chunks.end(e),
+    );
     let finish: FinishReason | null = null;
     const calls = new Map<number, string>();
     let input: number | undefined;
     let output: number | undefined;
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of chunks) {
         for (const choice of chunk.choices) {
           const delta = choice.delta as {
             content?: string | null;
