@@ -82,7 +82,7 @@ function providerError(e: unknown): ProviderError {
 /** Chunks handed over by the engine's callback, read in order by the stream. */
 class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private items: ChatCompletionChunk[] = [];
-  private ended: { error?: unknown } | null = null;
+  private ended: { error?: Error } | null = null;
   private wake: (() => void) | null = null;
 
   push(chunk: ChatCompletionChunk): void {
@@ -91,7 +91,11 @@ class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   }
 
   end(error?: unknown): void {
-    this.ended = error === undefined ? {} : { error };
+    if (error === undefined) this.ended = {};
+    else
+      this.ended = {
+        error: error instanceof Error ? error : new Error(JSON.stringify(error) ?? 'unknown'),
+      };
     this.wake?.();
   }
 
