@@ -7,8 +7,6 @@ export interface ProviderInfo {
   name: string;
   defaultBaseUrl: string;
   needsKey: boolean;
-  /** False for a model run in this page: no server, no key, and nothing waits for the network. */
-  needsNetwork: boolean;
   /** Where a browser needs the server set up to allow it, shown beside the settings. */
   note: string;
 }
@@ -19,7 +17,6 @@ export const PROVIDERS = {
     name: 'OpenAI-compatible',
     defaultBaseUrl: 'http://localhost:11434/v1',
     needsKey: false,
-    needsNetwork: true,
     note: 'OpenAI, Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, Groq… Local servers must allow this page’s origin (Ollama: OLLAMA_ORIGINS).',
   },
   anthropic: {
@@ -27,7 +24,6 @@ export const PROVIDERS = {
     name: 'Anthropic',
     defaultBaseUrl: 'https://api.anthropic.com',
     needsKey: true,
-    needsNetwork: true,
     note: 'Called straight from the browser with Anthropic’s direct-access header.',
   },
   gemini: {
@@ -35,7 +31,6 @@ export const PROVIDERS = {
     name: 'Google Gemini',
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     needsKey: true,
-    needsNetwork: true,
     note: 'Uses the Gemini API key from Google AI Studio.',
   },
   local: {
@@ -43,8 +38,7 @@ export const PROVIDERS = {
     name: 'On this device',
     defaultBaseUrl: '',
     needsKey: false,
-    needsNetwork: false,
-    note: 'A GGUF model kept in this browser and run here: it answers with no network and no server.',
+    note: 'A GGUF model kept in this browser: it answers with no network.',
   },
 } as const satisfies Record<ProviderKind, ProviderInfo>;
 
@@ -61,9 +55,9 @@ const loaders: Record<ProviderKind, () => Promise<Provider>> = {
   local: () => import('./local').then((m) => m.local),
 };
 
-/** True when replies from this kind of provider need the network (all but a model on this device). */
+/** True when replies from this kind of provider need the network: all but a model on this device. */
 export function needsNetwork(kind: ProviderKind): boolean {
-  return PROVIDERS[kind].needsNetwork;
+  return kind !== 'local';
 }
 
 export function loadProvider(kind: ProviderKind): Promise<Provider> {

@@ -63,7 +63,22 @@ class LocalModelsState {
     this.models = await s.listModels();
     this.space = await s.storageSpace();
     this.partials = await (await downloads()).listPartials();
-    await providers.setLocalModels(this.models.map((m) => m.name));
+    await this.syncProviders();
+  }
+
+  /** Every "On this device" provider lists the models on the device, its default kept if still there. */
+  private async syncProviders(): Promise<void> {
+    const names = this.models.map((m) => m.name);
+    for (const c of providers.list) {
+      if (c.kind !== 'local') continue;
+      if (c.models.length === names.length && c.models.every((n, i) => n === names[i])) continue;
+      const { defaultModel, ...rest } = c;
+      await providers.save(
+        defaultModel && names.includes(defaultModel)
+          ? { ...rest, defaultModel, models: names }
+          : { ...rest, models: names },
+      );
+    }
   }
 
   private fail(e: unknown): void {

@@ -15,8 +15,6 @@
 //   providers.resolve(id)                the config a session uses (id, else the default)
 //   providers.stallSeconds               how long a reply may send nothing before it is ended
 //   await providers.setStallSeconds(s)
-//   await providers.setLocalModels(names) the models kept on this device, for every "On this
-//                                        device" provider (its model list follows the device's)
 import type { Prefs } from '../db/prefs';
 import { loadProvider } from '../providers/registry';
 import { DEFAULT_STALL_MS, isProviderKind, type ProviderConfig } from '../providers';
@@ -104,20 +102,6 @@ class ProvidersState {
   async setStallSeconds(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds) || seconds <= 0) return;
     this.stallSeconds = seconds;
-    await this.persist();
-  }
-
-  async setLocalModels(names: string[]): Promise<void> {
-    if (!this.list.some((c) => c.kind === 'local')) return;
-    const same = (a: string[]) => a.length === names.length && a.every((n, i) => n === names[i]);
-    if (this.list.every((c) => c.kind !== 'local' || same(c.models))) return;
-    this.list = this.list.map((c) => {
-      if (c.kind !== 'local') return c;
-      const { defaultModel, ...rest } = c;
-      return defaultModel && names.includes(defaultModel)
-        ? { ...rest, defaultModel, models: names }
-        : { ...rest, models: names };
-    });
     await this.persist();
   }
 
