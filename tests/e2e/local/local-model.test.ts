@@ -111,7 +111,9 @@ describe('a model on this device', () => {
     try {
       await page.reload();
       await tern.heading.waitFor();
-      await poll(async () => textOf(tern.connection)).toContain('Offline');
+      await poll(async () => textOf(tern.connection)).toContain(
+        'Offline. The model on this device answers this session.',
+      );
       const lastBefore = await textOf(tern.messages.last());
       await tern.send('Written on a plane');
       // The reply comes right after the message, from the model on this device.
