@@ -124,7 +124,7 @@ async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerato
     const { wllama } = await engine.use(request.model);
     release = engine.hold();
     if (signal?.aborted) {
-      yield { type: 'finish', reason: 'stop' };
+      yield { type: 'error', error: new ProviderError('aborted', 'Stopped.') };
       return;
     }
     const p = request.params ?? {};
@@ -222,7 +222,10 @@ async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerato
       yield { type: 'error', error: new ProviderError('aborted', 'Stopped.') };
       return;
     }
-    yield { type: 'error', error: providerError(engineError(e, request.model)) };
+    const error = providerError(engineError(e, request.model));
+    // A failure inside the engine can leave its wasm unusable: the next reply loads it afresh.
+    if (error.code !== 'out-of-memory' && error.code !== 'context-too-long') await engine.unload();
+    yield { type: 'error', error };
   } finally {
     release?.();
   }

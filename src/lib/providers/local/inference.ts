@@ -109,13 +109,14 @@ class Engine {
   }
 
   private async load(name: string): Promise<LoadedModel> {
-    await this.unload();
     const file = await openModel(name);
     const info = await inspectGguf(file, `“${name}”`);
     const ctx = Math.min(DEFAULT_CONTEXT, info.contextLength ?? DEFAULT_CONTEXT);
     const budget = memoryBudget();
     const needed = memoryNeeded(file.size, info, ctx);
     if (needed > budget) throw outOfMemory(name, needed, budget);
+    // One model at a time: the one loaded gives its memory back first.
+    await this.unload();
     const rt = runtime();
     const wllama = new Wllama(
       { default: ENGINE_ASSETS.wasm },
