@@ -193,3 +193,18 @@ describe('bad input', () => {
     ]);
   });
 });
+
+describe('before any model is added', () => {
+  it('says there is no model on this device yet', async () => {
+    const events = await collect({ model: '', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(events).toEqual([
+      {
+        type: 'error',
+        error: expect.objectContaining({
+          code: 'model-unavailable',
+          message: expect.stringContaining('No model is on this device yet') as unknown,
+        }) as unknown,
+      },
+    ]);
+  });
+});

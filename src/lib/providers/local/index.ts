@@ -120,6 +120,16 @@ async function* run(request: ChatRequest, options: StreamOptions): AsyncGenerato
   const { engine, engineError, WllamaAbortError } = await import('./inference');
   const signal = options.signal;
   let release: (() => void) | null = null;
+  if (!request.model) {
+    yield {
+      type: 'error',
+      error: new ProviderError(
+        'model-unavailable',
+        'No model is on this device yet. Add one in Settings → Providers → On this device.',
+      ),
+    };
+    return;
+  }
   try {
     const { wllama } = await engine.use(request.model);
     release = engine.hold();
