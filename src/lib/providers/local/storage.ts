@@ -5,7 +5,7 @@
 // A model is written through createWritable(), whose data replaces the file only when closed: a
 // failure (a full disk, a file that is not GGUF) aborts the write and removes the entry, so no half
 // model is ever listed.
-import { isLocalModelError, isQuotaError, LocalModelError, megabytes } from './errors';
+import { isQuotaError, LocalModelError, megabytes } from './errors';
 import { inspectGguf, type GgufInfo } from './gguf';
 
 export interface StoredModel {
@@ -195,7 +195,6 @@ export async function writeInto(
     }
     if (options.signal?.aborted)
       throw new LocalModelError('download-aborted', 'Cancelled. Nothing was kept.');
-    if (isLocalModelError(e)) throw e;
     throw e;
   }
 }
