@@ -88,6 +88,19 @@ export default defineConfig({
       workbox: {
         // Everything the app can ever load, lazy chunks included: Tern must open with no network.
         globPatterns: ['**/*.{js,css,html,ico,png,svg,webp,woff2,wasm}'],
+        // The on-device model's engine (10 MB of wasm, and an 18 MB compat build with its loader)
+        // is not for everyone: it is cached the first time it is fetched (runtimeCaching below),
+        // when the user opens or uses "On this device", and then works offline.
+        globIgnores: ['**/wllama-*.{wasm,js}'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) =>
+              sameOrigin && /\/assets\/wllama-[\w-]+\.(?:wasm|js)$/.test(url.pathname),
+            // The names carry a content hash: a cached copy is never stale.
+            handler: 'CacheFirst',
+            options: { cacheName: 'tern-engine', expiration: { maxEntries: 4 } },
+          },
+        ],
         navigateFallback: 'index.html',
         // Paths under /__ are never app pages; the network answers them, not the app shell.
         navigateFallbackDenylist: [/^\/__/],

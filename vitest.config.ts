@@ -11,7 +11,9 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify('test') },
   resolve: { alias: { $lib: '/src/lib' } },
   // Found late (inside the import worker), they would otherwise reload the browser tests midway.
-  optimizeDeps: { include: ['@streamparser/json', 'fflate', 'dexie-export-import'] },
+  optimizeDeps: {
+    include: ['@streamparser/json', 'fflate', 'dexie-export-import', '@wllama/wllama'],
+  },
   test: {
     projects: [
       {

@@ -14,7 +14,11 @@ export type ProviderErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'context-too-long'
-  | 'aborted';
+  | 'aborted'
+  /** A model on this device: missing, unreadable, or failed in the engine. */
+  | 'model-unavailable'
+  /** A model on this device larger than the memory the page may use. */
+  | 'out-of-memory';
 
 export class ProviderError extends Error {
   readonly code: ProviderErrorCode;

@@ -7,5 +7,6 @@ export {
   PROVIDER_KINDS,
   isProviderKind,
   loadProvider,
+  needsNetwork,
   type ProviderInfo,
 } from './registry';

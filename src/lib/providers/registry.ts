@@ -33,6 +33,13 @@ export const PROVIDERS = {
     needsKey: true,
     note: 'Uses the Gemini API key from Google AI Studio.',
   },
+  local: {
+    kind: 'local',
+    name: 'On this device',
+    defaultBaseUrl: '',
+    needsKey: false,
+    note: 'A GGUF model kept in this browser: it answers with no network.',
+  },
 } as const satisfies Record<ProviderKind, ProviderInfo>;
 
 export const PROVIDER_KINDS = Object.keys(PROVIDERS) as ProviderKind[];
@@ -45,7 +52,13 @@ const loaders: Record<ProviderKind, () => Promise<Provider>> = {
   'openai-compatible': () => import('./openai-compatible').then((m) => m.openAICompatible),
   anthropic: () => import('./anthropic').then((m) => m.anthropic),
   gemini: () => import('./gemini').then((m) => m.gemini),
+  local: () => import('./local').then((m) => m.local),
 };
+
+/** True when replies from this kind of provider need the network: all but a model on this device. */
+export function needsNetwork(kind: ProviderKind): boolean {
+  return kind !== 'local';
+}
 
 export function loadProvider(kind: ProviderKind): Promise<Provider> {
   return loaders[kind]();

@@ -3,14 +3,14 @@
 // Nothing here knows about the database; the chat engine in lib/domain/chat does the storing.
 import type { ProviderError } from './errors';
 
-export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini';
+export type ProviderKind = 'openai-compatible' | 'anthropic' | 'gemini' | 'local';
 
 /** An app-wide provider the user set up. The key stays on the device (see docs/providers.md). */
 export interface ProviderConfig {
   id: string;
   kind: ProviderKind;
   label: string;
-  /** Base URL without a trailing slash, e.g. http://localhost:11434/v1 for Ollama. */
+  /** Base URL without a trailing slash, e.g. http://localhost:11434/v1 for Ollama; empty for 'local'. */
   baseUrl: string;
   apiKey: string;
   /** Models fetched from the API or typed by the user. */

@@ -127,8 +127,14 @@ describe('accessibility', () => {
           found.push(...(await audit(page, `${tab.toLowerCase()} settings`)));
           if (tab === 'App') {
             await dialog.getByRole('button', { name: 'Add provider' }).click();
-            await dialog.getByRole('form', { name: 'New provider' }).waitFor();
+            const form = dialog.getByRole('form', { name: 'New provider' });
+            await form.waitFor();
             found.push(...(await audit(page, 'new provider form')));
+            await form.getByLabel('Kind').selectOption({ label: 'On this device' });
+            await form.getByText('Suggested small models').click();
+            await form.getByRole('list', { name: 'Suggested models' }).waitFor();
+            await form.getByText('Runs in this page').waitFor();
+            found.push(...(await audit(page, 'on this device form')));
           }
         }
         await dialog.getByRole('button', { name: 'Close' }).click();

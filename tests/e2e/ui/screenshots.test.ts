@@ -1,10 +1,13 @@
 // Screenshots of the main screens at phone and desktop sizes, for review. Each is also a check
 // that the screen shows what it should. They go to `screenshots/` (not tracked), or to
 // `docs/screenshots` with `npm run screenshots`, so that a test run leaves the tree as it was.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
+import { makeGguf } from '../../../scripts/make-gguf.mjs';
 
 const env = useApp();
 const DIR = process.env.TERN_SCREENSHOTS_DIR ?? 'screenshots';
@@ -108,6 +111,37 @@ describe('screenshots', () => {
       await expect.poll(() => tern.dialog('Settings').getByText('All good').count()).toBe(1);
       await shot('storage');
       await context.close();
+    });
+  }
+});
+
+describe('screenshots of the model on this device', () => {
+  for (const size of SIZES) {
+    it(`of its settings at ${size.width}x${size.height}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tern-shot-'));
+      const file = join(dir, 'pocket-model.gguf');
+      await writeFile(file, Buffer.concat(makeGguf()));
+      const context = await newContext(env.browser, { viewport: size });
+      const page = await context.newPage();
+      const tern = new TernPage(page, env.server.url);
+      await tern.open();
+      const menu = page.getByRole('button', { name: 'Open sidebar' });
+      if (await menu.isVisible()) await menu.click();
+      await tern.sidebar.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('tab', { name: 'App' }).click();
+      await dialog.getByRole('button', { name: 'Add provider' }).click();
+      const form = dialog.getByRole('form', { name: 'New provider' });
+      await form.getByLabel('Kind').selectOption({ label: 'On this device' });
+      await form.getByLabel('Add a GGUF file from this device').setInputFiles(file);
+      await expect
+        .poll(() => form.getByRole('listitem', { name: 'pocket-model.gguf' }).count())
+        .toBe(1);
+      await form.getByText('Suggested small models').click();
+      await form.getByRole('list', { name: 'Suggested models' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${DIR}/${size.name}-local-model.png` });
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
     });
   }
 });

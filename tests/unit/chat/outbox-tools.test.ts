@@ -221,3 +221,59 @@ describe('tool permissions', () => {
     expect(() => calculate('2+')).toThrow(/Cannot read/);
   });
 });
+
+describe('offline, with a model on this device', () => {
+  it('sends at once to the model on this device while messages for a server wait', async () => {
+    const { db, session: remote } = await setup(server, { isOnline: () => false });
+    const local = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    await setSettings(db, local.id, { provider: 'device', model: 'tiny.gguf' });
+    const device = {
+      id: 'device',
+      kind: 'local' as ProviderKind,
+      label: 'On this device',
+      baseUrl: '',
+      apiKey: '',
+      models: ['tiny.gguf'],
+    };
+    const asked: string[] = [];
+    const engine = engineFor(db, server, {
+      isOnline: () => false,
+      providerConfig: (id) => (id === 'device' ? device : id === 'p1' ? remoteConfig() : null),
+      // The model on this device runs in a browser only (tests/e2e/local): here its place is
+      // taken by one that answers with what it was asked.
+      loadProvider: (kind) =>
+        Promise.resolve({
+          kind,
+          listModels: () => Promise.resolve([]),
+          async *stream(_config, request) {
+            await Promise.resolve();
+            const last = request.messages.at(-1);
+            asked.push(`${kind}:${typeof last?.content === 'string' ? last.content : ''}`);
+            yield { type: 'text' as const, text: 'Answered here.' };
+            yield { type: 'finish' as const, reason: 'stop' as const };
+          },
+        }),
+    });
+    function remoteConfig() {
+      return {
+        ...device,
+        id: 'p1',
+        kind: 'openai-compatible' as ProviderKind,
+        baseUrl: server.url,
+      };
+    }
+    await engine.send(remote.id, 'For the server');
+    await engine.send(local.id, 'For this device');
+    await engine.idle();
+    expect(asked).toEqual(['local:For this device']);
+    expect((await allMessages(db, local.id)).map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'complete', 'For this device'],
+      ['assistant', 'complete', 'Answered here.'],
+    ]);
+    expect((await allMessages(db, remote.id)).map((m) => [m.role, m.status])).toEqual([
+      ['user', 'pending'],
+    ]);
+    expect(await engine.pendingCount()).toBe(1);
+    expect(server.requests.length).toBe(0);
+  });
+});

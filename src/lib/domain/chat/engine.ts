@@ -13,7 +13,7 @@
 import type { TernDB } from '../../db/database';
 import type { JsonObject, MessagePart, MessageRow } from '../../db/rows';
 import { ProviderError } from '../../providers/errors';
-import { loadProvider as defaultLoad } from '../../providers/registry';
+import { loadProvider as defaultLoad, needsNetwork } from '../../providers/registry';
 import type { Provider, ProviderConfig, ProviderKind } from '../../providers/types';
 import { TernError } from '../../errors';
 import { allMessages, appendMessage, editMessage, getMessage } from '../messages';
@@ -93,8 +93,8 @@ export class ChatEngine {
       status: 'pending',
       tokens: await countTokens(text),
     });
-    if (this.online()) void this.drain();
-    else this.deps.onEvent?.({ type: 'outbox', pending: await this.pendingCount() });
+    // Offline, drain still sends what goes to a model on this device; the rest waits.
+    void this.drain();
     return row;
   }
 
@@ -130,10 +130,10 @@ export class ChatEngine {
 
   private async claimAll(): Promise<Promise<void>[]> {
     const started: Promise<void>[] = [];
-    if (!this.online()) return started;
     for (const sessionId of await pendingSessions(this.db)) {
       // Sent when its current reply, or its compaction, ends.
       if (this.active.has(sessionId) || this.compacting.has(sessionId)) continue;
+      if (!(await this.canSendNow(sessionId))) continue;
       let claim;
       try {
         claim = await claimPending(this.db, sessionId, await this.replyMetadata(sessionId));
@@ -145,6 +145,13 @@ export class ChatEngine {
       if (claim) started.push(this.runReply(sessionId, claim.reply, { kind: 'new', round: 0 }));
     }
     return started;
+  }
+
+  /** Online, or the session's provider runs on this device and needs no network. */
+  private async canSendNow(sessionId: string): Promise<boolean> {
+    if (this.online()) return true;
+    const config = await this.deps.providerConfig((await getSettings(this.db, sessionId)).provider);
+    return config !== null && !needsNetwork(config.kind);
   }
 
   /** Aborts the session's reply; what arrived is kept. */
