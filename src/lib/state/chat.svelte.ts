@@ -17,7 +17,9 @@
 //                                         whichever tab is receiving the reply
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
-//   chat.answerToolCall(sessionId, toolCallId, allow)
+//   chat.answerToolCall(sessionId, toolCallId, 'once' | 'always' | 'deny')
+//   chat.runningTools[toolCallId]         a tool call running in this tab
+//   chat.cancelToolCall(toolCallId)       stops it (in whichever tab runs it); the server is told
 //   chat.compacting[sessionId]            true while older messages are being set aside
 //   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
 //                                         (by the session's model, or a list when it cannot)
@@ -32,11 +34,12 @@ import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
-import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
+import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
 import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { countTokens } from '../domain/chat/tokens';
 import { appendMessage } from '../domain/messages';
+import { mcp } from './mcp.svelte';
 import { providers } from './providers.svelte';
 
 export type { MessageRow, CompactionOutcome };
@@ -48,6 +51,10 @@ class ChatState {
   streaming = $state<Record<string, string>>({});
   approvals = $state<Record<string, WaitingCalls | null>>({});
   compacting = $state<Record<string, boolean>>({});
+  /** Tool calls running in this tab, by call id (they can be cancelled). */
+  runningTools = $state<Record<string, true>>({});
+  /** Where a waiting call's tool comes from: "Built-in" or its MCP server's name, by call id. */
+  callOrigins = $state<Record<string, string>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
   private loading: Promise<ChatEngine> | null = null;
@@ -77,6 +84,7 @@ class ChatState {
         isOnline: () => this.canSend,
         locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
         onEvent: (e) => this.onEvent(e),
+        toolSource: mcp.toolSource,
         // Read at each reply, so a change in the provider settings applies to the next one.
         get stallMs() {
           return providers.stallSeconds * 1000;
@@ -90,6 +98,8 @@ class ChatState {
       this.channel.onmessage = (e: MessageEvent<unknown>) => {
         const d = e.data as { type?: unknown; sessionId?: unknown } | null;
         if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
+        const id = (d as { toolCallId?: unknown } | null)?.toolCallId;
+        if (d?.type === 'cancel-tool' && typeof id === 'string') this.engine?.cancelToolCall(id);
       };
     }
     if (typeof window !== 'undefined') {
@@ -118,7 +128,10 @@ class ChatState {
     if (e.type === 'streaming') this.streaming[e.sessionId] = e.replyId;
     else if (e.type === 'idle') delete this.streaming[e.sessionId];
     else if (e.type === 'outbox') this.pending = e.pending;
-    else void this.refreshApprovals(e.sessionId);
+    else if (e.type === 'tool') {
+      if (e.running) this.runningTools[e.toolCallId] = true;
+      else delete this.runningTools[e.toolCallId];
+    } else void this.refreshApprovals(e.sessionId);
   }
 
   private must(): ChatEngine {
@@ -143,8 +156,13 @@ class ChatState {
   }
 
   async refreshApprovals(sessionId: string): Promise<void> {
-    this.approvals[sessionId] =
-      (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
+    const waiting = (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
+    this.approvals[sessionId] = waiting;
+    if (waiting)
+      void this.engine?.callOrigins(sessionId).then(
+        (o) => (this.callOrigins = { ...this.callOrigins, ...o }),
+        () => {},
+      );
   }
 
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
@@ -206,7 +224,12 @@ class ChatState {
       delete this.compacting[sessionId];
     }
   }
-  async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
+  /** Cancels a running tool call, whichever tab runs it; the server is told. */
+  cancelToolCall(toolCallId: string): void {
+    if (!this.engine?.cancelToolCall(toolCallId))
+      this.channel?.postMessage({ type: 'cancel-tool', toolCallId });
+  }
+  async answerToolCall(sessionId: string, toolCallId: string, answer: ToolAnswer): Promise<void> {
     // The answered call leaves the prompt at once; the rest waits for the model's next round.
     const waiting = this.approvals[sessionId];
     if (waiting)
@@ -214,7 +237,7 @@ class ChatState {
         ...waiting,
         calls: waiting.calls.filter((c) => c.id !== toolCallId),
       };
-    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
+    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, answer));
     await this.refreshApprovals(sessionId);
   }
 }
