@@ -23,6 +23,7 @@ import { buildRequest, type Mode } from './request';
 import {
   claimPending,
   claimToolCall,
+  finishToolCall,
   markInterrupted,
   openNextRound,
   pendingSessions,
@@ -344,15 +345,14 @@ export class ChatEngine {
           });
         });
         await writes;
-        await editMessage(this.db, row.id, finishedToolPatch(call, outcome, from));
+        await finishToolCall(this.db, row.id, finishedToolPatch(call, outcome, from));
       } finally {
         this.toolRuns.delete(call.id);
         this.deps.onEvent?.({ type: 'tool', sessionId, toolCallId: call.id, running: false });
       }
       await this.advance(sessionId);
     });
-    const tracked = run.finally(() => this.running.delete(tracked));
-    this.running.add(tracked);
+    this.track(run);
     return { claimed: claim.then((r) => r !== null) };
   }
 
@@ -391,7 +391,7 @@ export class ChatEngine {
       });
       sessions.add(row.sessionId);
     }
-    for (const sessionId of sessions) void this.advance(sessionId).catch(() => {});
+    for (const sessionId of sessions) this.track(this.advance(sessionId));
   }
 
   /** Sets all but the latest messages aside behind one summary; messages sent meanwhile wait. */
@@ -455,6 +455,12 @@ export class ChatEngine {
     const locks = this.deps.locks;
     if (locks) await locks.request(`tern-stream:${replyId}`, fn);
     else await fn();
+  }
+
+  /** Work idle() waits for. */
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => {}).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
   }
 
   private runReply(sessionId: string, reply: MessageRow, mode: Mode): Promise<void> {

@@ -9,6 +9,7 @@ import {
   deleteMessage,
   editMessage,
   openMessages,
+  type MessagePatch,
   type NewMessage,
 } from '../messages';
 import { pendingToolCalls } from './tool-calls';
@@ -129,5 +130,18 @@ export function openNextRound(
       metadata,
     });
     return { reply, round };
+  });
+}
+
+/**
+ * Stores a call's outcome, unless its message stopped being `streaming` meanwhile (another tab's
+ * start-up marked it interrupted): what the user was told stays true.
+ */
+export function finishToolCall(db: TernDB, rowId: string, patch: MessagePatch): Promise<boolean> {
+  return rw(db, [db.sessions, db.messages], async () => {
+    const row = await db.messages.get(rowId);
+    if (row?.status !== 'streaming') return false;
+    await editMessage(db, rowId, patch);
+    return true;
   });
 }
