@@ -39,7 +39,6 @@ import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { countTokens } from '../domain/chat/tokens';
 import { appendMessage } from '../domain/messages';
-import { mcp } from './mcp.svelte';
 import { providers } from './providers.svelte';
 
 export type { MessageRow, CompactionOutcome };
@@ -84,7 +83,12 @@ class ChatState {
         isOnline: () => this.canSend,
         locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
         onEvent: (e) => this.onEvent(e),
-        toolSource: mcp.toolSource,
+        // The MCP client loads only for a session that switched a server on.
+        toolSource: async (sessionId, settings) => {
+          if (!settings.mcpServers.some((m) => m.enabled)) return [];
+          const { mcp } = await import('./mcp.svelte');
+          return mcp.toolSource(sessionId, settings);
+        },
         // Read at each reply, so a change in the provider settings applies to the next one.
         get stallMs() {
           return providers.stallSeconds * 1000;

@@ -6,7 +6,8 @@
 //   mcp.servers                          McpServerDef[] (reactive)
 //   mcp.status[id]                       McpStatus of a server this tab has used (reactive)
 //   mcp.catalogs[id]                     its tools, prompts and resources once connected
-//   await mcp.load(prefs)                once at start-up
+//   await mcp.load(prefs)                done when this module is first imported (nothing on the
+//                                        first screen imports it)
 //   await mcp.save(def) / mcp.remove(id) a changed address or token reconnects
 //   mcp.connect(id) / mcp.reconnect(id)  (loads the client)
 //   mcp.sessionServers(settings)         the servers a session switched on, with allowed tools
@@ -14,7 +15,7 @@
 //   mcp.missing(settings)                those switched on but not connected, with why
 //   mcp.toolSource                       for the chat engine: the session's tools now
 //   mcp.prompt(id, name, args)           a prompt's text; mcp.resource(id, uri) a resource's
-import type { Prefs } from '../db/prefs';
+import { createPrefs, type Prefs } from '../db/prefs';
 import type { McpServerConfig, SessionSettingsRow } from '../db/rows';
 import type { SessionTool, ToolSource } from '../domain/chat/tools';
 import type { McpManager } from '../mcp/manager';
@@ -62,11 +63,14 @@ class McpState {
   catalogs = $state.raw<Record<string, McpCatalog>>({});
   private prefs: Prefs | null = null;
   private manager: Promise<McpManager> | null = null;
+  private loading: Promise<void> = Promise.resolve();
 
-  async load(prefs: Prefs): Promise<void> {
+  load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
-    const stored = await prefs.get<{ list?: unknown[] }>(KEY);
-    this.servers = (stored?.list ?? []).filter(valid);
+    this.loading = prefs.get<{ list?: unknown[] }>(KEY).then((stored) => {
+      if (this.prefs === prefs) this.servers = (stored?.list ?? []).filter(valid);
+    });
+    return this.loading;
   }
 
   private async persist(): Promise<void> {
@@ -139,6 +143,7 @@ class McpState {
 
   /** Connects a session's servers; resolves when each has connected or failed (or after 10 s). */
   async use(settings: Pick<SessionSettingsRow, 'mcpServers'>): Promise<void> {
+    await this.loading.catch(() => {});
     const servers = this.sessionServers(settings);
     if (servers.length === 0) return;
     const m = await this.client();
@@ -162,6 +167,7 @@ class McpState {
   }
 
   readonly toolSource: ToolSource = async (_sessionId, settings) => {
+    await this.loading.catch(() => {});
     const servers = this.sessionServers(settings);
     if (servers.length === 0) return [];
     await this.use(settings);
@@ -204,3 +210,4 @@ class McpState {
 }
 
 export const mcp = new McpState();
+if (typeof indexedDB !== 'undefined') void mcp.load(createPrefs()).catch(() => {});
