@@ -8,6 +8,8 @@ import { applyImport, type ConflictPolicy, type ImportReport } from '../domain/i
 import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
+import type { McpServerDef } from '../mcp/types';
+import { loadMcpServers } from './mcp-store';
 
 export interface ExportChoice {
   scope: ExportScope;
@@ -24,7 +26,9 @@ export async function exportPieces(
   at = Date.now(),
 ): Promise<string[]> {
   const rows = await readForExport(db, c.scope);
+  const mcpServers = await mcpServersToExport(c);
   return writeTernFile(rows, {
+    ...(mcpServers ? { mcpServers } : {}),
     scope:
       c.scope.kind === 'all'
         ? { kind: 'all' }
@@ -37,6 +41,12 @@ export async function exportPieces(
     includeSecrets: c.includeSecrets,
     exportedAt: at,
   });
+}
+
+/** A full export carries the app-wide MCP server definitions (their tokens only with secrets). */
+async function mcpServersToExport(c: ExportChoice): Promise<McpServerDef[] | null> {
+  if (c.scope.kind !== 'all') return null;
+  return loadMcpServers(c.prefs ?? createPrefs()).catch(() => null);
 }
 
 /** The export as a file, and the time of this export noted for the "last export" reminder. */

@@ -21,10 +21,10 @@ import type { SessionTool, ToolSource } from '../domain/chat/tools';
 import type { McpManager } from '../mcp/manager';
 import { toolSpec } from '../mcp/schema';
 import type { McpCatalog, McpServerDef, McpStatus } from '../mcp/types';
+import { loadMcpServers, saveMcpServers } from './mcp-store';
 
 export type { McpCatalog, McpServerDef, McpStatus };
 
-const KEY = 'mcpServers';
 /** Opening a session waits this long at most for its servers before the model is asked. */
 const CONNECT_WAIT_MS = 10_000;
 
@@ -32,18 +32,6 @@ export interface SessionServer {
   def: McpServerDef;
   /** Allowed tools by their own names; undefined = all. */
   tools: string[] | undefined;
-}
-
-function valid(d: unknown): d is McpServerDef {
-  if (typeof d !== 'object' || d === null) return false;
-  const r = d as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.name === 'string' &&
-    typeof r.url === 'string' &&
-    typeof r.headerName === 'string' &&
-    typeof r.headerValue === 'string'
-  );
 }
 
 /** The definition a session's entry means: by id, else (older entries) by address. */
@@ -67,14 +55,14 @@ class McpState {
 
   load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
-    this.loading = prefs.get<{ list?: unknown[] }>(KEY).then((stored) => {
-      if (this.prefs === prefs) this.servers = (stored?.list ?? []).filter(valid);
+    this.loading = loadMcpServers(prefs).then((list) => {
+      if (this.prefs === prefs) this.servers = list;
     });
     return this.loading;
   }
 
   private async persist(): Promise<void> {
-    await this.prefs?.set(KEY, { list: $state.snapshot(this.servers) });
+    if (this.prefs) await saveMcpServers(this.prefs, $state.snapshot(this.servers));
   }
 
   /** The client, loaded on first use. */
