@@ -45,11 +45,20 @@ page.on('request', (r) => {
 });
 const tern = new ChatPage(page, app.url);
 
-/** Resolves with the time the provider receives its next chat request. */
-async function nextRequest() {
-  const n = provider.requests.filter((r) => r.method === 'POST').length;
-  while (provider.requests.filter((r) => r.method === 'POST').length === n) await sleep(1);
-  return { at: Date.now(), body: provider.requests.filter((r) => r.method === 'POST').at(-1).body };
+// When each chat request reached the provider: stamped as the server records it.
+const stamps = new WeakMap();
+const record = provider.requests.push.bind(provider.requests);
+provider.requests.push = (...rows) => {
+  for (const r of rows) stamps.set(r, Date.now());
+  return record(...rows);
+};
+const posts = () => provider.requests.filter((r) => r.method === 'POST');
+
+/** Resolves with the `k`-th chat request (0-based) once it has arrived, and when it did. */
+async function request(k) {
+  while (posts().length <= k) await sleep(1);
+  const r = posts()[k];
+  return { at: stamps.get(r), body: r.body };
 }
 
 async function settings() {
@@ -63,6 +72,7 @@ try {
   const loadedAtStart = loaded.length;
   await tern.addProvider(`${provider.url}/v1`);
 
+  log('provider set up');
   // Two servers, defined in the settings as a user would.
   await tern.sidebar.getByRole('button', { name: 'Settings' }).click();
   let dialog = tern.dialog('Settings');
@@ -76,10 +86,14 @@ try {
     await form.getByRole('textbox', { name: 'Name' }).fill(name);
     await form.getByRole('textbox', { name: 'Address' }).fill(url);
     await form.getByRole('button', { name: 'Save and connect' }).click();
-    await dialog.getByRole('status', { name: `State of ${name}` }).getByText(/^Connected/).waitFor();
+    await dialog
+      .getByRole('status', { name: `State of ${name}` })
+      .getByText(/^Connected/)
+      .waitFor();
   }
   await dialog.getByRole('button', { name: 'Close' }).click();
 
+  log('servers set up');
   // A session without servers and one with both, tools run without asking.
   await tern.newSession();
   await tern.renameSession('New chat', 'Plain');
@@ -93,6 +107,7 @@ try {
   await page.getByRole('status').filter({ hasText: 'Session settings saved.' }).waitFor();
   await dialog.getByRole('button', { name: 'Close' }).click();
 
+  log('sessions set up');
   // Opening a session (a fresh page, nothing loaded) to its first request, tools included.
   const open = { Plain: [], 'With MCP': [] };
   let clientLoadedFor = { Plain: 0, 'With MCP': 0 };
@@ -105,17 +120,19 @@ try {
       await page.reload();
       await tern.composer.waitFor();
       provider.scripts.push({ kind: 'reply', tokens: ['ok'] });
-      const sent = nextRequest();
+      const k = posts().length;
       await tern.send(`open ${i}`);
-      const { at, body } = await sent;
+      const { at, body } = await request(k);
       const names = (body.tools ?? []).map((t) => t.function.name);
       if (title === 'With MCP' && !(names.includes('echo') && names.includes('slow')))
         throw new Error(`tools of both servers were not offered: ${names.join(', ')}`);
       open[title].push(at - t0);
+      log(`opened ${title}: ${at - t0} ms`);
       clientLoadedFor[title] += loaded.length - before;
       await tern.message('ok').last().waitFor();
     }
 
+  const trips = { builtin: [], mcp: [] };
   // One tool round trip: the interval between the model's tool call being served and the
   // request that carries its result.
   async function roundTrip(toolCall) {
@@ -123,16 +140,20 @@ try {
       { kind: 'reply', toolCalls: [toolCall] },
       { kind: 'reply', tokens: ['done'] },
     );
-    const first = nextRequest();
+    const k = posts().length;
     await tern.send(`call ${toolCall.id}`);
-    await first;
-    const { at } = await nextRequest();
-    await tern.message('done').last().waitFor();
-    return at - (await first).at;
+    const first = await request(k);
+    const second = await request(k + 1);
+    await tern
+      .message('done')
+      .nth(trips.builtin.length + trips.mcp.length)
+      .waitFor();
+    return second.at - first.at;
   }
-  const trips = { builtin: [], mcp: [] };
   for (let i = 0; i < RUNS; i++) {
-    trips.builtin.push(await roundTrip({ id: `b${i}`, name: 'calculator', args: { expression: '2+2' } }));
+    trips.builtin.push(
+      await roundTrip({ id: `b${i}`, name: 'calculator', args: { expression: '2+2' } }),
+    );
     trips.mcp.push(await roundTrip({ id: `m${i}`, name: 'echo', args: { message: `hi ${i}` } }));
   }
 
@@ -164,9 +185,10 @@ try {
   console.log(`  built-in calculator:               ${ms(median(trips.builtin))}`);
   console.log(`  MCP echo through Tern:             ${ms(median(trips.mcp))}`);
   console.log(`  MCP echo called directly (SDK, Node): ${median(direct).toFixed(1)} ms`);
+  const mcpPart = median(trips.mcp) - median(trips.builtin);
   console.log(
-    `  overhead of the MCP call in Tern beyond the direct call: ${ms(median(trips.mcp) - median(direct))}` +
-      ` (of which the engine's own round trip, as for a built-in: ${ms(median(trips.builtin))})`,
+    `  the MCP call's share of Tern's round trip (MCP − built-in): ${ms(mcpPart)}, ` +
+      `×${(mcpPart / median(direct)).toFixed(2)} the direct call (+${ms(mcpPart - median(direct))})`,
   );
 } finally {
   await browser.close();

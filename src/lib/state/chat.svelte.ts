@@ -18,7 +18,6 @@
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
 //   chat.answerToolCall(sessionId, toolCallId, 'once' | 'always' | 'deny')
-//   chat.runningTools[toolCallId]         a tool call running in this tab
 //   chat.cancelToolCall(toolCallId)       stops it (in whichever tab runs it); the server is told
 //   chat.compacting[sessionId]            true while older messages are being set aside
 //   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
@@ -50,8 +49,6 @@ class ChatState {
   streaming = $state<Record<string, string>>({});
   approvals = $state<Record<string, WaitingCalls | null>>({});
   compacting = $state<Record<string, boolean>>({});
-  /** Tool calls running in this tab, by call id (they can be cancelled). */
-  runningTools = $state<Record<string, true>>({});
   /** Where a waiting call's tool comes from: "Built-in" or its MCP server's name, by call id. */
   callOrigins = $state<Record<string, string>>({});
   lastError = $state.raw<unknown>(null);
@@ -132,10 +129,7 @@ class ChatState {
     if (e.type === 'streaming') this.streaming[e.sessionId] = e.replyId;
     else if (e.type === 'idle') delete this.streaming[e.sessionId];
     else if (e.type === 'outbox') this.pending = e.pending;
-    else if (e.type === 'tool') {
-      if (e.running) this.runningTools[e.toolCallId] = true;
-      else delete this.runningTools[e.toolCallId];
-    } else void this.refreshApprovals(e.sessionId);
+    else void this.refreshApprovals(e.sessionId);
   }
 
   private must(): ChatEngine {

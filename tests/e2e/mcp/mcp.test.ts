@@ -2,24 +2,15 @@
 // and our tiny one on other 127.0.0.1 ports (so CORS is real), the wire-protocol server as the
 // model. Setting a server up, its state in words (connected, refused by CORS, asking for a token),
 // switching it on for a session, a tool call asked about, a reload while it waits, then allowed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { watchErrors } from '../harness';
-import { startEverything, type RunningServer } from '../../helpers/mcp/everything';
-import { startTinyServer, type TinyServer } from '../../helpers/mcp/tiny-server';
+import { useMcpServers } from '../../helpers/mcp/use-mcp-servers';
 import { ChatPage } from '../chat/chat-page';
 import { poll, useChatEnv } from '../chat/chat-env';
 
 const env = useChatEnv();
-let everything: RunningServer;
-let tiny: TinyServer;
-
-beforeAll(async () => {
-  [everything, tiny] = await Promise.all([startEverything(), startTinyServer()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([everything.close(), tiny.close()]);
-});
+const { everything, tiny } = await useMcpServers();
 
 async function ready() {
   const page = await env.context.newPage();

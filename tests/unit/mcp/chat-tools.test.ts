@@ -7,23 +7,18 @@ import type { McpServerConfig } from '../../../src/lib/db/rows';
 import type { ChatEngine } from '../../../src/lib/domain/chat/engine';
 import { getSettings } from '../../../src/lib/domain/settings';
 import { mcp } from '../../../src/lib/state/mcp.svelte';
-import { startEverything, type RunningServer } from '../../helpers/mcp/everything';
 import { memoryPrefs } from '../../helpers/mcp/memory-prefs';
-import { startTinyServer, type TinyServer } from '../../helpers/mcp/tiny-server';
+import { startTinyServer } from '../../helpers/mcp/tiny-server';
+import { useMcpServers } from '../../helpers/mcp/use-mcp-servers';
 import { useProviderServer } from '../../helpers/use-provider-server';
 import { engineFor, setup, until } from '../chat/setup';
 
 const server = await useProviderServer();
-let everything: RunningServer;
-let tiny: TinyServer;
+const { everything, tiny } = await useMcpServers();
 
-beforeAll(async () => {
-  [everything, tiny] = await Promise.all([startEverything(), startTinyServer()]);
-  await mcp.load(memoryPrefs());
-}, 60_000);
+beforeAll(() => mcp.load(memoryPrefs()));
 afterAll(async () => {
   for (const d of mcp.servers) await mcp.remove(d.id);
-  await Promise.all([everything.close(), tiny.close()]);
 });
 beforeEach(async () => {
   for (const d of mcp.servers) await mcp.remove(d.id);

@@ -1,22 +1,15 @@
 // The MCP client against real servers on 127.0.0.1: the reference server in Streamable HTTP mode
 // (and its older SSE mode, for the fallback), and a tiny server of our own for the cases the
 // reference one has no way to show.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { McpManager } from '../../../src/lib/mcp/manager';
 import type { McpCatalog, McpServerDef, McpStatus } from '../../../src/lib/mcp/types';
-import { startEverything, type RunningServer } from '../../helpers/mcp/everything';
-import { startTinyServer, type TinyServer } from '../../helpers/mcp/tiny-server';
+import { startEverything } from '../../helpers/mcp/everything';
+import { startTinyServer } from '../../helpers/mcp/tiny-server';
+import { useMcpServers } from '../../helpers/mcp/use-mcp-servers';
 import { until } from '../chat/setup';
 
-let everything: RunningServer;
-let tiny: TinyServer;
-
-beforeAll(async () => {
-  [everything, tiny] = await Promise.all([startEverything(), startTinyServer()]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([everything.close(), tiny.close()]);
-});
+const { everything, tiny } = await useMcpServers();
 
 function def(url: string, extra: Partial<McpServerDef> = {}): McpServerDef {
   return {

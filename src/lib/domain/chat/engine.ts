@@ -61,8 +61,6 @@ export type ChatEvent =
   | { type: 'streaming'; sessionId: string; replyId: string }
   | { type: 'idle'; sessionId: string }
   | { type: 'approval'; sessionId: string }
-  /** A tool call started (running) or ended in this tab. */
-  | { type: 'tool'; sessionId: string; toolCallId: string; running: boolean }
   | { type: 'outbox'; pending: number };
 
 export interface ChatEngineDeps {
@@ -325,7 +323,6 @@ export class ChatEngine {
       if (!row) return;
       const controller = new AbortController();
       this.toolRuns.set(call.id, controller);
-      this.deps.onEvent?.({ type: 'tool', sessionId, toolCallId: call.id, running: true });
       let writes = Promise.resolve();
       let outcome: ToolOutcome = INTERRUPTED_CALL;
       try {
@@ -348,7 +345,6 @@ export class ChatEngine {
         await finishToolCall(this.db, row.id, finishedToolPatch(call, outcome, from));
       } finally {
         this.toolRuns.delete(call.id);
-        this.deps.onEvent?.({ type: 'tool', sessionId, toolCallId: call.id, running: false });
       }
       await this.advance(sessionId);
     });
