@@ -24,6 +24,13 @@ const RUNS = Number(process.env.TERN_BENCH_MCP_RUNS ?? 5);
 const log = (...a) => console.error('[bench:mcp]', ...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function poll(check, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
 
 const dist = resolve(import.meta.dirname, '..', 'dist');
 const chunk = readdirSync(join(dist, 'assets')).find((f) => /^manager-.*\.js$/.test(f));
@@ -95,10 +102,11 @@ try {
 
   log('servers set up');
   // A session without servers and one with both, tools run without asking.
-  await tern.newSession();
-  await tern.renameSession('New chat', 'Plain');
-  await tern.newSession();
-  await tern.renameSession('New chat', 'With MCP');
+  for (const title of ['Plain', 'With MCP']) {
+    await tern.newSession();
+    await tern.renameSession('New chat', title);
+    await tern.heading.getByText(title).waitFor();
+  }
   dialog = await settings();
   await dialog.getByLabel('Permission mode').selectOption('auto');
   for (const name of ['Everything', 'Tiny'])
@@ -144,10 +152,11 @@ try {
     await tern.send(`call ${toolCall.id}`);
     const first = await request(k);
     const second = await request(k + 1);
-    await tern
-      .message('done')
-      .nth(trips.builtin.length + trips.mcp.length)
-      .waitFor();
+    // The reply has ended before the next call is asked for.
+    await poll(
+      async () =>
+        (await tern.last.textContent())?.includes('done') && !(await tern.stopButton.count()),
+    );
     return second.at - first.at;
   }
   for (let i = 0; i < RUNS; i++) {
@@ -173,7 +182,7 @@ try {
   console.log(
     `  loaded on the first visit: ${loadedAtStart > 0 ? 'yes' : 'no'}; on opening a session ` +
       `without servers: ${clientLoadedFor.Plain > 0 ? 'yes' : 'no'}; with two servers: ` +
-      `${clientLoadedFor['With MCP'] === RUNS ? 'yes, each time' : clientLoadedFor['With MCP']}`,
+      `${clientLoadedFor['With MCP'] >= RUNS ? 'yes, each time' : clientLoadedFor['With MCP']}`,
   );
   console.log(`Opening a session to its first request (reload, type, send), median of ${RUNS}:`);
   console.log(`  no MCP server:                     ${ms(median(open.Plain))}`);
