@@ -101,11 +101,20 @@ export interface ImageRow {
 
 export type PermissionMode = 'auto' | 'confirm' | 'deny';
 
+/**
+ * An MCP server switched on for a session. The server itself (address, token) is defined app-wide
+ * (Settings → MCP servers) under `serverId`; `name` and `url` are kept so the entry still says
+ * which server it meant where that definition is missing. Entries from before app-wide servers
+ * carry `headers` and no `serverId`, and are matched by address.
+ */
 export interface McpServerConfig {
   name: string;
   url: string;
   enabled: boolean;
   headers?: Record<string, string>;
+  serverId?: string;
+  /** The server's tools this session allows, by their own names; absent = all of them. */
+  tools?: string[];
 }
 
 export interface ModelParams {
@@ -129,6 +138,11 @@ export interface SessionSettingsRow {
   allowedTools: string[];
   permissionMode: PermissionMode;
   mcpServers: McpServerConfig[];
+  /**
+   * Tools the user allowed "always for this session" in permission mode confirm, as
+   * `<origin>/<tool>` (origin: `builtin` or an MCP server's id). Absent = none.
+   */
+  alwaysAllow?: string[];
   createdAt: number;
   updatedAt: number;
 }

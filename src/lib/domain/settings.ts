@@ -55,6 +55,11 @@ function validate(patch: SettingsPatch): void {
     throw new TernError('invalid-input', 'Thinking budget is a whole number of tokens (0 = off).');
   if (patch.allowedTools !== undefined && !patch.allowedTools.every((t) => typeof t === 'string'))
     throw new TernError('invalid-input', 'Allowed tools are names.');
+  if (patch.alwaysAllow !== undefined && !patch.alwaysAllow.every((t) => typeof t === 'string'))
+    throw new TernError('invalid-input', 'Always-allowed tools are names.');
+  for (const m of patch.mcpServers ?? [])
+    if (typeof m.name !== 'string' || typeof m.url !== 'string')
+      throw new TernError('invalid-input', 'Each MCP server needs a name and an address.');
 }
 
 export async function setSettings(

@@ -17,7 +17,8 @@
 //                                         whichever tab is receiving the reply
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
-//   chat.answerToolCall(sessionId, toolCallId, allow)
+//   chat.answerToolCall(sessionId, toolCallId, 'once' | 'always' | 'deny')
+//   chat.cancelToolCall(toolCallId)       stops it (in whichever tab runs it); the server is told
 //   chat.compacting[sessionId]            true while older messages are being set aside
 //   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
 //                                         (by the session's model, or a list when it cannot)
@@ -32,7 +33,7 @@ import { liveQuery } from 'dexie';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
-import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
+import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
 import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
 import { countTokens } from '../domain/chat/tokens';
@@ -48,6 +49,8 @@ class ChatState {
   streaming = $state<Record<string, string>>({});
   approvals = $state<Record<string, WaitingCalls | null>>({});
   compacting = $state<Record<string, boolean>>({});
+  /** Where a waiting call's tool comes from: "Built-in" or its MCP server's name, by call id. */
+  callOrigins = $state<Record<string, string>>({});
   lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
   private loading: Promise<ChatEngine> | null = null;
@@ -77,6 +80,12 @@ class ChatState {
         isOnline: () => this.canSend,
         locks: typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null,
         onEvent: (e) => this.onEvent(e),
+        // The MCP client loads only for a session that switched a server on.
+        toolSource: async (sessionId, settings) => {
+          if (!settings.mcpServers.some((m) => m.enabled)) return [];
+          const { mcp } = await import('./mcp.svelte');
+          return mcp.toolSource(sessionId, settings);
+        },
         // Read at each reply, so a change in the provider settings applies to the next one.
         get stallMs() {
           return providers.stallSeconds * 1000;
@@ -90,6 +99,8 @@ class ChatState {
       this.channel.onmessage = (e: MessageEvent<unknown>) => {
         const d = e.data as { type?: unknown; sessionId?: unknown } | null;
         if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
+        const id = (d as { toolCallId?: unknown } | null)?.toolCallId;
+        if (d?.type === 'cancel-tool' && typeof id === 'string') this.engine?.cancelToolCall(id);
       };
     }
     if (typeof window !== 'undefined') {
@@ -143,8 +154,13 @@ class ChatState {
   }
 
   async refreshApprovals(sessionId: string): Promise<void> {
-    this.approvals[sessionId] =
-      (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
+    const waiting = (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
+    this.approvals[sessionId] = waiting;
+    if (waiting)
+      void this.engine?.callOrigins(sessionId).then(
+        (o) => (this.callOrigins = { ...this.callOrigins, ...o }),
+        () => {},
+      );
   }
 
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
@@ -206,7 +222,12 @@ class ChatState {
       delete this.compacting[sessionId];
     }
   }
-  async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
+  /** Cancels a running tool call, whichever tab runs it; the server is told. */
+  cancelToolCall(toolCallId: string): void {
+    if (!this.engine?.cancelToolCall(toolCallId))
+      this.channel?.postMessage({ type: 'cancel-tool', toolCallId });
+  }
+  async answerToolCall(sessionId: string, toolCallId: string, answer: ToolAnswer): Promise<void> {
     // The answered call leaves the prompt at once; the rest waits for the model's next round.
     const waiting = this.approvals[sessionId];
     if (waiting)
@@ -214,7 +235,7 @@ class ChatState {
         ...waiting,
         calls: waiting.calls.filter((c) => c.id !== toolCallId),
       };
-    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, allow));
+    await this.guard(() => this.must().answerToolCall(sessionId, toolCallId, answer));
     await this.refreshApprovals(sessionId);
   }
 }

@@ -8,6 +8,8 @@ import { applyImport, type ConflictPolicy, type ImportReport } from '../domain/i
 import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
+import type { McpServerDef } from '../mcp/types';
+import { loadMcpServers } from './mcp-store';
 
 // The app settings (providers, …) travel through the same lazily loaded module as the files.
 export { readAppSettings, restoreAppSettings } from '../domain/app-settings';
@@ -29,7 +31,9 @@ export async function exportPieces(
   at = Date.now(),
 ): Promise<string[]> {
   const rows = await readForExport(db, c.scope);
+  const mcpServers = await mcpServersToExport(c);
   return writeTernFile(rows, {
+    ...(mcpServers ? { mcpServers } : {}),
     scope:
       c.scope.kind === 'all'
         ? { kind: 'all' }
@@ -43,6 +47,12 @@ export async function exportPieces(
     exportedAt: at,
     ...(c.appSettings ? { appSettings: c.appSettings } : {}),
   });
+}
+
+/** A full export carries the app-wide MCP server definitions (their tokens only with secrets). */
+async function mcpServersToExport(c: ExportChoice): Promise<McpServerDef[] | null> {
+  if (c.scope.kind !== 'all') return null;
+  return loadMcpServers(c.prefs ?? createPrefs()).catch(() => null);
 }
 
 /** The export as a file, and the time of this export noted for the "last export" reminder. */

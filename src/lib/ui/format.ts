@@ -25,3 +25,13 @@ const ROLE = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Too
 export function roleLabel(role: keyof typeof ROLE, toolName?: string | null): string {
   return role === 'tool' && toolName ? `Tool ${toolName}` : ROLE[role];
 }
+
+/** Arguments as the model sent them, indented when they are JSON; as they came otherwise. */
+export function prettyJson(text: string): string {
+  if (text.trim() === '') return '{}';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

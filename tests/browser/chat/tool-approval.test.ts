@@ -1,5 +1,5 @@
 // Tool calls in a session that asks first, through the app's chat state and its approval prompt,
-// in Chromium: the model's call waits for the user, Allow runs it and the model goes on, Refuse
+// in Chromium: the model's call waits for the user, Allow once runs it and the model goes on, Deny
 // tells the model so. Everything lands in a real IndexedDB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
@@ -70,11 +70,12 @@ describe('tool calls that ask first', () => {
     await chat.send(s.id, 'What is 6*7?');
     const prompt = page.getByRole('group', { name: 'Tool call calculator' });
     await expect.element(prompt).toHaveTextContent('The model asks to run calculator');
-    await expect.element(prompt).toHaveTextContent('{"expression":"6*7"}');
+    await expect.element(prompt).toHaveTextContent('(built-in)');
+    await expect.element(prompt).toHaveTextContent('{ "expression": "6*7" }');
     // Nothing ran yet.
     expect((await s.rows()).filter((r) => r.role === 'tool')).toEqual([]);
 
-    await page.getByRole('button', { name: 'Allow calculator' }).click();
+    await page.getByRole('button', { name: 'Allow calculator once' }).click();
     await expect.poll(async () => (await s.rows()).at(-1)?.content).toBe('It is 42.');
     const rows = await s.rows();
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
@@ -83,14 +84,14 @@ describe('tool calls that ask first', () => {
     await s.done();
   });
 
-  it('Refuse tells the model the user refused', async () => {
+  it('Deny tells the model the user refused', async () => {
     await server.script(
       { kind: 'reply', toolCalls: [{ id: 'call_2', name: 'current_time', args: {} }] },
       { kind: 'reply', tokens: ['Understood.'] },
     );
     const s = await session();
     await chat.send(s.id, 'What time is it?');
-    await page.getByRole('button', { name: 'Refuse current_time' }).click();
+    await page.getByRole('button', { name: 'Deny current_time' }).click();
     await expect.poll(async () => (await s.rows()).at(-1)?.content).toBe('Understood.');
     const tool = (await s.rows()).find((r) => r.role === 'tool');
     expect(tool?.content).toBe('The user refused this tool call.');

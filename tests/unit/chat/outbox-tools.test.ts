@@ -163,7 +163,7 @@ describe('tool permissions', () => {
     expect(waiting?.calls.map((c) => c.name)).toEqual(['current_time']);
     expect(server.requests.length).toBe(1);
 
-    await engine.answerToolCall(session.id, 'call_t', true);
+    await engine.answerToolCall(session.id, 'call_t', 'once');
     await engine.idle();
     const rows = await messages();
     expect(rows.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
@@ -184,7 +184,7 @@ describe('tool permissions', () => {
     });
     await engine.send(session.id, 'Add');
     await engine.idle();
-    await engine.answerToolCall(session.id, 'call_x', false);
+    await engine.answerToolCall(session.id, 'call_x', 'deny');
     await engine.idle();
     const tool = (await messages())[2];
     expect(tool?.content).toMatch(/refused/);

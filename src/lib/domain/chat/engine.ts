@@ -11,21 +11,48 @@
 // and can be retried), `interrupted` (a reload, crash or closed tab cut it: continue or regenerate).
 // A conversation grown past the model's context window is compacted (compact.ts), then retried.
 import type { TernDB } from '../../db/database';
-import type { JsonObject, MessagePart, MessageRow } from '../../db/rows';
+import type { JsonObject, MessagePart, MessageRow, SessionSettingsRow } from '../../db/rows';
 import { ProviderError } from '../../providers/errors';
 import { loadProvider as defaultLoad, needsNetwork } from '../../providers/registry';
 import type { Provider, ProviderConfig, ProviderKind } from '../../providers/types';
 import { TernError } from '../../errors';
 import { allMessages, appendMessage, editMessage, getMessage } from '../messages';
-import { getSettings } from '../settings';
+import { getSettings, setSettings } from '../settings';
 import { compactConversation, type CompactionOutcome, type CompactOptions } from './compact';
 import { buildRequest, type Mode } from './request';
-import { claimPending, markInterrupted, pendingSessions, requeue, restartAfter } from './store';
+import {
+  claimPending,
+  claimToolCall,
+  finishToolCall,
+  markInterrupted,
+  openNextRound,
+  pendingSessions,
+  requeue,
+  restartAfter,
+} from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
 import { countTokens } from './tokens';
 import { nameAfterFirstMessage } from './title';
-import { offeredTools, runTool } from './tools';
-import { pendingToolCalls, toolMessage } from './tool-calls';
+import {
+  offeredTools,
+  runTool,
+  toolKey,
+  uniqueNames,
+  type SessionTool,
+  type ToolOutcome,
+  type ToolSource,
+} from './tools';
+import {
+  finishedToolPatch,
+  INTERRUPTED_CALL,
+  pendingToolCalls,
+  runningToolMessage,
+  toolMessage,
+} from './tool-calls';
+import type { ToolCall } from '../../providers/types';
+
+/** How the user answers a call waiting in permission mode confirm. */
+export type ToolAnswer = 'once' | 'always' | 'deny';
 
 /** Model ↔ tool round trips allowed for one message before the engine stops asking. */
 export const MAX_TOOL_ROUNDS = 8;
@@ -50,6 +77,8 @@ export interface ChatEngineDeps {
   onEvent?: (event: ChatEvent) => void;
   /** Called after each database write of a streaming reply (to count them). */
   onWrite?: () => void;
+  /** Tools from the session's MCP servers, beside the built-ins. */
+  toolSource?: ToolSource;
 }
 
 export class ChatEngine {
@@ -58,6 +87,8 @@ export class ChatEngine {
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   private readonly running = new Set<Promise<void>>();
+  /** Tool calls running in this tab, by call id: cancelling aborts them (and tells the server). */
+  private readonly toolRuns = new Map<string, AbortController>();
 
   constructor(private readonly deps: ChatEngineDeps) {}
 
@@ -166,6 +197,7 @@ export class ChatEngine {
     for (const lock of held?.held ?? [])
       if (lock.name?.startsWith('tern-stream:')) live.add(lock.name.slice('tern-stream:'.length));
     const interrupted = await markInterrupted(this.db, live);
+    await this.closeInterruptedCalls(interrupted);
     void this.drain();
     return interrupted;
   }
@@ -209,21 +241,160 @@ export class ChatEngine {
     return pendingToolCalls(await allMessages(this.db, sessionId));
   }
 
-  /** Runs (allow) or refuses a call the model asked for; once all are answered, the model goes on. */
-  async answerToolCall(sessionId: string, toolCallId: string, allow: boolean): Promise<void> {
+  /**
+   * Answers a call the model asked for: runs it once, runs it and every later call of the same
+   * tool in this session without asking ('always'), or refuses it. Resolves once the answer is
+   * stored; a call runs on (see idle()). Once every call is answered, the model goes on.
+   */
+  async answerToolCall(sessionId: string, toolCallId: string, answer: ToolAnswer): Promise<void> {
     const waiting = await this.pendingApprovals(sessionId);
     const call = waiting?.calls.find((c) => c.id === toolCallId);
     if (!waiting || !call) throw new TernError('not-found', 'That tool call is no longer waiting.');
+    if (answer === 'deny') {
+      await this.answerWith(sessionId, call, {
+        result: 'The user refused this tool call.',
+        isError: true,
+      });
+      return;
+    }
     const settings = await getSettings(this.db, sessionId);
-    const outcome = allow
-      ? runTool(
-          offeredTools(settings.permissionMode, settings.allowedTools),
-          call.name,
-          call.arguments,
-        )
-      : { result: 'The user refused this tool call.', isError: true };
-    await appendMessage(this.db, sessionId, toolMessage(call, outcome));
-    if (waiting.calls.length === 1) await this.nextRound(sessionId, waiting.round + 1);
+    const tools = await this.sessionTools(sessionId, settings);
+    const tool = tools.find((t) => t.spec.name === call.name);
+    if (answer === 'always' && tool) {
+      const key = toolKey(tool);
+      const always = settings.alwaysAllow ?? [];
+      if (!always.includes(key))
+        await setSettings(this.db, sessionId, { alwaysAllow: [...always, key] });
+    }
+    const started = this.startCall(sessionId, call, tools);
+    if (!(await started.claimed))
+      throw new TernError('not-found', 'That tool call is no longer waiting.');
+  }
+
+  /** Where each waiting call's tool comes from ("Built-in" or its server's name). */
+  async callOrigins(sessionId: string): Promise<Record<string, string>> {
+    const waiting = await this.pendingApprovals(sessionId);
+    if (!waiting) return {};
+    const tools = await this.sessionTools(sessionId, await getSettings(this.db, sessionId));
+    const out: Record<string, string> = {};
+    for (const c of waiting.calls) {
+      const tool = tools.find((t) => t.spec.name === c.name);
+      out[c.id] = tool ? tool.originLabel : 'not available in this session';
+    }
+    return out;
+  }
+
+  /** Stops a running tool call; the server is told, and the model hears it was cancelled. */
+  cancelToolCall(toolCallId: string): boolean {
+    const run = this.toolRuns.get(toolCallId);
+    run?.abort();
+    return run !== undefined;
+  }
+
+  isToolRunning(toolCallId: string): boolean {
+    return this.toolRuns.has(toolCallId);
+  }
+
+  /** The tools offered in a session now: the built-ins its settings allow, and its servers'. */
+  async sessionTools(sessionId: string, settings: SessionSettingsRow): Promise<SessionTool[]> {
+    if (settings.permissionMode === 'deny') return [];
+    const builtins = offeredTools(settings.permissionMode, settings.allowedTools);
+    let external: SessionTool[] = [];
+    try {
+      external = (await this.deps.toolSource?.(sessionId, settings)) ?? [];
+    } catch {
+      // A server's failure leaves its tools out; the session works with the rest.
+    }
+    return uniqueNames([...builtins, ...external]);
+  }
+
+  private async answerWith(sessionId: string, call: ToolCall, outcome: ToolOutcome) {
+    const row = await claimToolCall(this.db, sessionId, toolMessage(call, outcome));
+    if (!row) throw new TernError('not-found', 'That tool call is no longer waiting.');
+    await this.advance(sessionId);
+  }
+
+  /**
+   * Claims a call (its message stored as running, so it is never asked or run again), runs it,
+   * stores the outcome, and moves the model on when it was the last. `claimed` settles first.
+   */
+  private startCall(
+    sessionId: string,
+    call: ToolCall,
+    tools: readonly SessionTool[],
+  ): { claimed: Promise<boolean> } {
+    const tool = tools.find((t) => t.spec.name === call.name);
+    const from = tool ? { origin: tool.origin, originLabel: tool.originLabel } : undefined;
+    const claim = claimToolCall(this.db, sessionId, runningToolMessage(call, from));
+    const run = claim.then(async (row) => {
+      if (!row) return;
+      const controller = new AbortController();
+      this.toolRuns.set(call.id, controller);
+      let writes = Promise.resolve();
+      let outcome: ToolOutcome = INTERRUPTED_CALL;
+      try {
+        await this.withStreamLock(row.id, async () => {
+          outcome = await runTool(tools, call.name, call.arguments, {
+            signal: controller.signal,
+            onProgress: (note) => {
+              writes = writes
+                .then(() =>
+                  editMessage(this.db, row.id, { metadata: { ...row.metadata, progress: note } }),
+                )
+                .then(
+                  () => {},
+                  () => {},
+                );
+            },
+          });
+        });
+        await writes;
+        await finishToolCall(this.db, row.id, finishedToolPatch(call, outcome, from));
+      } finally {
+        this.toolRuns.delete(call.id);
+      }
+      await this.advance(sessionId);
+    });
+    this.track(run);
+    return { claimed: claim.then((r) => r !== null) };
+  }
+
+  /** The next round, if every call of the latest reply is answered and none still runs. */
+  private async advance(sessionId: string): Promise<void> {
+    const next = await openNextRound(this.db, sessionId, await this.replyMetadata(sessionId));
+    if (!next) return;
+    if (next.round >= MAX_TOOL_ROUNDS) {
+      await editMessage(this.db, next.reply.id, {
+        status: 'error',
+        error: {
+          code: 'too-many-tool-rounds',
+          message: `The model asked for tools ${MAX_TOOL_ROUNDS} times in a row; Tern stopped there.`,
+        },
+      });
+      return;
+    }
+    await this.runReply(sessionId, next.reply, { kind: 'new', round: next.round });
+  }
+
+  /** Calls a reload cut while they ran: marked so, never run again; the model hears of it. */
+  private async closeInterruptedCalls(rows: readonly MessageRow[]): Promise<void> {
+    const sessions = new Set<string>();
+    for (const row of rows) {
+      if (row.role !== 'tool' || !row.toolCallId) continue;
+      const call = { id: row.toolCallId, name: row.name ?? '', arguments: '' };
+      const meta = row.metadata;
+      const from =
+        typeof meta.origin === 'string' && typeof meta.server === 'string'
+          ? { origin: meta.origin, originLabel: meta.server }
+          : undefined;
+      const patch = finishedToolPatch(call, INTERRUPTED_CALL, from, 'interrupted');
+      await editMessage(this.db, row.id, {
+        ...patch,
+        metadata: { ...meta, ...(patch.metadata ?? {}), arguments: meta.arguments ?? '' },
+      });
+      sessions.add(row.sessionId);
+    }
+    for (const sessionId of sessions) this.track(this.advance(sessionId));
   }
 
   /** Sets all but the latest messages aside behind one summary; messages sent meanwhile wait. */
@@ -278,15 +449,6 @@ export class ChatEngine {
     await this.runReply(sessionId, reply, { kind: 'new', round: 0 });
   }
 
-  private async nextRound(sessionId: string, round: number): Promise<void> {
-    const reply = await appendMessage(this.db, sessionId, {
-      role: 'assistant',
-      status: 'streaming',
-      metadata: await this.replyMetadata(sessionId),
-    });
-    await this.runReply(sessionId, reply, { kind: 'new', round });
-  }
-
   private async replyMetadata(sessionId: string): Promise<JsonObject> {
     const settings = await getSettings(this.db, sessionId);
     return { provider: settings.provider, model: settings.model };
@@ -296,6 +458,12 @@ export class ChatEngine {
     const locks = this.deps.locks;
     if (locks) await locks.request(`tern-stream:${replyId}`, fn);
     else await fn();
+  }
+
+  /** Work idle() waits for. */
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => {}).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
   }
 
   private runReply(sessionId: string, reply: MessageRow, mode: Mode): Promise<void> {
@@ -326,12 +494,15 @@ export class ChatEngine {
     mode: Mode,
     signal: AbortSignal,
   ): Promise<ReplyOutcome | null> {
+    const settings = await getSettings(this.db, sessionId);
+    const tools = await this.sessionTools(sessionId, settings);
     const built = await buildRequest(
       this.db,
       (id) => this.deps.providerConfig(id),
       sessionId,
       reply,
       mode,
+      tools.map((t) => t.spec),
     );
     if (!built.ok) {
       await editMessage(this.db, reply.id, { status: 'error', error: built.error });
@@ -387,19 +558,22 @@ export class ChatEngine {
     const settings = await getSettings(this.db, sessionId);
     const waiting = await this.pendingApprovals(sessionId);
     if (!waiting) return;
-    if (settings.permissionMode === 'confirm') {
-      this.deps.onEvent?.({ type: 'approval', sessionId });
-      return;
-    }
-    const tools = offeredTools(settings.permissionMode, settings.allowedTools);
+    const tools = await this.sessionTools(sessionId, settings);
+    const always = new Set(settings.alwaysAllow ?? []);
+    let asks = false;
     for (const call of waiting.calls) {
-      const outcome =
-        settings.permissionMode === 'auto'
-          ? runTool(tools, call.name, call.arguments)
-          : { result: 'Tools are turned off in this session.', isError: true };
-      await appendMessage(this.db, sessionId, toolMessage(call, outcome));
+      const tool = tools.find((t) => t.spec.name === call.name);
+      if (settings.permissionMode === 'deny')
+        await this.answerWith(sessionId, call, {
+          result: 'Tools are turned off in this session.',
+          isError: true,
+        });
+      // A result that makes the model ask for more goes through the same question.
+      else if (settings.permissionMode === 'auto' || (tool && always.has(toolKey(tool))))
+        await this.startCall(sessionId, call, tools).claimed;
+      else asks = true;
     }
-    await this.nextRound(sessionId, round + 1);
+    if (asks) this.deps.onEvent?.({ type: 'approval', sessionId });
   }
 }
 

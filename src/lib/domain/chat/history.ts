@@ -1,5 +1,6 @@
 // Stored messages → the neutral request history. What the model sees is what the user sees:
-// pending, errored and empty replies are left out; tool calls and results go as they were stored;
+// pending, errored and empty replies are left out; tool calls and results go as they were stored
+// (a very long result cut, with a note);
 // a user's images go with their text when they could be loaded (see request-images.ts).
 import type { MessageRow } from '../../db/rows';
 import type { ChatMessage, ContentPart, ToolCall } from '../../providers/types';
@@ -7,6 +8,14 @@ import type { RequestImage } from './request-images';
 import { returnableThinking } from './thoughts';
 
 const NO_IMAGES: ReadonlyMap<string, RequestImage> = new Map();
+
+/** A tool result past this many characters goes to the model cut, with a note; all of it is kept. */
+export const MAX_TOOL_RESULT_CHARS = 20_000;
+
+export function resultForModel(text: string): string {
+  if (text.length <= MAX_TOOL_RESULT_CHARS) return text;
+  return `${text.slice(0, MAX_TOOL_RESULT_CHARS)}\n\n[Result cut: only the first ${MAX_TOOL_RESULT_CHARS.toLocaleString('en')} of ${text.length.toLocaleString('en')} characters are sent. The whole result is kept in the conversation.]`;
+}
 
 // The text first, then the images in the order they were attached (as the composer shows them).
 // With no image to send the content stays a plain string, exactly as a text-only message goes.
@@ -62,7 +71,7 @@ export function toChatMessages(
         role: 'tool',
         toolCallId: row.toolCallId ?? '',
         name: row.name ?? '',
-        content: row.content,
+        content: resultForModel(row.content),
         ...(part?.type === 'tool-result' && part.isError ? { isError: true } : {}),
       });
     }

@@ -1,17 +1,16 @@
 // What goes to the model for one reply: the session's settings and history before the reply, its
-// images, the system prompt, the tools the permission mode offers, and for a continuation the
+// images, the system prompt, the tools the engine offers, and for a continuation the
 // words already written. A compaction's summary is a system row: it joins the system prompt,
 // introduced as what it is, so it works with every provider (no turn of a role they refuse, no two
 // user turns in a row) and the remaining messages follow it unchanged.
 import type { TernDB } from '../../db/database';
 import type { MessageError, MessageRow, SessionSettingsRow } from '../../db/rows';
-import type { ChatRequest, ProviderConfig } from '../../providers/types';
+import type { ChatRequest, ProviderConfig, ToolSpec } from '../../providers/types';
 import { isSummary } from '../compaction';
 import { allMessages } from '../messages';
 import { getSettings } from '../settings';
 import { toChatMessages } from './history';
 import { loadRequestImages } from './request-images';
-import { offeredTools } from './tools';
 
 export const CONTINUE_PROMPT = 'Continue exactly where you stopped, without repeating anything.';
 
@@ -71,6 +70,8 @@ export async function buildRequest(
   sessionId: string,
   reply: MessageRow,
   mode: Mode,
+  /** The tools the session offers (see ChatEngine.sessionTools); none for a plain request. */
+  tools: readonly ToolSpec[] = [],
 ): Promise<BuiltRequest> {
   const settings = await getSettings(db, sessionId);
   const target = await sessionModel(db, providerConfig, sessionId, settings);
@@ -90,7 +91,6 @@ export async function buildRequest(
   const system = [settings.systemPrompt, ...rows.filter((r) => r.role === 'system').map(systemText)]
     .filter(Boolean)
     .join('\n\n');
-  const tools = offeredTools(settings.permissionMode, settings.allowedTools);
   return {
     ok: true,
     config,
@@ -98,7 +98,7 @@ export async function buildRequest(
       model,
       messages,
       ...(system ? { system } : {}),
-      ...(tools.length ? { tools: tools.map((t) => t.spec) } : {}),
+      ...(tools.length ? { tools: [...tools] } : {}),
       params: {
         temperature,
         topP,

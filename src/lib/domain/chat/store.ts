@@ -3,7 +3,16 @@
 // awaited in here.
 import type { TernDB } from '../../db/database';
 import type { JsonObject, MessageRow } from '../../db/rows';
-import { allMessages, appendMessage, deleteMessage, editMessage, openMessages } from '../messages';
+import {
+  allMessages,
+  appendMessage,
+  deleteMessage,
+  editMessage,
+  openMessages,
+  type MessagePatch,
+  type NewMessage,
+} from '../messages';
+import { pendingToolCalls } from './tool-calls';
 import { rw } from '../tx';
 
 export interface Claim {
@@ -79,5 +88,60 @@ export function markInterrupted(db: TernDB, live: ReadonlySet<string>): Promise<
     for (const m of streaming)
       if (!live.has(m.id)) out.push(await editMessage(db, m.id, { status: 'interrupted' }));
     return out;
+  });
+}
+
+/**
+ * Takes a waiting tool call for running: in one transaction, checks that nothing answers it yet and
+ * stores its tool message as `streaming`. Two tabs (or two clicks) answering the same call: only
+ * the first gets the row, so a call never runs twice. Null when it no longer waits.
+ */
+export function claimToolCall(
+  db: TernDB,
+  sessionId: string,
+  message: NewMessage,
+): Promise<MessageRow | null> {
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
+    const waiting = pendingToolCalls(await allMessages(db, sessionId));
+    if (!waiting?.calls.some((c) => c.id === message.toolCallId)) return null;
+    return appendMessage(db, sessionId, message);
+  });
+}
+
+/**
+ * Opens the model's next round once every call of the latest reply is answered and none still
+ * runs, in one transaction: of several calls finishing together, one opens it. Null otherwise.
+ */
+export function openNextRound(
+  db: TernDB,
+  sessionId: string,
+  metadata: JsonObject,
+): Promise<{ reply: MessageRow; round: number } | null> {
+  return rw(db, [db.sessions, db.messages, db.images], async () => {
+    const rows = await allMessages(db, sessionId);
+    const last = rows.at(-1);
+    if (last?.role !== 'tool' || pendingToolCalls(rows)) return null;
+    const turn = rows.slice(rows.findLastIndex((r) => r.role === 'user') + 1);
+    if (turn.some((r) => r.role === 'tool' && r.status === 'streaming')) return null;
+    const round = turn.filter((r) => r.role === 'assistant').length;
+    const reply = await appendMessage(db, sessionId, {
+      role: 'assistant',
+      status: 'streaming',
+      metadata,
+    });
+    return { reply, round };
+  });
+}
+
+/**
+ * Stores a call's outcome, unless its message stopped being `streaming` meanwhile (another tab's
+ * start-up marked it interrupted): what the user was told stays true.
+ */
+export function finishToolCall(db: TernDB, rowId: string, patch: MessagePatch): Promise<boolean> {
+  return rw(db, [db.sessions, db.messages], async () => {
+    const row = await db.messages.get(rowId);
+    if (row?.status !== 'streaming') return false;
+    await editMessage(db, rowId, patch);
+    return true;
   });
 }

@@ -1,5 +1,6 @@
 // The built-in tools a model may call. They are safe by construction: no network, no storage, no
 // code evaluation (the calculator parses arithmetic itself instead of calling eval).
+import type { SessionSettingsRow } from '../../db/rows';
 import type { ToolSpec } from '../../providers/types';
 
 export interface BuiltinTool {
@@ -112,24 +113,97 @@ export const BUILTIN_TOOLS: Record<string, BuiltinTool> = {
   },
 };
 
-/** The tools a session offers: none when tools are denied; else the allowed built-ins (all when
- *  the session names none). */
+/** What a call gives back to the model (and the user reads): a tool's error included. */
+export interface ToolOutcome {
+  result: string;
+  isError: boolean;
+}
+
+export interface ToolRunContext {
+  signal: AbortSignal;
+  /** Progress as words, shown while the call runs. */
+  onProgress(note: string): void;
+}
+
+/** A tool a session offers: a built-in, or one from an MCP server the session switched on. */
+export interface SessionTool {
+  /** As offered to the model: its name is unique in the session (namespaced on a collision). */
+  spec: ToolSpec;
+  /** `builtin`, or the MCP server's id. */
+  origin: string;
+  /** Shown to the user: "Built-in" or the server's name. */
+  originLabel: string;
+  /** The tool's own name at its origin. */
+  toolName: string;
+  run(args: Record<string, unknown>, ctx: ToolRunContext): ToolOutcome | Promise<ToolOutcome>;
+}
+
+/** The tools a session's MCP servers offer now (the state layer connects them). */
+export type ToolSource = (
+  sessionId: string,
+  settings: SessionSettingsRow,
+) => Promise<SessionTool[]>;
+
+/** What "always for this session" remembers: the origin with the tool's own name. */
+export function toolKey(tool: Pick<SessionTool, 'origin' | 'toolName'>): string {
+  return `${tool.origin}/${tool.toolName}`;
+}
+
+const BUILTIN = 'builtin';
+
+/** The built-in tools a session offers: none when tools are denied; else the allowed ones (all
+ *  when the session names none). */
 export function offeredTools(
   permissionMode: string,
   allowedTools: readonly string[],
-): BuiltinTool[] {
+): SessionTool[] {
   if (permissionMode === 'deny') return [];
-  return Object.values(BUILTIN_TOOLS).filter(
-    (t) => allowedTools.length === 0 || allowedTools.includes(t.spec.name),
-  );
+  return Object.values(BUILTIN_TOOLS)
+    .filter((t) => allowedTools.length === 0 || allowedTools.includes(t.spec.name))
+    .map((t) => ({
+      spec: t.spec,
+      origin: BUILTIN,
+      originLabel: 'Built-in',
+      toolName: t.spec.name,
+      run: (args) => ({ result: t.run(args), isError: false }),
+    }));
 }
 
-/** Runs a call; the result is what goes back to the model, an error included. */
-export function runTool(
-  tools: readonly BuiltinTool[],
+const SAFE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+function safeName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'tool';
+}
+
+/**
+ * One name per tool: built-ins keep theirs; a server's tool whose name another tool already has is
+ * offered as `mcp__<server>__<tool>`, never shadowing it. Names providers refuse are made safe.
+ */
+export function uniqueNames(tools: readonly SessionTool[]): SessionTool[] {
+  const taken = new Set<string>();
+  const out: SessionTool[] = [];
+  const ordered = [
+    ...tools.filter((t) => t.origin === BUILTIN),
+    ...tools.filter((t) => t.origin !== BUILTIN),
+  ];
+  for (const t of ordered) {
+    let name = SAFE_NAME.test(t.spec.name) ? t.spec.name : safeName(t.spec.name);
+    if (taken.has(name) && t.origin !== BUILTIN)
+      name = safeName(`mcp__${safeName(t.originLabel).slice(0, 20)}__${t.toolName}`);
+    for (let i = 2; taken.has(name); i++) name = `${name.slice(0, 60)}_${i}`;
+    taken.add(name);
+    out.push(name === t.spec.name ? t : { ...t, spec: { ...t.spec, name } });
+  }
+  return out;
+}
+
+/** Runs a call; the outcome is what goes back to the model, an error included. */
+export async function runTool(
+  tools: readonly SessionTool[],
   name: string,
   argsText: string,
-): { result: string; isError: boolean } {
+  ctx: ToolRunContext,
+): Promise<ToolOutcome> {
   const tool = tools.find((t) => t.spec.name === name);
   if (!tool)
     return { result: `The tool “${name}” is not available in this session.`, isError: true };
@@ -142,7 +216,7 @@ export function runTool(
   if (typeof args !== 'object' || args === null || Array.isArray(args))
     return { result: 'The arguments must be a JSON object.', isError: true };
   try {
-    return { result: tool.run(args as Record<string, unknown>), isError: false };
+    return await tool.run(args as Record<string, unknown>, ctx);
   } catch (e) {
     return { result: e instanceof Error ? e.message : 'The tool failed.', isError: true };
   }

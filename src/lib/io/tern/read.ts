@@ -176,6 +176,8 @@ function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
         name: str(m.name, 'An MCP server name'),
         url: str(m.url, 'An MCP server address'),
         enabled: m.enabled === true,
+        ...(typeof m.serverId === 'string' ? { serverId: m.serverId } : {}),
+        ...(m.tools !== undefined ? { tools: strings(m.tools, 'Allowed MCP tools') } : {}),
       };
       if (!isObj(m.headers)) return out;
       const headers: Record<string, string> = {};

@@ -113,7 +113,9 @@ export function toWireBody(request: ChatRequest): Record<string, unknown> {
               functionDeclarations: request.tools.map((t) => ({
                 name: t.name,
                 description: t.description,
-                parameters: t.parameters,
+                // Full JSON Schema (as MCP servers write it): \`parameters\` takes only an
+                // OpenAPI subset and refuses keys such as additionalProperties.
+                parametersJsonSchema: t.parameters,
               })),
             },
           ],
