@@ -206,17 +206,79 @@ export async function emptyTrash(db: TernDB): Promise<number> {
 
 /** Live sessions of a workspace, most recent activity first. */
 export function listSessions(db: TernDB, workspaceId: string): Promise<SessionRow[]> {
+  return mapErrors(() => workspaceSessions(db, workspaceId).toArray());
+}
+
+function workspaceSessions(db: TernDB, workspaceId: string, match?: (s: SessionRow) => boolean) {
+  return db.sessions
+    .where('[workspaceId+lastActivityAt]')
+    .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+    .reverse()
+    .filter((s) => s.deletedAt === null && (!match || match(s)));
+}
+
+/** A page of rows, and whether any follow it. */
+export interface Page<T> {
+  rows: T[];
+  more: boolean;
+}
+
+async function pageOf<T>(read: (n: number) => Promise<T[]>, limit: number): Promise<Page<T>> {
+  // One row past the page says whether there is more, without counting the rest.
+  const rows = await read(limit + 1);
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/**
+ * The `limit` most recently active live sessions of a workspace (those `match` accepts, if given),
+ * reading no further down the index than the page needs.
+ */
+export function sessionPage(
+  db: TernDB,
+  workspaceId: string,
+  limit: number,
+  match?: (s: SessionRow) => boolean,
+): Promise<Page<SessionRow>> {
   return mapErrors(() =>
-    db.sessions
-      .where('[workspaceId+lastActivityAt]')
-      .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
-      .reverse()
-      .filter((s) => s.deletedAt === null)
-      .toArray(),
+    pageOf((n) => workspaceSessions(db, workspaceId, match).limit(n).toArray(), limit),
   );
+}
+
+/** Sessions of a workspace, live and trashed, counted on the index without reading a row. */
+export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise<number> {
+  return mapErrors(() => db.sessions.where('workspaceId').equals(workspaceId).count());
 }
 
 /** Trashed sessions, most recently trashed first. */
 export function listTrash(db: TernDB): Promise<SessionRow[]> {
   return mapErrors(() => db.sessions.where('deletedAt').above(0).reverse().toArray());
+}
+
+/** The `limit` most recently trashed sessions. */
+export function trashPage(db: TernDB, limit: number): Promise<Page<SessionRow>> {
+  return mapErrors(() =>
+    pageOf((n) => db.sessions.where('deletedAt').above(0).reverse().limit(n).toArray(), limit),
+  );
+}
+
+/**
+ * Sessions in the trash, counted on the index's keys. (Not `count()`: a live query that counts
+ * on an index runs again after any write to the table, such as each imported session.)
+ */
+export function countTrash(db: TernDB): Promise<number> {
+  return mapErrors(
+    async () => (await db.sessions.where('deletedAt').above(0).primaryKeys()).length,
+  );
+}
+
+/** How many trashed sessions each workspace has (reads the trash, which only trash changes touch). */
+export function trashedByWorkspace(db: TernDB): Promise<Map<string, number>> {
+  return mapErrors(async () => {
+    const by = new Map<string, number>();
+    await db.sessions
+      .where('deletedAt')
+      .above(0)
+      .each((s) => by.set(s.workspaceId, (by.get(s.workspaceId) ?? 0) + 1));
+    return by;
+  });
 }
