@@ -249,11 +249,6 @@ export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise
   return mapErrors(() => db.sessions.where('workspaceId').equals(workspaceId).count());
 }
 
-/** Trashed sessions, most recently trashed first. */
-export function listTrash(db: TernDB): Promise<SessionRow[]> {
-  return mapErrors(() => db.sessions.where('deletedAt').above(0).reverse().toArray());
-}
-
 /** The `limit` most recently trashed sessions. */
 export function trashPage(db: TernDB, limit: number): Promise<Page<SessionRow>> {
   return mapErrors(() =>
