@@ -1,5 +1,6 @@
 // The import/export benchmark page (io.html + io.ts: the app's own import code, no UI), built and
 // served on 127.0.0.1, cross-origin isolated for fine timers and measureUserAgentSpecificMemory.
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -9,7 +10,8 @@ const root = resolve(import.meta.dirname);
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 export async function startIoHarness() {
-  const out = join(root, 'results', 'io-build');
+  // A folder of its own per run: two benchmarks running at once never serve each other's build.
+  const out = join(root, 'results', `io-build-${process.pid}`);
   await build({
     configFile: false,
     root,
@@ -41,6 +43,9 @@ export async function startIoHarness() {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: async () => {
+      await new Promise((r) => server.close(() => r()));
+      rmSync(out, { recursive: true, force: true });
+    },
   };
 }

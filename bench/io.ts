@@ -6,6 +6,7 @@ import type { MessageRow, SessionRow } from '../src/lib/db/rows';
 import { exportPieces } from '../src/lib/state/io-service';
 import { importInWorker } from '../src/lib/state/import-runner';
 import { latestMessages } from '../src/lib/domain/messages';
+import { restoreDatabase } from '../src/lib/domain/full-backup';
 
 const WORDS =
   'the a to of and in that is for it you with on as this be are can have not your more'.split(' ');
@@ -232,5 +233,28 @@ async function latestRun(sessions: number, perSession: number, reps: number) {
   return { latest: pct(app), floor: pct(floor) };
 }
 
-Object.assign(window, { bench: { rawRun, exportRun, importRun, latestRun } });
+/** Restores the chosen backup file into `tern` with the app's restore code, no UI. */
+async function restoreRun() {
+  const file = chosenFile();
+  let longest = 0;
+  let last = performance.now();
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (ticking) setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+  const t = performance.now();
+  await restoreDatabase(file, { appVersion: 'bench' });
+  const ms = performance.now() - t;
+  ticking = false;
+  const db = await open('tern');
+  const counts = { sessions: await db.sessions.count(), messages: await db.messages.count() };
+  db.close();
+  return { ms, longestTickGap: longest, ...counts };
+}
+
+Object.assign(window, { bench: { rawRun, exportRun, importRun, latestRun, restoreRun } });
 document.title = 'ready';
