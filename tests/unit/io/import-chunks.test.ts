@@ -98,6 +98,18 @@ describe('chunked import', () => {
     expect((await db.messages.get('first-m1'))?.sessionId).toBe('first');
   });
 
+  it('finds a conversation written earlier in the same chunk, as if written alone', async () => {
+    const { db } = await openTestDb();
+    const writer = new ImportWriter(db, 'keep-local');
+    await writer.writeMany([item('a'), item('b'), item('a', 5)]);
+    expect(writer.items.map((i) => [i.id, i.kind])).toEqual([
+      ['a', 'imported'],
+      ['b', 'imported'],
+      ['a', 'skipped'],
+    ]);
+    expect(await db.messages.where('sessionId').equals('a').count()).toBe(3);
+  });
+
   it('stops at the next chunk when cancelled, reporting the rest as cancelled', async () => {
     const { db } = await openTestDb();
     const controller = new AbortController();
