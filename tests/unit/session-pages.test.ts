@@ -8,6 +8,7 @@ import {
   countTrash,
   countWorkspaceSessions,
   createWorkspace,
+  emptyTrash,
   sessionPage,
   trashedByWorkspace,
   trashPage,
@@ -99,5 +100,38 @@ describe('pages of sessions', () => {
     const filtered = await readLibrary(db, { pages: {}, filter: 'tenth', openId: 's11' });
     expect(filtered[0]?.sessions.some((s) => s.id === 's11')).toBe(false);
     expect(filtered[1]?.sessions.every((s) => s.title.startsWith('Tenth'))).toBe(true);
+  });
+
+  it('empties a big trash a chunk of sessions at a time, telling its progress', async () => {
+    const { db } = await openTestDb();
+    const rows = Array.from({ length: 250 }, (_, i) => row(i, DEFAULT_WORKSPACE_ID, i + 1));
+    rows.push(row(300));
+    await db.sessions.bulkPut(rows);
+    await db.messages.add({
+      id: 'm1',
+      sessionId: 's5',
+      seq: 1,
+      role: 'user',
+      content: 'x',
+      parts: [],
+      name: null,
+      toolCallId: null,
+      tokens: null,
+      status: 'complete',
+      error: null,
+      preserved: false,
+      metadata: {},
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    const seen: [number, number][] = [];
+    expect(await emptyTrash(db, (done, total) => seen.push([done, total]))).toBe(250);
+    expect(seen).toEqual([
+      [100, 250],
+      [200, 250],
+      [250, 250],
+    ]);
+    expect(await db.sessions.toCollection().primaryKeys()).toEqual(['s300']);
+    expect(await db.messages.count()).toBe(0);
   });
 });

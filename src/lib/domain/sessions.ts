@@ -196,12 +196,28 @@ export async function purgeSession(db: TernDB, id: string): Promise<void> {
   });
 }
 
-export async function emptyTrash(db: TernDB): Promise<number> {
-  return rw(db, cascadeTables(db), async () => {
-    const ids = await db.sessions.where('deletedAt').above(0).primaryKeys();
-    for (const id of ids) await purgeInside(db, id);
-    return ids.length;
-  });
+/** Sessions purged per transaction when emptying the trash. */
+export const PURGE_CHUNK = 100;
+
+/**
+ * Purges every session in the trash, a chunk of sessions per transaction (each session whole), so
+ * the screens refresh as it goes rather than once at the end of a long one. Returns how many.
+ */
+export async function emptyTrash(
+  db: TernDB,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  const ids = await mapErrors(() => db.sessions.where('deletedAt').above(0).primaryKeys());
+  for (let i = 0; i < ids.length; i += PURGE_CHUNK) {
+    const chunk = ids.slice(i, i + PURGE_CHUNK);
+    await rw(db, cascadeTables(db), async () => {
+      // Restored meanwhile (from another tab): it stays.
+      const rows = await db.sessions.bulkGet(chunk);
+      for (const s of rows) if (s && s.deletedAt !== null) await purgeInside(db, s.id);
+    });
+    onProgress?.(Math.min(ids.length, i + PURGE_CHUNK), ids.length);
+  }
+  return ids.length;
 }
 
 /** Live sessions of a workspace, most recent activity first. */
