@@ -255,10 +255,29 @@ export function sessionPage(
   limit: number,
   match?: (s: SessionRow) => boolean,
 ): Promise<Page<SessionRow>> {
-  return mapErrors(() =>
-    pageOf((n) => workspaceSessions(db, workspaceId, match).limit(n).toArray(), limit),
-  );
+  return mapErrors(async () => {
+    if (!match) {
+      // With no more than a few hundred sessions in the trash, the page plus as many rows as the
+      // trash holds is sure to have a page of live ones: one request reads them all, where a
+      // filter would step a cursor a row at a time.
+      const trashed = await countTrash(db);
+      if (trashed <= PAGE_TRASH_SLACK) {
+        const rows = await db.sessions
+          .where('[workspaceId+lastActivityAt]')
+          .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+          .reverse()
+          .limit(limit + 1 + trashed)
+          .toArray();
+        const live = rows.filter((s) => s.deletedAt === null);
+        return { rows: live.slice(0, limit), more: live.length > limit };
+      }
+    }
+    return pageOf((n) => workspaceSessions(db, workspaceId, match).limit(n).toArray(), limit);
+  });
 }
+
+/** Trashed sessions up to which a page is read in one request (see sessionPage). */
+const PAGE_TRASH_SLACK = 300;
 
 /** Sessions of a workspace, live and trashed, counted on the index without reading a row. */
 export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise<number> {
