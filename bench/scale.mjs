@@ -304,7 +304,13 @@ async function latest(harness) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sec = (ms) => `${(ms / 1000).toFixed(1)} s`;
+// Each figure is also logged as soon as it is known: a long run stopped midway keeps what it had.
 const rows = [];
+const push = rows.push.bind(rows);
+rows.push = (...r) => {
+  for (const x of r) log(x.join('  '));
+  return push(...r);
+};
 
 const app = await serveApp(resolve(import.meta.dirname, '..', 'dist'));
 const harness = await startIoHarness();
