@@ -10,56 +10,20 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
-import { build } from 'vite';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { startIoHarness } from './io-harness.mjs';
 
 const SESSIONS = 1000;
 const PER_SESSION = 100;
 const CHATGPT_MB = Number(process.env.TERN_BENCH_CHATGPT_MB ?? 200);
 
-const root = resolve(import.meta.dirname);
-const out = join(root, 'results', 'io-build');
 const work = mkdtempSync(join(tmpdir(), 'tern-bench-io-'));
 const log = (...a) => console.error('[bench:io]', ...a);
-
-await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
-  define: { __APP_VERSION__: JSON.stringify('bench') },
-  worker: { format: 'es' },
-  build: {
-    outDir: out,
-    emptyOutDir: true,
-    target: 'es2022',
-    rollupOptions: { input: join(root, 'io.html') },
-  },
-});
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  const file = join(out, path === '/' ? 'io.html' : path);
-  readFile(file).then(
-    (body) => {
-      // Cross-origin isolation: fine timers, and measureUserAgentSpecificMemory for the heap.
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
-      res.end(body);
-    },
-    () => res.writeHead(404).end(),
-  );
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const server = await startIoHarness();
+const url = server.url;
 const executablePath = findChromium();
 
 /** Resident memory of the profile's renderer processes (the page and its worker live there). */
@@ -250,7 +214,7 @@ try {
     '',
   ]);
 } finally {
-  server.close();
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 }
 

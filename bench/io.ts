@@ -5,6 +5,8 @@ import { createDatabase, DEFAULT_WORKSPACE_ID, type TernDB } from '../src/lib/db
 import type { MessageRow, SessionRow } from '../src/lib/db/rows';
 import { exportPieces } from '../src/lib/state/io-service';
 import { importInWorker } from '../src/lib/state/import-runner';
+import { latestMessages } from '../src/lib/domain/messages';
+import { restoreDatabase } from '../src/lib/domain/full-backup';
 
 const WORDS =
   'the a to of and in that is for it you with on as this be are can have not your more'.split(' ');
@@ -174,5 +176,85 @@ async function importRun(sampleMemory: boolean) {
   };
 }
 
-Object.assign(window, { bench: { rawRun, exportRun, importRun } });
+function pct(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+/**
+ * The latest 50 messages of random sessions of a library of `sessions` × `perSession` messages
+ * (random UUIDs as ids, as the app and ChatGPT give them), read with the app's latestMessages, and
+ * with one raw IndexedDB getAll of the same range (newest first) as the floor.
+ */
+async function latestRun(sessions: number, perSession: number, reps: number) {
+  const db = await open('tern-bench-latest');
+  const t0 = 1_700_000_000_000;
+  for (let b = 0; b < sessions; b += 500) {
+    const batch = rows(Math.min(500, sessions - b), perSession).map(({ session, messages }, k) => {
+      const id = `s${b + k}`;
+      return {
+        session: { ...session, id, lastActivityAt: t0 + b + k },
+        messages: messages.map((m) => ({ ...m, id: crypto.randomUUID(), sessionId: id })),
+      };
+    });
+    await db.transaction('rw', db.sessions, db.messages, async () => {
+      await db.sessions.bulkAdd(batch.map((x) => x.session));
+      await db.messages.bulkAdd(batch.flatMap((x) => x.messages));
+    });
+  }
+  db.close();
+  // Opened again, as the app finds it after a start: nothing of the seeding is cached in the page.
+  const fresh = await open('tern-bench-latest');
+  const raw = fresh.backendDB();
+  let seed = 11;
+  const pick = () => `s${((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % sessions) >>> 0}`;
+  const app: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < 20; i++) await latestMessages(fresh, pick(), 50);
+  for (let i = 0; i < reps; i++) {
+    const sid = pick();
+    let t = performance.now();
+    const got = await latestMessages(fresh, sid, 50);
+    app.push(performance.now() - t);
+    if (got.length !== Math.min(50, perSession)) throw new Error(`read ${got.length} of ${sid}`);
+    const other = pick();
+    t = performance.now();
+    await new Promise((resolve, reject) => {
+      const index = raw.transaction('messages').objectStore('messages').index('[sessionId+seq]');
+      const range = IDBKeyRange.bound([other, -Infinity], [other, Infinity]);
+      const req = index.getAll(range, 50);
+      req.onsuccess = resolve;
+      req.onerror = reject;
+    });
+    floor.push(performance.now() - t);
+  }
+  fresh.close();
+  return { latest: pct(app), floor: pct(floor) };
+}
+
+/** Restores the chosen backup file into `tern` with the app's restore code, no UI. */
+async function restoreRun() {
+  const file = chosenFile();
+  let longest = 0;
+  let last = performance.now();
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (ticking) setTimeout(tick, 10);
+  };
+  setTimeout(tick, 10);
+  const t = performance.now();
+  await restoreDatabase(file, { appVersion: 'bench' });
+  const ms = performance.now() - t;
+  ticking = false;
+  const db = await open('tern');
+  const counts = { sessions: await db.sessions.count(), messages: await db.messages.count() };
+  db.close();
+  return { ms, longestTickGap: longest, ...counts };
+}
+
+Object.assign(window, { bench: { rawRun, exportRun, importRun, latestRun, restoreRun } });
 document.title = 'ready';

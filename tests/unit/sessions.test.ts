@@ -7,7 +7,7 @@ import {
   deleteWorkspace,
   emptyTrash,
   listSessions,
-  listTrash,
+  trashPage,
   listWorkspaces,
   moveSession,
   purgeSession,
@@ -89,7 +89,7 @@ describe('sessions', () => {
     const before = await db.sessions.get(s.id);
     await trashSession(db, s.id);
     expect(await listSessions(db, DEFAULT_WORKSPACE_ID)).toEqual([]);
-    expect((await listTrash(db)).map((x) => x.id)).toEqual([s.id]);
+    expect((await trashPage(db, 10)).rows.map((x) => x.id)).toEqual([s.id]);
     await restoreSession(db, s.id);
     const after = await db.sessions.get(s.id);
     expect(after?.deletedAt).toBeNull();
@@ -98,7 +98,7 @@ describe('sessions', () => {
       before?.imageCount,
       before?.totalTokens,
     ]);
-    expect(await listTrash(db)).toEqual([]);
+    expect(await trashPage(db, 10)).toEqual({ rows: [], more: false });
     await expectGreen(db);
   });
 

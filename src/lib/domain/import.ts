@@ -105,6 +105,70 @@ function fallbackWorkspace(id: string, at: number): WorkspaceRow {
   return { id, name: 'Imported', createdAt: at, updatedAt: at };
 }
 
+/** Writes one conversation inside the caller's read-write transaction over sessionTables. */
+/** The stored sessions and workspaces a chunk names, read in two requests instead of two each. */
+interface Stored {
+  sessions: Map<string, SessionRow | undefined>;
+  workspaces: Set<string>;
+}
+
+async function lookUp(db: TernDB, chunk: readonly Conversation[]): Promise<Stored> {
+  const ids = chunk.map((c) => c.session.id);
+  const workspaceIds = [...new Set(chunk.map((c) => c.session.workspaceId))];
+  const [sessions, workspaces] = await Promise.all([
+    db.sessions.bulkGet(ids),
+    db.workspaces.bulkGet(workspaceIds),
+  ]);
+  return {
+    sessions: new Map(ids.map((id, i) => [id, sessions[i]])),
+    workspaces: new Set(workspaceIds.filter((_, i) => workspaces[i] !== undefined)),
+  };
+}
+
+async function writeInside(
+  db: TernDB,
+  c: Conversation,
+  policy: ConflictPolicy,
+  workspaces: ReadonlyMap<string, WorkspaceRow>,
+  stored: Stored,
+): Promise<ImportItem> {
+  const session = withCounters(c);
+  const base = { id: session.id, title: session.title };
+  const messageIds = new Set(c.messages.map((m) => m.id));
+  const imageIds = new Set(c.images.map((i) => i.id));
+  const local = stored.sessions.get(session.id);
+  if (local) {
+    if (policy === 'keep-local') return { ...base, kind: 'skipped', reason: 'exists' };
+    if (local.updatedAt >= session.updatedAt)
+      return { ...base, kind: 'skipped', reason: 'not-newer' };
+    await removeChildren(db, session.id);
+  }
+  // What this conversation writes is what the next one with the same ids finds.
+  stored.sessions.set(session.id, session);
+  if (!stored.workspaces.has(session.workspaceId)) {
+    await db.workspaces.add(
+      workspaces.get(session.workspaceId) ?? fallbackWorkspace(session.workspaceId, now()),
+    );
+    stored.workspaces.add(session.workspaceId);
+  }
+  const images: ImageRow[] = [];
+  for (const img of c.images) {
+    const messageId =
+      img.messageId !== null && messageIds.has(img.messageId) ? img.messageId : null;
+    let parentId = img.parentId;
+    if (parentId !== null && !imageIds.has(parentId) && !(await db.images.get(parentId)))
+      parentId = null;
+    images.push({ ...img, messageId, parentId });
+  }
+  await db.sessions.put(session);
+  if (c.settings) await db.sessionSettings.put(c.settings);
+  if (c.messages.length > 0) await db.messages.bulkAdd(c.messages);
+  if (images.length > 0) await db.images.bulkAdd(images);
+  if (c.compactionEvents.length > 0) await db.compactionEvents.bulkAdd(c.compactionEvents);
+  if (c.archive.length > 0) await db.messageArchive.bulkAdd(c.archive);
+  return { ...base, kind: local ? 'updated' : 'imported', messages: c.messages.length };
+}
+
 /**
  * Writes one conversation. Returns what happened; a failure (an id already used by another
  * session, a full disk) rolls the whole conversation back and comes back as `invalid`.
@@ -115,41 +179,12 @@ export async function importConversation(
   policy: ConflictPolicy,
   workspaces: ReadonlyMap<string, WorkspaceRow> = new Map(),
 ): Promise<ImportItem> {
-  const session = withCounters(c);
-  const base = { id: session.id, title: session.title };
-  const messageIds = new Set(c.messages.map((m) => m.id));
-  const imageIds = new Set(c.images.map((i) => i.id));
   try {
-    return await db.transaction('rw', sessionTables(db), async (): Promise<ImportItem> => {
-      const local = await db.sessions.get(session.id);
-      if (local) {
-        if (policy === 'keep-local') return { ...base, kind: 'skipped', reason: 'exists' };
-        if (local.updatedAt >= session.updatedAt)
-          return { ...base, kind: 'skipped', reason: 'not-newer' };
-        await removeChildren(db, session.id);
-      }
-      if (!(await db.workspaces.get(session.workspaceId)))
-        await db.workspaces.add(
-          workspaces.get(session.workspaceId) ?? fallbackWorkspace(session.workspaceId, now()),
-        );
-      const images: ImageRow[] = [];
-      for (const img of c.images) {
-        const messageId =
-          img.messageId !== null && messageIds.has(img.messageId) ? img.messageId : null;
-        let parentId = img.parentId;
-        if (parentId !== null && !imageIds.has(parentId) && !(await db.images.get(parentId)))
-          parentId = null;
-        images.push({ ...img, messageId, parentId });
-      }
-      await db.sessions.put(session);
-      if (c.settings) await db.sessionSettings.put(c.settings);
-      if (c.messages.length > 0) await db.messages.bulkAdd(c.messages);
-      if (images.length > 0) await db.images.bulkAdd(images);
-      if (c.compactionEvents.length > 0) await db.compactionEvents.bulkAdd(c.compactionEvents);
-      if (c.archive.length > 0) await db.messageArchive.bulkAdd(c.archive);
-      return { ...base, kind: local ? 'updated' : 'imported', messages: c.messages.length };
-    });
+    return await db.transaction('rw', sessionTables(db), async () =>
+      writeInside(db, c, policy, workspaces, await lookUp(db, [c])),
+    );
   } catch (e) {
+    const base = { id: c.session.id, title: c.session.title };
     const err = toTernError(e);
     if (err.code === 'conflict')
       return {
@@ -159,6 +194,33 @@ export async function importConversation(
         reason: 'A message or image in it has the id of one stored in another conversation.',
       };
     return { ...base, kind: 'invalid', code: 'write-failed', reason: err.message };
+  }
+}
+
+/**
+ * Writes several conversations in one transaction: a chunk commits (and wakes the screens that
+ * show its rows) once, not once per conversation. If any of them fails, the chunk rolls back and
+ * each is written again alone, so a bad one costs only itself, as with one transaction each.
+ */
+export async function importChunk(
+  db: TernDB,
+  chunk: readonly Conversation[],
+  policy: ConflictPolicy,
+  workspaces: ReadonlyMap<string, WorkspaceRow> = new Map(),
+): Promise<ImportItem[]> {
+  if (chunk.length === 1)
+    return [await importConversation(db, chunk[0] as Conversation, policy, workspaces)];
+  try {
+    return await db.transaction('rw', sessionTables(db), async () => {
+      const stored = await lookUp(db, chunk);
+      const out: ImportItem[] = [];
+      for (const c of chunk) out.push(await writeInside(db, c, policy, workspaces, stored));
+      return out;
+    });
+  } catch {
+    const out: ImportItem[] = [];
+    for (const c of chunk) out.push(await importConversation(db, c, policy, workspaces));
+    return out;
   }
 }
 
@@ -207,21 +269,31 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** How long one chunk's transaction should take: short enough for a cancel, long enough to pay. */
+export const CHUNK_TARGET_MS = 250;
+const MAX_CHUNK = 500;
+
 /**
- * Writes conversations as they come, each in a transaction of its own, and keeps the report. A
- * cancel stops between conversations, so none is ever half-written; those handed over after it
- * are reported as cancelled.
+ * Writes conversations as they come, several to a transaction, and keeps the report. The number
+ * per transaction follows how long the last one took (aiming at CHUNK_TARGET_MS), so the screens
+ * showing the library refresh a few times a second at most whatever the size of a conversation.
+ * A cancel stops between chunks, so none is ever half-written; those handed over after it are
+ * reported as cancelled.
  */
 export class ImportWriter {
   readonly items: ImportItem[] = [];
   /** Conversations written or found invalid so far (not those cancelled). */
   handled = 0;
+  /** Transactions committed (or tried) for conversations so far. */
+  transactions = 0;
   private workspaces = new Map<string, WorkspaceRow>();
+  private chunkSize = 8;
 
   constructor(
     private readonly db: TernDB,
     private readonly policy: ConflictPolicy,
     private readonly signal?: AbortSignal,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   async begin(workspaces: readonly WorkspaceRow[], commandUsage: readonly CommandUsageRow[]) {
@@ -231,27 +303,59 @@ export class ImportWriter {
   }
 
   async write(item: ParsedItem): Promise<void> {
-    if (this.signal?.aborted) {
-      const c = item.kind === 'ok' ? item.conversation.session : item;
-      this.items.push({
-        kind: 'invalid',
-        id: c.id,
-        title: c.title,
-        code: 'cancelled',
-        reason: 'The import was cancelled before this one.',
-      });
-      return;
+    await this.writeMany([item]);
+  }
+
+  /** Writes a batch in order, in as many chunks as its size and the pace call for. */
+  async writeMany(batch: readonly ParsedItem[]): Promise<void> {
+    let i = 0;
+    while (i < batch.length) {
+      if (this.signal?.aborted) {
+        for (const item of batch.slice(i)) this.cancelled(item);
+        return;
+      }
+      const chunk: Conversation[] = [];
+      const slots: (ImportItem | null)[] = [];
+      while (i < batch.length && chunk.length < this.chunkSize) {
+        const item = batch[i++] as ParsedItem;
+        if (item.kind === 'ok') {
+          chunk.push(item.conversation);
+          slots.push(null);
+        } else slots.push(item);
+      }
+      const started = this.clock();
+      const written =
+        chunk.length > 0 ? await importChunk(this.db, chunk, this.policy, this.workspaces) : [];
+      if (chunk.length > 0) {
+        this.transactions++;
+        this.pace(this.clock() - started, chunk.length);
+      }
+      let w = 0;
+      for (const slot of slots) this.items.push(slot ?? (written[w++] as ImportItem));
+      this.handled += slots.length;
     }
-    this.handled++;
-    this.items.push(
-      item.kind === 'ok'
-        ? await importConversation(this.db, item.conversation, this.policy, this.workspaces)
-        : item,
-    );
+  }
+
+  private pace(ms: number, size: number): void {
+    if (size < this.chunkSize) return;
+    if (ms < CHUNK_TARGET_MS / 2) this.chunkSize = Math.min(MAX_CHUNK, this.chunkSize * 2);
+    else if (ms > CHUNK_TARGET_MS * 1.5)
+      this.chunkSize = Math.max(1, Math.floor(this.chunkSize / 2));
+  }
+
+  private cancelled(item: ParsedItem): void {
+    const c = item.kind === 'ok' ? item.conversation.session : item;
+    this.items.push({
+      kind: 'invalid',
+      id: c.id,
+      title: c.title,
+      code: 'cancelled',
+      reason: 'The import was cancelled before this one.',
+    });
   }
 }
 
-/** Writes a read file: its workspaces, then each conversation in a transaction of its own. */
+/** Writes a read file: its workspaces, then its conversations a chunk at a time. */
 export async function applyImport(
   db: TernDB,
   parsed: ParsedImport,
@@ -260,9 +364,11 @@ export async function applyImport(
   const writer = new ImportWriter(db, options.policy, options.signal);
   await writer.begin(parsed.workspaces, parsed.commandUsage);
   const total = parsed.items.length;
-  for (const item of parsed.items) {
+  // Progress is told per slice, not per conversation: often enough for a progress bar.
+  const SLICE = 50;
+  for (let i = 0; i < total; i += SLICE) {
     const aborted = options.signal?.aborted;
-    await writer.write(item);
+    await writer.writeMany(parsed.items.slice(i, i + SLICE));
     if (!aborted) options.onProgress?.(writer.items.length, total);
   }
   return { source: parsed.source, items: writer.items, fileError: null };

@@ -276,6 +276,11 @@ export function firstMessageBy(
   );
 }
 
+/** How many messages are stored, counting no further than `limit` (reads keys, not rows). */
+export function countMessagesUpTo(db: TernDB, limit: number): Promise<number> {
+  return mapErrors(async () => (await db.messages.limit(limit).primaryKeys()).length);
+}
+
 /** Messages still pending or streaming, across sessions, oldest first. */
 export function openMessages(
   db: TernDB,

@@ -196,27 +196,119 @@ export async function purgeSession(db: TernDB, id: string): Promise<void> {
   });
 }
 
-export async function emptyTrash(db: TernDB): Promise<number> {
-  return rw(db, cascadeTables(db), async () => {
-    const ids = await db.sessions.where('deletedAt').above(0).primaryKeys();
-    for (const id of ids) await purgeInside(db, id);
-    return ids.length;
-  });
+/** Sessions purged per transaction when emptying the trash. */
+export const PURGE_CHUNK = 100;
+
+/**
+ * Purges every session in the trash, a chunk of sessions per transaction (each session whole), so
+ * the screens refresh as it goes rather than once at the end of a long one. Returns how many.
+ */
+export async function emptyTrash(
+  db: TernDB,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  const ids = await mapErrors(() => db.sessions.where('deletedAt').above(0).primaryKeys());
+  for (let i = 0; i < ids.length; i += PURGE_CHUNK) {
+    const chunk = ids.slice(i, i + PURGE_CHUNK);
+    await rw(db, cascadeTables(db), async () => {
+      // Restored meanwhile (from another tab): it stays.
+      const rows = await db.sessions.bulkGet(chunk);
+      for (const s of rows) if (s && s.deletedAt !== null) await purgeInside(db, s.id);
+    });
+    onProgress?.(Math.min(ids.length, i + PURGE_CHUNK), ids.length);
+  }
+  return ids.length;
 }
 
 /** Live sessions of a workspace, most recent activity first. */
 export function listSessions(db: TernDB, workspaceId: string): Promise<SessionRow[]> {
+  return mapErrors(() => workspaceSessions(db, workspaceId).toArray());
+}
+
+function workspaceSessions(db: TernDB, workspaceId: string, match?: (s: SessionRow) => boolean) {
+  return db.sessions
+    .where('[workspaceId+lastActivityAt]')
+    .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+    .reverse()
+    .filter((s) => s.deletedAt === null && (!match || match(s)));
+}
+
+/** A page of rows, and whether any follow it. */
+export interface Page<T> {
+  rows: T[];
+  more: boolean;
+}
+
+async function pageOf<T>(read: (n: number) => Promise<T[]>, limit: number): Promise<Page<T>> {
+  // One row past the page says whether there is more, without counting the rest.
+  const rows = await read(limit + 1);
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/**
+ * The `limit` most recently active live sessions of a workspace (those `match` accepts, if given),
+ * reading no further down the index than the page needs.
+ */
+export function sessionPage(
+  db: TernDB,
+  workspaceId: string,
+  limit: number,
+  match?: (s: SessionRow) => boolean,
+): Promise<Page<SessionRow>> {
+  return mapErrors(async () => {
+    if (!match) {
+      // With no more than a few hundred sessions in the trash, the page plus as many rows as the
+      // trash holds is sure to have a page of live ones: one request reads them all, where a
+      // filter would step a cursor a row at a time.
+      const trashed = await countTrash(db);
+      if (trashed <= PAGE_TRASH_SLACK) {
+        const rows = await db.sessions
+          .where('[workspaceId+lastActivityAt]')
+          .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+          .reverse()
+          .limit(limit + 1 + trashed)
+          .toArray();
+        const live = rows.filter((s) => s.deletedAt === null);
+        return { rows: live.slice(0, limit), more: live.length > limit };
+      }
+    }
+    return pageOf((n) => workspaceSessions(db, workspaceId, match).limit(n).toArray(), limit);
+  });
+}
+
+/** Trashed sessions up to which a page is read in one request (see sessionPage). */
+const PAGE_TRASH_SLACK = 300;
+
+/** Sessions of a workspace, live and trashed, counted on the index without reading a row. */
+export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise<number> {
+  return mapErrors(() => db.sessions.where('workspaceId').equals(workspaceId).count());
+}
+
+/** The `limit` most recently trashed sessions. */
+export function trashPage(db: TernDB, limit: number): Promise<Page<SessionRow>> {
   return mapErrors(() =>
-    db.sessions
-      .where('[workspaceId+lastActivityAt]')
-      .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
-      .reverse()
-      .filter((s) => s.deletedAt === null)
-      .toArray(),
+    pageOf((n) => db.sessions.where('deletedAt').above(0).reverse().limit(n).toArray(), limit),
   );
 }
 
-/** Trashed sessions, most recently trashed first. */
-export function listTrash(db: TernDB): Promise<SessionRow[]> {
-  return mapErrors(() => db.sessions.where('deletedAt').above(0).reverse().toArray());
+/**
+ * Sessions in the trash, counted on the index's keys. (Not `count()`: a live query that counts
+ * on an index runs again after any write to the table, such as each imported session.)
+ */
+export function countTrash(db: TernDB): Promise<number> {
+  return mapErrors(
+    async () => (await db.sessions.where('deletedAt').above(0).primaryKeys()).length,
+  );
+}
+
+/** How many trashed sessions each workspace has (reads the trash, which only trash changes touch). */
+export function trashedByWorkspace(db: TernDB): Promise<Map<string, number>> {
+  return mapErrors(async () => {
+    const by = new Map<string, number>();
+    await db.sessions
+      .where('deletedAt')
+      .above(0)
+      .each((s) => by.set(s.workspaceId, (by.get(s.workspaceId) ?? 0) + 1));
+    return by;
+  });
 }

@@ -1,6 +1,6 @@
 // The messages between the page and the import worker. The worker reads and converts; the page
-// writes, one conversation per transaction, and asks for more when a batch is written, so the
-// worker never runs far ahead of the database.
+// writes (several conversations per transaction, each whole) and asks for more when a batch is
+// written, so the worker never runs far ahead of the database.
 import type { StreamHead } from './stream';
 import type { ImportErrorCode, ParsedItem } from './types';
 

@@ -77,8 +77,8 @@ export async function purgeSession(id: string): Promise<void> {
   await attempt((d) => sessions.purgeSession(d, id));
 }
 
-export async function emptyTrash(): Promise<void> {
-  await attempt((d) => sessions.emptyTrash(d));
+export async function emptyTrash(onProgress?: (done: number, total: number) => void) {
+  await attempt((d) => sessions.emptyTrash(d, onProgress));
 }
 
 export async function createWorkspace(name: string): Promise<boolean> {

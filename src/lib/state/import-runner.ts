@@ -1,6 +1,6 @@
-// An import as the panel runs it: the files are read in a worker (loaded only now), and each
-// conversation it hands back is written here, in a transaction of its own, before the worker is
-// asked for more. The report is the same as for a file read whole.
+// An import as the panel runs it: the files are read in a worker (loaded only now), and the
+// conversations it hands back are written here, several to a transaction (see ImportWriter), while
+// the worker reads the next batch. The report is the same as for a file read whole.
 import type { TernDB } from '../db/database';
 import { CURRENT_VERSION } from '../db/schema';
 import { ImportWriter, type ImportReport } from '../domain/import';
@@ -58,7 +58,7 @@ export function importInWorker(
           if (m.app !== undefined) await c.onAppSettings?.(m.app);
           return;
         case 'items':
-          for (const item of m.items) await writer.write(item);
+          await writer.writeMany(m.items);
           c.onRead?.(m.done, m.total, writer.handled);
           if (c.signal?.aborted) finish(null);
           else send({ type: 'written' });

@@ -3,7 +3,7 @@
 // data, the Safari/iOS seven-day rule, and how long ago the user last exported.
 import { liveQuery } from 'dexie';
 import { createPrefs, type Prefs } from '../db/prefs';
-import { openMessages } from '../domain/messages';
+import { readMessageBadges } from './badges';
 import { app } from './app.svelte';
 
 /** Ask for persistent storage once the database holds this many messages: the user cares. */
@@ -66,6 +66,7 @@ class PwaState {
   updating = $state(false);
   /** Messages written but not yet handed to a provider. */
   pending = $state(0);
+  /** Messages stored, counted no further than PERSIST_AFTER_MESSAGES. */
   messageTotal = $state(0);
   persist = $state<PersistState>('unknown');
   /** Why we last asked for persistent storage, if we did in this tab. */
@@ -194,11 +195,10 @@ class PwaState {
       $effect(() => {
         const db = app.db;
         if (!db) return;
-        const sub = liveQuery(async () => ({
-          pending: (await openMessages(db, 'pending')).length,
-          total: await db.messages.count(),
-        })).subscribe({
-          next: ({ pending, total }) => {
+        // Counting every message would walk them all after each write (an import makes thousands
+        // of writes); all that matters here is whether there are at least a few.
+        const sub = liveQuery(() => readMessageBadges(db, PERSIST_AFTER_MESSAGES)).subscribe({
+          next: ({ pending, stored: total }) => {
             this.pending = pending;
             this.messageTotal = total;
             if (

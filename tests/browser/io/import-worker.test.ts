@@ -1,5 +1,5 @@
-// Imports as the panel runs them, in real Chromium: the files read in the import worker, each
-// conversation written by the page in a transaction of its own, Blobs stored for real.
+// Imports as the panel runs them, in real Chromium: the files read in the import worker, the
+// conversations written by the page a chunk per transaction, each whole, Blobs stored for real.
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
