@@ -1,6 +1,6 @@
 // How a message is shown, apart from its Markdown: whether there is anything to show at all, and
 // whether it is long enough to be folded behind "Show more".
-import type { MessageRow } from '../db/rows';
+import type { MessageRow } from '../state/types';
 
 /** A finished message with no text and no parts: some imports carry these; nothing to show. */
 export function isBlank(m: MessageRow): boolean {

@@ -3,8 +3,15 @@
 
 export const MAX_RECENT = 8;
 
-export function orderModels(available: readonly string[], recent: readonly string[], query: string): string[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+export function orderModels(
+  available: readonly string[],
+  recent: readonly string[],
+  query: string,
+): string[] {
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const match = (m: string) => words.every((w) => m.toLowerCase().includes(w));
   const seen = new Set<string>();
   const out: string[] = [];

@@ -66,7 +66,8 @@ describe('images', () => {
     await expect.poll(() => tern.session('New chat').getByText('1 image').count()).toBe(1);
 
     // The gallery lists it and opens it full size, scaled to at most 2048 px on its long side.
-    await page.getByRole('main').getByRole('button', { name: 'Images', exact: true }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Session menu' }).click();
+    await page.getByRole('menuitem', { name: 'Images', exact: true }).click();
     const gallery = tern.dialog('Images');
     await expect
       .poll(() => gallery.getByRole('button', { name: 'Open Original image' }).count())
