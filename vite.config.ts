@@ -1,7 +1,21 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
+
+// The static first screen in index.html paints from the HTML and the stylesheet alone; the app's
+// scripts are fetched at low priority so they never hold that paint back on a slow network.
+const scriptsAfterShell: Plugin = {
+  name: 'tern-scripts-after-shell',
+  transformIndexHtml: {
+    order: 'post',
+    handler: (html) =>
+      html.replace(
+        /<(script type="module"|link rel="modulepreload") crossorigin/g,
+        '<$1 fetchpriority="low" crossorigin',
+      ),
+  },
+};
 
 export default defineConfig({
   resolve: { alias: { $lib: '/src/lib' } },
@@ -19,6 +33,7 @@ export default defineConfig({
   worker: { format: 'es' },
   plugins: [
     svelte(),
+    scriptsAfterShell,
     VitePWA({
       // A new version waits until the user accepts it (drafts are saved first); registration is
       // done by src/lib/state/pwa.svelte.ts, not by an injected script.
