@@ -34,13 +34,12 @@ import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
 import type { ChatEngine, ChatEvent } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { countTokens } from '../domain/chat/tokens';
 import { appendMessage, openMessages } from '../domain/messages';
 import { pendingSessions } from '../domain/chat/store';
 import { providers } from './providers.svelte';
 
 export type { MessageRow, CompactionOutcome };
-export { isSummary } from '../domain/compaction';
+export { isSummary } from '../domain/summary';
 
 class ChatState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -158,13 +157,15 @@ class ChatState {
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
     return this.guard(async () => {
       const db = this.db;
-      if (db && providers.list.length === 0)
+      if (db && providers.list.length === 0) {
+        const { countTokens } = await import('../domain/chat/tokens');
         return appendMessage(db, sessionId, {
           role: 'user',
           content: text,
           ...(parts ? { parts } : {}),
           tokens: await countTokens(text),
         });
+      }
       return this.must().send(sessionId, text, parts);
     });
   }
