@@ -123,7 +123,7 @@ describe('accessibility', () => {
         await page.keyboard.press('Escape');
         await page.getByRole('menu', { name: 'Session' }).waitFor({ state: 'detached' });
         // A message's actions, shown by hovering it.
-        await tern.message('And if the file is not UTF-8?').hover();
+        await tern.message('And if it is not UTF-8?').hover();
         found.push(...(await audit(page, 'message actions')));
 
         await page.getByRole('button', { name: 'Session settings' }).click();
