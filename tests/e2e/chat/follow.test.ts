@@ -65,7 +65,7 @@ describe('following a streamed reply', () => {
 
     it(`stays put when scrolled up mid-stream at ${size.width}×${size.height}, and "↓ New" goes back`, async () => {
       const { context, page, tern } = await ready(size);
-      env.provider.scripts.push({ kind: 'reply', tokens: tokens(900), delayMs: 12 });
+      env.provider.scripts.push({ kind: 'reply', tokens: tokens(700), delayMs: 8 });
       await tern.send('Write a lot, slowly');
       const reply = tern.replies().last();
       await poll(() => reply.getByText(/w3\d\d/).count()).toBeGreaterThan(0);
@@ -86,6 +86,22 @@ describe('following a streamed reply', () => {
       await context.close();
     });
   }
+
+  it('keeps the composer and the last line in view when a phone keyboard takes half the screen', async () => {
+    const { context, page, tern } = await ready({ width: 360, height: 740 });
+    env.provider.scripts.push({ kind: 'reply', tokens: tokens(200), delayMs: 2 });
+    await tern.send('Write some');
+    const reply = tern.replies().last();
+    await poll(() => reply.getByText('Writing…').count()).toBe(0);
+    // The keyboard opening, as Android's resizes-content (and the visual viewport) shows it.
+    await page.setViewportSize({ width: 360, height: 380 });
+    await tern.composer.focus();
+    await tern.composer.fill('line\n'.repeat(12));
+    const box = await tern.composer.boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(380);
+    await poll(() => inView(page, reply.getByText('w199', { exact: false }).last())).toBe(true);
+    await context.close();
+  });
 
   it('has no sideways scroll at 320 px, with a 50,000-character word folded behind "Show more"', async () => {
     const context = await newContext(env.browser);
