@@ -10,7 +10,8 @@ import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { serveApp } from './serve.mjs';
 
 const RUNS = Number(process.env.LH_RUNS ?? 3);
-const dist = resolve(import.meta.dirname, '..', 'dist');
+// TERN_DIST: another build to measure the same way (a baseline).
+const dist = resolve(process.env.TERN_DIST ?? resolve(import.meta.dirname, '..', 'dist'));
 const server = await serveApp(dist, { host: true });
 const chrome = await chromeLauncher.launch({
   chromePath: findChromium(),
