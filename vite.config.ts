@@ -21,6 +21,39 @@ const cspInPage: Plugin = {
   },
 };
 
+// The static first screen in index.html paints from the HTML and the stylesheet alone. The app's
+// scripts start loading once it has been painted: a small boot module (same origin, no inline
+// script) imports the entry and its chunks together after the next frame, so on a slow network
+// the first paint never waits for JavaScript.
+const bootAfterPaint: Plugin = {
+  name: 'tern-boot-after-paint',
+  apply: 'build',
+  enforce: 'post',
+  generateBundle(_, bundle) {
+    const page = bundle['index.html'];
+    if (page?.type !== 'asset') return;
+    let html = String(page.source);
+    const entry = /<script type="module"[^>]*src="([^"]+)"[^>]*><\/script>\s*/.exec(html);
+    if (!entry?.[1]) throw new Error('index.html has no module entry to boot');
+    const chunks = [entry[1]];
+    html = html
+      .replace(entry[0], '')
+      .replace(/<link rel="modulepreload"[^>]*href="([^"]+)"[^>]*>\s*/g, (_tag, href: string) => {
+        chunks.push(href);
+        return '';
+      });
+    const ref = this.emitFile({
+      type: 'asset',
+      name: 'boot.js',
+      source: `requestAnimationFrame(() => setTimeout(() => { for (const c of ${JSON.stringify(chunks.reverse())}) import(c); }));\n`,
+    });
+    page.source = html.replace(
+      '</head>',
+      `  <script type="module" fetchpriority="low" src="/${this.getFileName(ref)}"></script>\n  </head>`,
+    );
+  },
+};
+
 export default defineConfig({
   resolve: { alias: { $lib: '/src/lib' } },
   define: {
@@ -29,8 +62,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    // The tokenizer's vocabulary (about 970 KB, 450 KB gzipped) is one lazy chunk by design: it
-    // loads only when a provider reports no usage. Everything else stays far below this.
+    // The tokenizer's vocabulary (about 970 KB, 450 KB gzipped) is in the token-counting worker by
+    // design: it loads only when a provider reports no usage. Everything else stays far below this.
     chunkSizeWarningLimit: 1000,
     rollupOptions: {
       output: {
@@ -52,6 +85,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     cspInPage,
+    bootAfterPaint,
     VitePWA({
       // A new version waits until the user accepts it (drafts are saved first); registration is
       // done by src/lib/state/pwa.svelte.ts, not by an injected script.

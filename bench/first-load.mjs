@@ -38,6 +38,6 @@ for (const path of [...scripts].sort()) {
 await browser.close();
 await server.close();
 console.log(
-  `First load (no interaction): ${scripts.size} scripts, ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (budget 150 KB)`,
+  `First load (no interaction): ${scripts.size} scripts, ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (budget 80 KB)`,
 );
 console.log(rows.join('\n'));

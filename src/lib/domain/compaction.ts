@@ -16,10 +16,7 @@ export interface CompactionPlan {
   metadata?: JsonObject;
 }
 
-/** The summary message a compaction put in place of the messages it set aside. */
-export function isSummary(row: MessageRow): boolean {
-  return row.role === 'system' && typeof row.metadata.compactionEventId === 'string';
-}
+export { isSummary } from './summary';
 
 function tables(db: TernDB) {
   return [db.sessions, db.messages, db.compactionEvents, db.messageArchive];

@@ -34,14 +34,13 @@ import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
 import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
-import { revertCompaction } from '../domain/compaction';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { countTokens } from '../domain/chat/tokens';
-import { appendMessage } from '../domain/messages';
+import { appendMessage, openMessages } from '../domain/messages';
+import { pendingSessions } from '../domain/chat/store';
 import { providers } from './providers.svelte';
 
 export type { MessageRow, CompactionOutcome };
-export { isSummary } from '../domain/compaction';
+export { isSummary } from '../domain/summary';
 
 class ChatState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -67,12 +66,49 @@ class ChatState {
   }
 
   async start(db: TernDB): Promise<void> {
-    if (this.loading) return;
+    if (this.db) return;
     this.db = db;
     this.markBegun();
-    // The engine is loaded after the first paint: the app shows its data without waiting for it.
-    // Actions taken meanwhile wait for it (see guard).
-    this.loading = import('../domain/chat/engine').then(({ ChatEngine }) => {
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel('tern-chat');
+      this.channel.onmessage = (e: MessageEvent<unknown>) => {
+        const d = e.data as { type?: unknown; sessionId?: unknown } | null;
+        if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
+        const id = (d as { toolCallId?: unknown } | null)?.toolCallId;
+        if (d?.type === 'cancel-tool' && typeof id === 'string') this.engine?.cancelToolCall(id);
+      };
+    }
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', () => {
+        this.online = true;
+        if (this.pending > 0) void this.guard(() => this.must().drain());
+      });
+      window.addEventListener('offline', () => (this.online = false));
+    }
+    // The outbox as every tab sees it: a message another tab queued counts here too.
+    liveQuery(() => pendingSessions(db)).subscribe({
+      next: (ids) => (this.pending = ids.length),
+      error: () => {},
+    });
+    // The first provider set up sends what waited for one.
+    $effect.root(() => {
+      $effect(() => {
+        if (providers.list.length > 0 && this.pending > 0)
+          void this.guard(() => this.must().drain());
+      });
+    });
+    // The engine is loaded when there is work for it: now if a reload cut a reply or messages wait
+    // to be sent, otherwise with the first action. The first load stays without it.
+    const open = await Promise.all([openMessages(db, 'streaming'), openMessages(db, 'pending')])
+      .then(([a, b]) => a.length + b.length)
+      .catch(() => 1);
+    if (open > 0) await this.guard(() => this.must().recover());
+  }
+
+  private engineReady(): Promise<ChatEngine> {
+    const db = this.db;
+    if (!db) return Promise.reject(new Error('chat.start(db) has not run'));
+    this.loading ??= import('../domain/chat/engine').then(({ ChatEngine }) => {
       this.engine = new ChatEngine({
         db,
         providerConfig: (id) => providers.resolve(id),
@@ -93,36 +129,7 @@ class ChatState {
       });
       return this.engine;
     });
-    await this.loading;
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.channel = new BroadcastChannel('tern-chat');
-      this.channel.onmessage = (e: MessageEvent<unknown>) => {
-        const d = e.data as { type?: unknown; sessionId?: unknown } | null;
-        if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
-        const id = (d as { toolCallId?: unknown } | null)?.toolCallId;
-        if (d?.type === 'cancel-tool' && typeof id === 'string') this.engine?.cancelToolCall(id);
-      };
-    }
-    if (typeof window !== 'undefined') {
-      window.addEventListener('online', () => {
-        this.online = true;
-        void this.guard(() => this.must().drain());
-      });
-      window.addEventListener('offline', () => (this.online = false));
-    }
-    // The first provider set up sends what waited for one.
-    $effect.root(() => {
-      $effect(() => {
-        if (providers.list.length > 0) void this.guard(() => this.must().drain());
-      });
-    });
-    await this.guard(() => this.must().recover());
-    // The outbox as every tab sees it: a message another tab queued counts here too.
-    const engine = this.must();
-    liveQuery(() => engine.pendingCount()).subscribe({
-      next: (n) => (this.pending = n),
-      error: () => {},
-    });
+    return this.loading;
   }
 
   private onEvent(e: ChatEvent): void {
@@ -141,7 +148,7 @@ class ChatState {
     try {
       this.lastError = null;
       await this.begun;
-      await this.loading;
+      await this.engineReady();
       return await fn();
     } catch (e) {
       this.lastError = e;
@@ -166,13 +173,15 @@ class ChatState {
   send(sessionId: string, text: string, parts?: MessagePart[]): Promise<MessageRow | undefined> {
     return this.guard(async () => {
       const db = this.db;
-      if (db && providers.list.length === 0)
+      if (db && providers.list.length === 0) {
+        const { countTokens } = await import('../domain/chat/tokens');
         return appendMessage(db, sessionId, {
           role: 'user',
           content: text,
           ...(parts ? { parts } : {}),
           tokens: await countTokens(text),
         });
+      }
       return this.must().send(sessionId, text, parts);
     });
   }
@@ -210,6 +219,7 @@ class ChatState {
   bringBack(eventId: string): Promise<boolean> {
     return this.guard(async () => {
       if (!this.db) throw new Error('chat.start(db) has not run');
+      const { revertCompaction } = await import('../domain/compaction');
       await revertCompaction(this.db, eventId);
       return true;
     }).then((ok) => ok ?? false);

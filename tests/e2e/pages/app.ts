@@ -36,7 +36,8 @@ export class TernPage {
     return this.messageHits.filter({ hasText: text }).getByRole('button');
   }
   get searchStatus(): Locator {
-    return this.sidebar.getByRole('status');
+    // The sidebar also shows the network ("Online"/"Offline"), a status of its own.
+    return this.sidebar.getByRole('status').filter({ hasNotText: /Online|Offline/ });
   }
   get heading(): Locator {
     return this.page.getByRole('main').getByRole('heading', { level: 1 });

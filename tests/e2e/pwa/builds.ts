@@ -6,6 +6,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { BrowserContext } from 'playwright-core';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
@@ -66,4 +67,29 @@ export async function buildTern(name: string, options: { nextSchema?: boolean } 
   } finally {
     await rm(src, { recursive: true, force: true });
   }
+}
+
+/**
+ * The app's code runs once its first screen has painted, after the page's `load`: until the test
+ * hook is installed, `window.__ternTest` stands in for it and each call waits for the real one.
+ */
+export async function awaitHook(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    let install: (hook: Record<string, (...a: unknown[]) => unknown>) => void = () => {};
+    const real = new Promise<Record<string, (...a: unknown[]) => unknown>>((r) => (install = r));
+    const stub = new Proxy(
+      {},
+      {
+        get:
+          (_t, name: string) =>
+          async (...args: unknown[]) =>
+            (await real)[name]?.(...args),
+      },
+    );
+    Object.defineProperty(window, '__ternTest', {
+      configurable: true,
+      get: () => stub,
+      set: (hook: Record<string, (...a: unknown[]) => unknown>) => install(hook),
+    });
+  });
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
-import { buildTern } from './builds';
+import { awaitHook, buildTern } from './builds';
 
 let server: AppServer;
 let browser: Browser;
@@ -40,6 +40,7 @@ const workspace = (page: Page) => page.getByRole('region', { name: 'My workspace
 describe('offline for real', () => {
   it('opens with no network at all, shows the data, takes new writes and holds them as pending', async () => {
     const context = await newContext(browser);
+    await awaitHook(context);
     const foreign: string[] = [];
     context.on('request', (r) => {
       if (!r.url().startsWith(server.url)) foreign.push(r.url());
@@ -103,6 +104,7 @@ describe('offline for real', () => {
 describe('the storage panel', () => {
   it('shows the last export, nudges when it is old, and asks to persist after an install', async () => {
     const context = await newContext(browser);
+    await awaitHook(context);
     const page = await openTern(context);
     const panel = page.getByRole('region', { name: 'Keeping your data' });
     await expect.poll(() => panel.textContent()).toContain('Last export: never');
@@ -143,6 +145,7 @@ describe('the storage panel', () => {
         'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
       viewport: { width: 390, height: 844 },
     });
+    await awaitHook(context);
     const page = await openTern(context);
     const note = page.getByRole('note', { name: 'Safari deletes data after seven days' });
     await expect.poll(() => note.textContent()).toContain('after seven days without a visit');
@@ -155,6 +158,7 @@ describe('updating Tern', () => {
   it('offers the new version; accepting it upgrades the data in every tab and keeps the drafts', async () => {
     server.setRoot(current);
     const context = await newContext(browser);
+    await awaitHook(context);
     const page = await openTern(context);
     const errors = watchErrors(page);
     const { first, second } = await page.evaluate(async () => {

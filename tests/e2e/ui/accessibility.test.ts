@@ -115,6 +115,20 @@ describe('accessibility', () => {
         found.push(...(await audit(page, 'commands')));
         await tern.composer.fill('');
 
+        // The header's model picker and session menu, open.
+        await page.getByRole('button', { name: /^Model:/ }).click();
+        await page.getByRole('dialog', { name: 'Choose a model' }).waitFor();
+        found.push(...(await audit(page, 'model picker')));
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Session menu' }).click();
+        await page.getByRole('menu', { name: 'Session' }).waitFor();
+        found.push(...(await audit(page, 'session menu')));
+        await page.keyboard.press('Escape');
+        await page.getByRole('menu', { name: 'Session' }).waitFor({ state: 'detached' });
+        // A message's actions, shown by hovering it.
+        await tern.message('And if it is not UTF-8?').hover();
+        found.push(...(await audit(page, 'message actions')));
+
         await page.getByRole('button', { name: 'Session settings' }).click();
         const dialog = tern.dialog('Settings');
         await dialog.waitFor();

@@ -2,34 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp } from '../harness';
 import { openFresh } from '../pages/app';
+import { makePng } from '../pages/png';
 
 const env = useApp();
 
 const fresh = () => openFresh(env);
-
-/** A PNG drawn in the page (two flat halves, as a screenshot might be), handed back as bytes. */
-async function makePng(page: Page, width: number, height: number): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ([w, h]) => {
-      const canvas = new OffscreenCanvas(w, h);
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new Error('no 2d context');
-      ctx.fillStyle = '#2a6f97';
-      ctx.fillRect(0, 0, w, h);
-      ctx.fillStyle = '#f4a261';
-      ctx.fillRect(0, 0, w / 2, h);
-      const blob = await canvas.convertToBlob({ type: 'image/png' });
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let s = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) {
-        s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      }
-      return btoa(s);
-    },
-    [width, height] as const,
-  );
-  return Buffer.from(base64, 'base64');
-}
 
 /** Natural size of a loaded image, once it has loaded. */
 async function naturalSize(page: Page, name: string): Promise<string> {
@@ -66,7 +43,8 @@ describe('images', () => {
     await expect.poll(() => tern.session('New chat').getByText('1 image').count()).toBe(1);
 
     // The gallery lists it and opens it full size, scaled to at most 2048 px on its long side.
-    await page.getByRole('main').getByRole('button', { name: 'Images', exact: true }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Session menu' }).click();
+    await page.getByRole('menuitem', { name: 'Images', exact: true }).click();
     const gallery = tern.dialog('Images');
     await expect
       .poll(() => gallery.getByRole('button', { name: 'Open Original image' }).count())

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 import { makeGguf } from '../../../scripts/make-gguf.mjs';
+import { makePng } from '../pages/png';
 
 const env = useApp();
 const DIR = process.env.TERN_SCREENSHOTS_DIR ?? 'screenshots';
@@ -112,6 +113,58 @@ describe('screenshots', () => {
       await shot('storage');
       await context.close();
     });
+  }
+
+  // Light and dark side by side: the welcome, a conversation with code and an image, the model
+  // picker, the session menu, the settings and (on a phone) the drawer.
+  for (const size of SIZES) {
+    for (const theme of ['light', 'dark'] as const) {
+      it(`of the conversation and its pickers at ${size.width}x${size.height}, ${theme}`, async () => {
+        const context = await newContext(env.browser, { viewport: size });
+        await context.addInitScript((t) => localStorage.setItem('tern:theme', t), theme);
+        const page = await context.newPage();
+        const tern = new TernPage(page, env.server.url);
+        const shot = (what: string) =>
+          page.screenshot({ path: `${DIR}/${size.name}-${theme}-${what}.png` });
+        await tern.open();
+        await page.getByRole('heading', { name: 'Welcome to Tern' }).waitFor();
+        await shot('welcome');
+        await seed(page, env.server.url, [
+          { id: 'py', title: 'Reading files in Python', messages: CHAT },
+        ]);
+        await tern.open();
+        if (size.width < 800) {
+          await page.getByRole('button', { name: 'Open sidebar' }).click();
+          await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+          await shot('drawer');
+        }
+        await tern.session('Reading files in Python').getByRole('button').first().click();
+        await expect.poll(() => page.locator('.hljs-string').count()).toBeGreaterThan(0);
+        await page.getByLabel('Choose images', { exact: true }).setInputFiles({
+          name: 'chart.png',
+          mimeType: 'image/png',
+          buffer: await makePng(page, 640, 360),
+        });
+        await page.getByRole('list', { name: 'Attached images' }).waitFor();
+        await tern.send('Here is the chart the script drew.');
+        const sent = tern.message('Here is the chart');
+        await expect.poll(() => sent.getByRole('img', { name: 'Attached image' }).count()).toBe(1);
+        await page.mouse.move(0, 0);
+        await shot('conversation');
+        await page.getByRole('button', { name: /^Model:/ }).click();
+        await page.getByRole('dialog', { name: 'Choose a model' }).waitFor();
+        await shot('model-picker');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Session menu' }).click();
+        await page.getByRole('menu', { name: 'Session' }).waitFor();
+        await shot('menu');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Session settings' }).click();
+        await expect.poll(() => tern.dialog('Settings').isVisible()).toBe(true);
+        await shot('settings');
+        await context.close();
+      });
+    }
   }
 });
 

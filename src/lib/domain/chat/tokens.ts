@@ -4,6 +4,9 @@
 // shipped. The vocabulary is about 460 KB gzipped, so it is a chunk of its own, loaded the first
 // time a count is needed and never in the first load.
 //
+// In a page, counting runs in a worker (tokens.worker.ts), so a long text never blocks the page;
+// where there are no workers (Node), it runs in place.
+//
 // Until it has arrived, or if it cannot load, the count falls back to a rule of thumb: CJK and
 // similar scripts take about one token per character, everything else about one per four
 // characters (OpenAI's figure for English).
@@ -13,12 +16,49 @@ const WIDE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 /** Past this length the tokenizer's time is not worth the precision of an estimate. */
 const MAX_EXACT_CHARS = 2_000_000;
 
-type Counter = (text: string) => number;
+import type { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+
+type Counter = (text: string) => number | null | Promise<number | null>;
 
 let loading: Promise<Counter | null> | null = null;
 
+function workerCounter(): Counter {
+  const worker = new Worker(new URL('./tokens.worker.ts', import.meta.url), { type: 'module' });
+  const waiting = new Map<number, (n: number | null) => void>();
+  let next = 0;
+  let broken = false;
+  worker.onmessage = (e: MessageEvent<{ id: number; count: number | null }>) => {
+    waiting.get(e.data.id)?.(e.data.count);
+    waiting.delete(e.data.id);
+  };
+  // A worker that cannot start (offline before its chunk was cached) leaves estimates.
+  worker.onerror = () => {
+    broken = true;
+    for (const resolve of waiting.values()) resolve(null);
+    waiting.clear();
+    loading = null;
+  };
+  return (text) => {
+    if (broken) return null;
+    const id = next++;
+    return new Promise((resolve) => {
+      waiting.set(id, resolve);
+      worker.postMessage({ id, text });
+    });
+  };
+}
+
 function loadCounter(): Promise<Counter | null> {
-  loading ??= import('gpt-tokenizer/encoding/cl100k_base').then(
+  if (typeof Worker !== 'undefined' && typeof document !== 'undefined') {
+    loading ??= Promise.resolve(workerCounter());
+    return loading;
+  }
+  // Where there is no worker (Node): the vocabulary in place. The name is kept from the bundler,
+  // so the app's build carries the vocabulary once, in the worker.
+  const vocabulary = 'gpt-tokenizer/encoding/cl100k_base';
+  loading ??= (
+    import(/* @vite-ignore */ vocabulary) as Promise<{ countTokens: typeof countCl100k }>
+  ).then(
     // Text that spells a special token (`<|endoftext|>`) is counted as the text it is, instead of
     // making the tokenizer throw.
     (m) => {
@@ -50,7 +90,7 @@ export async function countTokens(text: string): Promise<number> {
   const count = await loadCounter();
   if (!count) return estimateTokens(text);
   try {
-    return count(text);
+    return (await count(text)) ?? estimateTokens(text);
   } catch {
     return estimateTokens(text);
   }
