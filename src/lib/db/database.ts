@@ -9,11 +9,15 @@ import type {
   MessageArchiveRow,
   MessageRow,
   MetaRow,
+  SearchDocRow,
+  SearchPostingRow,
+  SearchQueueRow,
   SessionRow,
   SessionSettingsRow,
   WorkspaceRow,
 } from './rows';
 import { SCHEMA_HISTORY, upgradeMarkerKey, type SchemaVersion } from './schema';
+import { searchQueueMiddleware } from './search-queue';
 
 export const DB_NAME = 'tern';
 export const DEFAULT_WORKSPACE_ID = 'default';
@@ -29,6 +33,9 @@ export class TernDB extends Dexie {
   declare compactionEvents: EntityTable<CompactionEventRow, 'id'>;
   declare messageArchive: Table<MessageArchiveRow, [string, string]>;
   declare meta: EntityTable<MetaRow, 'key'>;
+  declare searchDocs: EntityTable<SearchDocRow, 'doc'>;
+  declare searchPostings: Table<SearchPostingRow, [string, number]>;
+  declare searchQueue: EntityTable<SearchQueueRow, 'key'>;
   /** True when opened on a database newer than this code: every write is refused. */
   readonly readOnly: boolean;
 
@@ -79,6 +86,7 @@ export function createDatabase(options: DatabaseOptions = {}): TernDB {
       });
     }
   }
+  db.use(searchQueueMiddleware);
   db.on('populate', (tx) => {
     const now = Date.now();
     void tx.table('workspaces').add({

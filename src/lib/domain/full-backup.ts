@@ -13,6 +13,13 @@ import { toTernError } from '../db/errors';
 
 export type Progress = (done: number, total: number) => void;
 
+const INDEX_TABLES = new Set(['searchDocs', 'searchPostings', 'searchQueue']);
+function keptInBackup(table: string, value: unknown): boolean {
+  if (INDEX_TABLES.has(table)) return false;
+  const key = table === 'meta' ? (value as { key?: unknown } | null)?.key : null;
+  return !(typeof key === 'string' && key.startsWith('search:'));
+}
+
 const lib = () => import('dexie-export-import');
 
 export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise<Blob> {
@@ -21,6 +28,9 @@ export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise
     return await exportDB(db, {
       // Images make rows large; small chunks keep memory flat.
       numRowsPerChunk: 500,
+      // The search index is left out (it is rebuilt from the messages after a restore): the file
+      // stays the size of the data, and a restored index can never disagree with its messages.
+      filter: (table, value: unknown) => keptInBackup(table, value),
       progressCallback: (p) => {
         onProgress?.(p.completedRows, p.totalRows ?? 0);
         return true;
