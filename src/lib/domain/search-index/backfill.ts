@@ -207,10 +207,10 @@ async function sweep(db: TernDB, startedAt: number): Promise<void> {
   );
   for (const id of sessions) {
     await rw(db, [db.messages, ...indexTables(db)], async () => {
-      const ids = (await db.messages
+      const ids = await db.messages
         .where('[sessionId+seq]')
         .between([id, Dexie.minKey], [id, Dexie.maxKey])
-        .primaryKeys()) as string[];
+        .primaryKeys();
       const keys = [titleKey(id), ...ids];
       const have = new Set(await db.searchDocs.where('key').anyOf(keys).keys());
       const missing = keys.filter((k) => !have.has(k));

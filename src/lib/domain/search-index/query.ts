@@ -11,6 +11,7 @@ import type { MessageRow, Role, SessionRow } from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
 import { ro } from '../tx';
+import { NO_FILTERS, type SearchFilters } from './filters';
 import { holds, union } from './postings';
 import { searchableText, splitKeys } from './texts';
 import {
@@ -34,25 +35,7 @@ const MAX_CHECKED = 3000;
 const QUEUE_LOOK = 2000;
 const DAY = 86_400_000;
 
-export type RoleFilter = 'user' | 'assistant';
-
-export interface SearchFilters {
-  /** Only this workspace; null for all. */
-  workspaceId: string | null;
-  role: RoleFilter | null;
-  /** createdAt bounds, epoch ms, inclusive. */
-  from: number | null;
-  to: number | null;
-  includeTrash: boolean;
-}
-
-export const NO_FILTERS: SearchFilters = {
-  workspaceId: null,
-  role: null,
-  from: null,
-  to: null,
-  includeTrash: false,
-};
+export type { SearchFilters } from './filters';
 
 export interface SearchHit {
   kind: 'message' | 'title';

@@ -13,10 +13,10 @@ export const MAX_TOKEN = 40;
 const POINTING = /[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]/g;
 const SPACELESS =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const EMOJI_MODIFIERS = /[\u{1f3fb}-\u{1f3ff}\ufe0e\ufe0f\u200d]/gu;
+const EMOJI_MODIFIERS = /[\u{1f3fb}-\u{1f3ff}]|\ufe0e|\ufe0f|\u200d/gu;
 // A word, a run of spaceless script, or one emoji (with whatever joins it).
 const PIECE =
-  /([\p{L}\p{N}\p{M}]+)|(\p{Extended_Pictographic}(?:[\u{1f3fb}-\u{1f3ff}\ufe0e\ufe0f]|\u200d\p{Extended_Pictographic})*)/gu;
+  /([\p{L}\p{N}\p{M}]+)|(\p{Extended_Pictographic}(?:[\u{1f3fb}-\u{1f3ff}]|\ufe0e|\ufe0f|\u200d\p{Extended_Pictographic})*)/gu;
 
 let segmenter: Intl.Segmenter | null | undefined;
 function wordSegmenter(): Intl.Segmenter | null {
