@@ -100,8 +100,9 @@ describe('upgrading to version 3 (the search index)', () => {
     let reads = 0;
     await backfillBlock(result.db, {
       signal: stop.signal,
-      pause: async () => {
+      pause: () => {
         if (++reads === 2) stop.abort();
+        return Promise.resolve();
       },
     });
     const state = (await result.db.meta.get('search:backfill'))?.value as { down: number };
