@@ -18,6 +18,7 @@ import type {
 } from './rows';
 import { SCHEMA_HISTORY, upgradeMarkerKey, type SchemaVersion } from './schema';
 import { searchQueueMiddleware } from './search-queue';
+import { asJson, BACKFILL_KEY, emptyBackfill } from './search-layout';
 
 export const DB_NAME = 'tern';
 export const DEFAULT_WORKSPACE_ID = 'default';
@@ -89,6 +90,9 @@ export function createDatabase(options: DatabaseOptions = {}): TernDB {
   db.use(searchQueueMiddleware);
   db.on('populate', (tx) => {
     const now = Date.now();
+    // An empty library has nothing to index: the first pass is over before it begins.
+    if (tx.storeNames.includes('meta'))
+      void tx.table('meta').put({ key: BACKFILL_KEY, value: asJson(emptyBackfill(now)) });
     void tx.table('workspaces').add({
       id: DEFAULT_WORKSPACE_ID,
       name: DEFAULT_WORKSPACE_NAME,
