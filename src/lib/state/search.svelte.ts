@@ -112,22 +112,27 @@ export class MessageSearch {
     if (!db) return;
     try {
       const p = await (await engine()).progress(db);
+      const before = this.progress;
       this.progress = p;
       this.#watchProgress(!(p.done && p.queued === 0));
+      // More of the history is indexed: the hits are brought up to date, in place.
+      const grew = before !== null && (p.indexed !== before.indexed || p.done !== before.done);
+      if (grew && this.status === 'done' && this.query !== '' && !this.#controller)
+        void this.#run(this.query, true);
     } catch {
       this.#watchProgress(false);
     }
   }
 
-  async #run(query: string): Promise<void> {
+  /** `quiet`: the same query again, the first hits not shown before the ranked ones. */
+  async #run(query: string, quiet = false): Promise<void> {
     const db = app.db;
     if (!db) return;
     const controller = new AbortController();
     this.#controller = controller;
     this.query = query;
-    this.hits = [];
-    this.limited = false;
-    this.problems = [];
+    // The hits shown stay until the new ones are known: no flicker while typing, and a hit that
+    // is in both keeps its place (and focus).
     this.error = null;
     performance.mark?.('tern:search-start');
     try {
@@ -136,7 +141,7 @@ export class MessageSearch {
         filters: this.filters,
         signal: controller.signal,
         onFirst: (hits) => {
-          if (!controller.signal.aborted) this.hits = hits;
+          if (!controller.signal.aborted && !quiet) this.hits = hits;
         },
       });
       if (controller.signal.aborted) return;
