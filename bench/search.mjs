@@ -192,7 +192,7 @@ try {
   await context.addInitScript(() => {
     window.__tasks = [];
     new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) window.__tasks.push(e.duration);
+      for (const e of l.getEntries()) window.__tasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
   });
   const page = await context.newPage();
@@ -220,12 +220,16 @@ try {
     await page.waitForTimeout(500);
   }
   const indexSeconds = (Date.now() - t1) / 1000;
-  const longest = await page.evaluate(() => Math.max(0, ...window.__tasks));
+  // The indexer's tasks: those after it started (the app's own start-up comes before).
+  const longest = await page.evaluate(() => {
+    const start = performance.getEntriesByName('tern:indexer-start')[0]?.startTime ?? 0;
+    return Math.max(0, ...window.__tasks.filter(([s]) => s >= start).map(([, d]) => d));
+  });
   await page.waitForTimeout(2000);
   const indexed = await usage(page);
   const mb = (b) => `${(b / 1e6).toFixed(0)} MB`;
   console.log(
-    `First pass over ${messages.toLocaleString('en')} messages: ${indexSeconds.toFixed(0)} s, longest task ${longest.toFixed(0)} ms (every task from the open on); ` +
+    `First pass over ${messages.toLocaleString('en')} messages: ${indexSeconds.toFixed(0)} s, longest task after the indexer started ${longest.toFixed(0)} ms; ` +
       `on disk (storage estimate): messages ${mb(seeded - empty)}, index ${mb(indexed - seeded)} (${((indexed - seeded) / (seeded - empty)).toFixed(2)}× the messages)`,
   );
 
@@ -235,6 +239,8 @@ try {
     await page
       .getByRole('button', { name: `More actions for Session ${SESSIONS - 1}`, exact: true })
       .waitFor({ state: 'attached', timeout: 120_000 });
+    // One search first: the search code loads with the first search, which is not what is timed.
+    await measure(page, box, 'warm');
     const out = [];
     for (const { query } of QUERIES) {
       const runs = [];

@@ -88,7 +88,7 @@ describe('upgrading to version 3 (the search index)', () => {
 
   it('resumes the first pass from its watermark after the tab closed mid-way', async () => {
     const deps = await freshDeps();
-    const lib = library(5, 4);
+    const lib = library(30, 20);
     await seedAtVersion(deps, 2, {
       workspaces: [{ id: 'w', name: 'W', createdAt: T, updatedAt: T }],
       ...lib,
@@ -111,11 +111,13 @@ describe('upgrading to version 3 (the search index)', () => {
     result = await openTern({ ...deps, appVersion: 'test' });
     if (result.kind !== 'ready') throw new Error(result.kind);
     while (await backfillBlock(result.db, { pause: noPause }));
-    expect(await result.db.searchDocs.count()).toBe(5 + 20);
-    expect((await searchIndex(result.db, 'word4x4y')).hits.map((h) => h.messageId)).toEqual([
-      's4-4',
-    ]);
-    expect(BLOCK).toBeGreaterThan(25);
+    expect(await result.db.searchDocs.count()).toBe(30 + 600);
+    for (const id of ['s29-20', 's15-1', 's0-7']) {
+      const [s, k] = id.slice(1).split('-');
+      const hits = (await searchIndex(result.db, `word${s}x${k}y`)).hits;
+      expect(hits.map((h) => h.messageId)).toEqual([id]);
+    }
+    expect(BLOCK).toBeGreaterThan(630);
     result.db.close();
   });
 });

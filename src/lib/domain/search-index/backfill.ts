@@ -7,18 +7,10 @@
 // the same keys. Texts written while the pass runs go through the queue instead.
 import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
-import type { MessageRow, SearchDocRow, SessionRow } from '../../db/rows';
+import type { SearchDocRow, SessionRow } from '../../db/rows';
 import { ro, rw } from '../tx';
 import { addPostings, document, indexTables } from './writer';
-import {
-  asJson,
-  BACKFILL_KEY,
-  blockOf,
-  BLOCK,
-  LIVE_BASE,
-  type BackfillCursor,
-  type BackfillState,
-} from './postings';
+import { asJson, BACKFILL_KEY, blockOf, BLOCK, LIVE_BASE, type BackfillState } from './postings';
 import { indexable, searchableText, titleKey } from './texts';
 
 /** Messages per read; small enough that reading and tokenising them stays well under 50 ms. */
@@ -117,60 +109,63 @@ export async function backfillBlock(
     docs: [],
   };
   let finished = false;
-  // Gather until the block is full or the history ends.
+  // Gather until the block is full or the history ends: each read takes several sessions at once
+  // (as many messages as fit in READ_BATCH, by their counters), and what is already indexed.
   gather: while (block.down >= block.low) {
     const sessions = await ro(db, [db.sessions], () => nextSessions(db, state));
     if (sessions.length === 0) {
       finished = true;
       break;
     }
-    for (const s of sessions) {
-      let below = state.cursor?.id === s.id ? state.cursor.below : null;
-      const fresh = below === null;
-      if (fresh) {
-        if (block.down < block.low) break gather;
-        const skip = await ro(db, [db.searchDocs, db.searchQueue], () =>
-          doneElsewhere(db, [titleKey(s.id)], block),
-        );
-        if (!skip.has(titleKey(s.id))) add(block, titleKey(s.id), s.id, s.title, s.title);
-        below = Dexie.maxKey as unknown as number;
+    let at = 0;
+    while (at < sessions.length) {
+      if (block.down < block.low) break gather;
+      const plan: { s: SessionRow; below: number; fresh: boolean; limit: number }[] = [];
+      let budget = Math.min(READ_BATCH, block.down - block.low + 1);
+      while (at < sessions.length && budget > 0) {
+        const s = sessions[at] as SessionRow;
+        const resume = state.cursor?.id === s.id ? state.cursor.below : null;
+        const fresh = resume === null;
+        // The title takes a document number too.
+        const limit = Math.max(1, Math.min(budget - (fresh ? 1 : 0), s.messageCount + 1));
+        plan.push({ s, below: resume ?? (Dexie.maxKey as unknown as number), fresh, limit });
+        budget -= limit + (fresh ? 1 : 0);
+        if (limit >= s.messageCount + 1 || budget <= 0) at++;
+        if (limit < s.messageCount + 1) break;
       }
-      for (;;) {
-        if (block.down < block.low) {
-          state.cursor = { at: s.lastActivityAt, id: s.id, below };
-          break gather;
-        }
-        const room = block.down - block.low + 1;
-        const limit = Math.min(READ_BATCH, room);
-        const { rows, skip } = await ro(
-          db,
-          [db.messages, db.searchDocs, db.searchQueue],
-          async () => {
-            const rows: MessageRow[] = await db.messages
+      const reads = await ro(db, [db.messages, db.searchDocs, db.searchQueue], async () => {
+        const rows = await Promise.all(
+          plan.map((p) =>
+            db.messages
               .where('[sessionId+seq]')
-              .between([s.id, Dexie.minKey], [s.id, below], true, false)
+              .between([p.s.id, Dexie.minKey], [p.s.id, p.below], true, false)
               .reverse()
-              .limit(limit)
-              .toArray();
-            const skip = rows.length
-              ? await doneElsewhere(
-                  db,
-                  rows.map((m) => m.id),
-                  block,
-                )
-              : new Set<string>();
-            return { rows, skip };
-          },
+              .limit(p.limit)
+              .toArray(),
+          ),
         );
+        const keys = plan.flatMap((p, i) => [
+          ...(p.fresh ? [titleKey(p.s.id)] : []),
+          ...(rows[i] ?? []).map((m) => m.id),
+        ]);
+        const skip = keys.length ? await doneElsewhere(db, keys, block) : new Set<string>();
+        return { rows, skip };
+      });
+      plan.forEach((p, i) => {
+        const rows = reads.rows[i] ?? [];
+        if (p.fresh && !reads.skip.has(titleKey(p.s.id)))
+          add(block, titleKey(p.s.id), p.s.id, p.s.title, p.s.title);
         for (const m of rows)
-          if (!skip.has(m.id) && indexable(m)) add(block, m.id, m.sessionId, searchableText(m));
+          if (!reads.skip.has(m.id) && indexable(m))
+            add(block, m.id, m.sessionId, searchableText(m));
         const last = rows[rows.length - 1];
-        if (options.signal?.aborted) return true;
-        await pause();
-        if (!last || rows.length < limit) break;
-        below = last.seq;
-      }
-      state.cursor = { at: s.lastActivityAt, id: s.id, below: null } satisfies BackfillCursor;
+        const more = rows.length === p.limit && last !== undefined;
+        state.cursor = { at: p.s.lastActivityAt, id: p.s.id, below: more ? last.seq : null };
+        // A session cut short is taken up again at the next read (or the next block).
+        if (more && at > 0 && sessions[at - 1]?.id === p.s.id) at--;
+      });
+      await pause();
+      if (options.signal?.aborted) return true;
     }
   }
   await writeBlock(db, block, pause);

@@ -74,8 +74,7 @@ export function startIndexer(
   const loop = async () => {
     while (!stopper.signal.aborted) {
       try {
-        let flushed = 0;
-        while (!stopper.signal.aborted && (flushed = await flushQueue(db)) > 0) {
+        while (!stopper.signal.aborted && (await flushQueue(db)) > 0) {
           options.onProgress?.();
           await pause();
         }
@@ -84,7 +83,6 @@ export function startIndexer(
           options.onProgress?.();
           continue;
         }
-        void flushed;
       } catch (e) {
         // The database closed (another version, a deleted database): nothing more to do here.
         if (db.isOpen()) console.warn('Search indexing paused', e);
@@ -99,6 +97,7 @@ export function startIndexer(
     }
   };
 
+  performance.mark?.('tern:indexer-start');
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (locks)
     void locks.request(INDEXER_LOCK, { signal: stopper.signal }, loop).catch(() => undefined);

@@ -27,10 +27,16 @@ import {
 export const RESULT_LIMIT = 50;
 /** Postings rows read for one word at most; beyond that it is checked on the text only. */
 const WORD_ROWS = 3000;
-/** Candidates checked per read. */
-const CHECK_BATCH = 60;
+/** Candidates checked by the first read (the first results on screen), and by each one after. */
+const FIRST_BATCH = 60;
+const CHECK_BATCH = 400;
+/**
+ * Time spent checking candidates at most: words that are each common but rarely together (or not
+ * side by side, for a phrase) are answered from the most recent matches, and said to be so.
+ */
+const CHECK_MS = 250;
 /** Candidates checked per query at most: a query is answered in bounded time, however broad. */
-const MAX_CHECKED = 3000;
+const MAX_CHECKED = 6000;
 /** Queued texts looked at directly; beyond this they are found once indexed. */
 const QUEUE_LOOK = 2000;
 const DAY = 86_400_000;
@@ -90,11 +96,6 @@ async function wordDocs(db: TernDB, word: string): Promise<WordDocs> {
     .toArray();
   if (rows.length > WORD_ROWS) return { word, docs: null };
   return { word, docs: union(rows.map((r) => r.docs)) };
-}
-
-interface Candidate {
-  key: string;
-  doc: number;
 }
 
 function score(parts: readonly QueryPart[], words: string[], kind: SearchHit['kind'], age: number) {
@@ -228,25 +229,19 @@ export async function searchIndex(
     let checked = 0;
     let i = driver.docs.length - 1;
     let first = true;
+    const started = performance.now();
     while (i >= 0 && out.hits.length < limit) {
       const batch: number[] = [];
-      while (i >= 0 && batch.length < CHECK_BATCH) {
+      const size = checked === 0 ? FIRST_BATCH : CHECK_BATCH;
+      while (i >= 0 && batch.length < size) {
         const d = driver.docs[i--] ?? 0;
         if (filtersBy.every((l) => holds(l, d))) batch.push(d);
       }
       if (batch.length === 0) break;
       await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
         const docs = await db.searchDocs.bulkGet(batch);
-        const keys: Candidate[] = [];
-        docs.forEach((d) => d && keys.push({ key: d.key, doc: d.doc }));
-        await check(
-          db,
-          keys.map((c) => c.key),
-          q,
-          filters,
-          now,
-          out,
-        );
+        const keys = docs.flatMap((d) => (d ? [d.key] : []));
+        await check(db, keys, q, filters, now, out);
       });
       abortIf(signal);
       checked += batch.length;
@@ -254,7 +249,7 @@ export async function searchIndex(
         options.onFirst?.(rank(out.hits, limit));
         first = false;
       }
-      if (checked >= MAX_CHECKED) {
+      if (checked >= MAX_CHECKED || performance.now() - started > CHECK_MS) {
         limited = i >= 0;
         break;
       }
