@@ -24,6 +24,10 @@ export function onSearchQueued(listener: Listener): () => void {
 }
 
 let channel: BroadcastChannel | null | undefined;
+/** Tells the indexer (in this tab or another) that there is work: queued texts, a rebuild. */
+export function announceSearchWork(): void {
+  announce();
+}
 function announce(): void {
   for (const l of listeners) l();
   if (channel === undefined)

@@ -23,6 +23,7 @@ import {
 import { backfillBlock } from '../../../src/lib/domain/search-index/backfill';
 import { searchIndex } from '../../../src/lib/domain/search-index/query';
 import { flushQueue } from '../../../src/lib/domain/search-index/writer';
+import { rebuildSearchIndex, verifySearchIndex } from '../../../src/lib/domain/search-index/verify';
 import { openTestDb } from '../../helpers/db';
 
 const VOCAB = ['river', 'garden', 'café', 'Zürich', '東京', 'python', 'budget', 'signal'];
@@ -184,5 +185,26 @@ describe('the search index under every write path', () => {
     expect((await searchIndex(db, 'heron')).hits.map((h) => h.sessionTitle)).toEqual([
       'Heron trip',
     ]);
+  });
+});
+
+describe('the search index check and rebuild', () => {
+  it('finds an index that disagrees with the messages, and a rebuild makes it agree', async () => {
+    const { db } = await openTestDb();
+    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Birds' });
+    const m = await appendMessage(db, s.id, { role: 'user', content: 'a kea on the car' });
+    while ((await flushQueue(db)) > 0);
+    expect(await verifySearchIndex(db)).toMatchObject({ ok: true, texts: 2 });
+    // Damage it: the message's document goes, and one for a text that never was comes.
+    const doc = await db.searchDocs.where('key').equals(m.id).first();
+    await db.searchDocs.delete(doc?.doc ?? 0);
+    await db.searchDocs.add({ doc: 5, key: 'ghost', sessionId: s.id });
+    expect(await verifySearchIndex(db)).toMatchObject({ ok: false, missing: 1, orphans: 1 });
+    expect((await searchIndex(db, 'kea')).hits).toEqual([]);
+    await rebuildSearchIndex(db);
+    expect(await verifySearchIndex(db)).toMatchObject({ indexing: true });
+    while (await backfillBlock(db, { pause: () => Promise.resolve() }));
+    expect(await verifySearchIndex(db)).toMatchObject({ ok: true, missing: 0, orphans: 0 });
+    expect((await searchIndex(db, 'kea')).hits.map((h) => h.messageId)).toEqual([m.id]);
   });
 });

@@ -175,7 +175,12 @@ export async function backfillBlock(
     await sweep(db, state.startedAt);
     state.done = true;
   }
-  await rw(db, [db.meta], () => db.meta.put({ key: BACKFILL_KEY, value: asJson(state) }));
+  // Only if the pass was not restarted meanwhile (a rebuild): its watermark is not ours to move.
+  await rw(db, [db.meta], async () => {
+    const now = (await db.meta.get(BACKFILL_KEY))?.value as BackfillState | undefined;
+    if (now?.startedAt === start.startedAt)
+      await db.meta.put({ key: BACKFILL_KEY, value: asJson(state) });
+  });
   return !finished;
 }
 
