@@ -7,7 +7,7 @@
 // against the text. Nothing is written.
 import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
-import type { MessageRow, Role, SessionRow } from '../../db/rows';
+import type { MessageRow, Role, SearchPostingRow, SessionRow } from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
 import { ro } from '../tx';
@@ -81,21 +81,61 @@ const abortIf = (signal: AbortSignal | undefined) => {
 // A single letter or digit is a word, not a prefix: as a prefix it would list most of the index.
 const exactOnly = (w: string) => w.length === 1 && /[\p{L}\p{N}]/u.test(w);
 
-interface WordDocs {
-  word: string;
-  /** Ascending documents holding the word (or a word it begins); null when too many to list. */
-  docs: Uint32Array | null;
+/**
+ * The documents holding a word (or a word it begins), block by block: a block's lists are merged
+ * only when the walk reaches it, so a common word costs its newest block, not all of them.
+ */
+class WordDocs {
+  readonly count: number;
+  readonly #lists = new Map<number, Uint32Array[]>();
+  readonly #merged = new Map<number, Uint32Array>();
+
+  constructor(rows: readonly SearchPostingRow[]) {
+    let n = 0;
+    for (const r of rows) {
+      n += r.docs.length;
+      const l = this.#lists.get(r.block);
+      if (l) l.push(r.docs);
+      else this.#lists.set(r.block, [r.docs]);
+    }
+    this.count = n;
+  }
+
+  /** Blocks holding the word, newest first. */
+  blocks(): number[] {
+    return [...this.#lists.keys()].sort((a, b) => b - a);
+  }
+
+  /** Ascending documents of one block. */
+  at(block: number): Uint32Array {
+    let m = this.#merged.get(block);
+    if (!m) this.#merged.set(block, (m = union(this.#lists.get(block) ?? [])));
+    return m;
+  }
 }
 
-async function wordDocs(db: TernDB, word: string): Promise<WordDocs> {
+/** A word's documents, or null when it begins too many words to list (checked on the text). */
+async function wordDocs(db: TernDB, word: string): Promise<WordDocs | null> {
   const upper = exactOnly(word) ? word : word + '\uffff';
   const rows = await db.searchPostings
     .where('[term+block]')
     .between([word, Dexie.minKey], [upper, Dexie.maxKey], true, true)
     .limit(WORD_ROWS + 1)
     .toArray();
-  if (rows.length > WORD_ROWS) return { word, docs: null };
-  return { word, docs: union(rows.map((r) => r.docs)) };
+  return rows.length > WORD_ROWS ? null : new WordDocs(rows);
+}
+
+/** The driver's documents, newest first, that every other word's lists hold too. */
+function* candidates(driver: WordDocs, others: readonly WordDocs[]): Generator<number> {
+  for (const b of driver.blocks()) {
+    const docs = driver.at(b);
+    const lists = others.map((o) => o.at(b));
+    if (lists.some((l) => l.length === 0)) continue;
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const d = docs[i] ?? 0;
+      if (lists.every((l) => holds(l, d))) yield d;
+    }
+  }
 }
 
 function score(parts: readonly QueryPart[], words: string[], kind: SearchHit['kind'], age: number) {
@@ -214,10 +254,9 @@ export async function searchIndex(
     Promise.all(q.words.map((w) => wordDocs(db, w))),
   );
   abortIf(signal);
-  const listed = lists.filter((l): l is { word: string; docs: Uint32Array } => l.docs !== null);
-  listed.sort((a, b) => a.docs.length - b.docs.length);
+  const listed = lists.filter((l): l is WordDocs => l !== null);
+  listed.sort((a, b) => a.count - b.count);
   const driver = listed[0];
-  const filtersBy = listed.slice(1).map((l) => l.docs);
 
   await ro(db, [db.messages, db.sessions], () => check(db, queued, q, filters, now, out));
   let limited = false;
@@ -227,15 +266,20 @@ export async function searchIndex(
     await checkNewest(db, q, filters, now, out, limit, signal);
   } else {
     let checked = 0;
-    let i = driver.docs.length - 1;
     let first = true;
+    let more = true;
+    const walk = candidates(driver, listed.slice(1));
     const started = performance.now();
-    while (i >= 0 && out.hits.length < limit) {
+    while (more && out.hits.length < limit) {
       const batch: number[] = [];
       const size = checked === 0 ? FIRST_BATCH : CHECK_BATCH;
-      while (i >= 0 && batch.length < size) {
-        const d = driver.docs[i--] ?? 0;
-        if (filtersBy.every((l) => holds(l, d))) batch.push(d);
+      while (batch.length < size) {
+        const next = walk.next();
+        if (next.done) {
+          more = false;
+          break;
+        }
+        batch.push(next.value);
       }
       if (batch.length === 0) break;
       await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
@@ -250,11 +294,11 @@ export async function searchIndex(
         first = false;
       }
       if (checked >= MAX_CHECKED || performance.now() - started > CHECK_MS) {
-        limited = i >= 0;
+        limited = more;
         break;
       }
     }
-    if (out.hits.length >= limit && i >= 0) limited = true;
+    if (out.hits.length >= limit && more) limited = true;
   }
   return { hits: rank(out.hits, limit), problems: q.problems, limited };
 }
