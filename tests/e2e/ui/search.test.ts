@@ -97,7 +97,7 @@ describe('search inside messages', () => {
     await tern.open();
     await tern.indexed();
     await tern.searchBox.fill('cafe lisbonne');
-    await expect.poll(() => tern.messageHits.count()).toBe(1);
+    await expect.poll(() => tern.messageHits.count(), { timeout: 5000 }).toBe(1);
     expect(await tern.messageHit('Cafés').locator('mark').allTextContents()).toEqual([
       'CAFÉ',
       'Lisbonne',
@@ -148,7 +148,7 @@ describe('search inside messages', () => {
     await page.keyboard.press('Control+k');
     await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
     await page.keyboard.type('QUOKKA zoo');
-    await expect.poll(() => tern.messageHits.count()).toBe(1);
+    await expect.poll(() => tern.messageHits.count(), { timeout: 5000 }).toBe(1);
     await page.keyboard.press('ArrowDown');
     await expect
       .poll(() => tern.messageHit('Long history').evaluate((el) => el === document.activeElement))

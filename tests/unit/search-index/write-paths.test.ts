@@ -167,7 +167,12 @@ async function run(seed: number) {
   while ((await flushQueue(db)) > 0);
   expect(await db.searchQueue.count()).toBe(0);
   await expectInStep(db, gone);
-  expect(await verifySearchIndex(db)).toMatchObject({ missing: 0, orphans: 0, duplicates: 0, unposted: 0 });
+  expect(await verifySearchIndex(db)).toMatchObject({
+    missing: 0,
+    orphans: 0,
+    duplicates: 0,
+    unposted: 0,
+  });
 }
 
 describe('the search index under every write path', () => {
