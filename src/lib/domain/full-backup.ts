@@ -10,15 +10,11 @@ import type { TernDB } from '../db/database';
 import { DB_NAME } from '../db/database';
 import { CURRENT_VERSION } from '../db/schema';
 import { toTernError } from '../db/errors';
+import { BACKFILL_KEY, LIVE_KEY } from '../db/search-layout';
 
 export type Progress = (done: number, total: number) => void;
 
-const INDEX_TABLES = new Set(['searchDocs', 'searchPostings', 'searchQueue']);
-function keptInBackup(table: string, value: unknown): boolean {
-  if (INDEX_TABLES.has(table)) return false;
-  const key = table === 'meta' ? (value as { key?: unknown } | null)?.key : null;
-  return !(typeof key === 'string' && key.startsWith('search:'));
-}
+const INDEX_TABLES = ['searchDocs', 'searchPostings', 'searchQueue'];
 
 const lib = () => import('dexie-export-import');
 
@@ -28,9 +24,6 @@ export async function backupDatabase(db: TernDB, onProgress?: Progress): Promise
     return await exportDB(db, {
       // Images make rows large; small chunks keep memory flat.
       numRowsPerChunk: 500,
-      // The search index is left out (it is rebuilt from the messages after a restore): the file
-      // stays the size of the data, and a restored index can never disagree with its messages.
-      filter: (table, value: unknown) => keptInBackup(table, value),
       progressCallback: (p) => {
         onProgress?.(p.completedRows, p.totalRows ?? 0);
         return true;
@@ -92,7 +85,15 @@ export async function restoreDatabase(file: Blob, o: RestoreOptions): Promise<vo
   await takeBackup({ name, reason: 'pre-restore', appVersion: o.appVersion });
   await Dexie.delete(name);
   try {
-    (await importDB(file, { name, progressCallback: progress })).close();
+    const restored = await importDB(file, { name, progressCallback: progress });
+    // The index is rebuilt from what was restored (the file's may be from mid-way through a pass,
+    // its rows read in other transactions than the messages'): emptied, and its first pass run.
+    const names = restored.tables.map((t) => t.name);
+    await restored.transaction('rw', names, async () => {
+      for (const t of INDEX_TABLES) if (names.includes(t)) await restored.table(t).clear();
+      if (names.includes('meta')) await restored.table('meta').bulkDelete([BACKFILL_KEY, LIVE_KEY]);
+    });
+    restored.close();
   } catch (e) {
     throw new TernError(
       'backup-failed',
