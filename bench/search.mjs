@@ -6,17 +6,19 @@
 // app's `tern:search-start` mark, 250 ms after the last keystroke) to the first hit in the DOM and to
 // the end (`tern:search-done`: the limit reached, or every message read). While it runs, a
 // requestAnimationFrame loop and a long-task observer record the longest the page went without a
-// frame, and the longest task. Each query runs several times; the median is printed, and the worst
-// freeze.
-//   node bench/search.mjs [runs]
+// frame, and the longest task. Each query runs several times with the search index and with the scan
+// it replaced (`?search=scan`), side by side; p95 and the worst freeze are printed. Before that, the
+// index's first pass over the seeded library is timed (with its longest task and the size on disk),
+// and afterwards the start-up with a full index against one without.
+//   node bench/search.mjs [runs] [sessions]
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { seedApp } from './rows.mjs';
 import { serveApp } from './serve.mjs';
 
-const RUNS = Number(process.argv[2] ?? 3);
-const SESSIONS = 10_000;
+const RUNS = Number(process.argv[2] ?? 5);
+const SESSIONS = Number(process.argv[3] ?? 10_000);
 const PER_SESSION = 20;
 
 const QUERIES = [
@@ -24,7 +26,33 @@ const QUERIES = [
   { label: 'once, in a recent session', query: 'quetzal' },
   { label: 'only in the oldest session', query: 'axolotl' },
   { label: 'nowhere', query: 'zyzzyva' },
+  { label: 'a prefix ("quetz")', query: 'quetz' },
+  { label: 'two words', query: 'river garden' },
+  { label: 'a phrase', query: '"winter forest"' },
 ];
+
+/** Reads the index's progress and the storage estimate, from the page. */
+function indexState(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const req = indexedDB.open('tern');
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction(['meta', 'searchQueue']);
+          const state = tx.objectStore('meta').get('search:backfill');
+          const queued = tx.objectStore('searchQueue').count();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ state: state.result?.value ?? null, queued: queued.result });
+          };
+        };
+      }),
+  );
+}
+const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+const p95 = (xs) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
 function seed(page, url) {
   return seedApp(
@@ -154,47 +182,142 @@ async function measure(page, box, query) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => (x === null || x === undefined ? '—' : x.toFixed(0));
 
 const server = await serveApp(resolve(import.meta.dirname, '..', 'dist'));
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Every long task from the first script on, for the indexing's longest task.
+  await context.addInitScript(() => {
+    window.__tasks = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.__tasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
   const page = await context.newPage();
   page.on('crash', () => console.error('page crashed'));
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(server.url);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const empty = await usage(page);
   const t = Date.now();
   await seed(page, server.url);
+  const seeded = await usage(page);
+  const messages = SESSIONS * PER_SESSION;
   console.log(
-    `Seeded ${SESSIONS.toLocaleString('en')} sessions, ${(SESSIONS * PER_SESSION).toLocaleString('en')} messages in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+    `Seeded ${SESSIONS.toLocaleString('en')} sessions, ${messages.toLocaleString('en')} messages in ${((Date.now() - t) / 1000).toFixed(0)} s`,
   );
+
+  // The first pass, as after the upgrade: from the open until everything is indexed.
+  const t1 = Date.now();
   await page.goto(server.url);
   const box = page.getByRole('searchbox', { name: 'Search sessions' });
   await box.waitFor();
-  // The sidebar lists the most recent sessions first (and only a page of them).
-  await page
-    .getByRole('button', { name: `More actions for Session ${SESSIONS - 1}`, exact: true })
-    .waitFor({ state: 'attached', timeout: 120_000 });
-
-  const rows = [];
-  for (const { label, query } of QUERIES) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measure(page, box, query));
-    const firsts = runs.map((r) => r.first).filter((x) => x !== null);
-    rows.push({
-      query: label,
-      hits: String(runs[0].hits),
-      'first hit (ms)': ms(firsts.length === runs.length ? median(firsts) : null),
-      'done (ms)': ms(median(runs.map((r) => r.done))),
-      'longest frame gap (ms)': ms(Math.max(...runs.map((r) => r.gap))),
-      'longest task (ms)': ms(Math.max(...runs.map((r) => r.task))),
-    });
+  for (;;) {
+    const s = await indexState(page);
+    if (s.state?.done && s.queued === 0) break;
+    await page.waitForTimeout(500);
   }
+  const indexSeconds = (Date.now() - t1) / 1000;
+  // The indexer's tasks: those after it started (the app's own start-up comes before).
+  const longest = await page.evaluate(() => {
+    const start = performance.getEntriesByName('tern:indexer-start')[0]?.startTime ?? 0;
+    return Math.max(0, ...window.__tasks.filter(([s]) => s >= start).map(([, d]) => d));
+  });
+  await page.waitForTimeout(2000);
+  const indexed = await usage(page);
+  const mb = (b) => `${(b / 1e6).toFixed(0)} MB`;
   console.log(
-    `Search inside messages: median of ${RUNS} runs from the start of the search (250 ms after the last keystroke); freezes are the worst run`,
+    `First pass over ${messages.toLocaleString('en')} messages: ${indexSeconds.toFixed(0)} s, longest task after the indexer started ${longest.toFixed(0)} ms; ` +
+      `on disk (storage estimate): messages ${mb(seeded - empty)}, index ${mb(indexed - seeded)} (${((indexed - seeded) / (seeded - empty)).toFixed(2)}× the messages)`,
+  );
+
+  const measureAll = async (url) => {
+    await page.goto(url);
+    await box.waitFor();
+    await page
+      .getByRole('button', { name: `More actions for Session ${SESSIONS - 1}`, exact: true })
+      .waitFor({ state: 'attached', timeout: 120_000 });
+    // One search first: the search code loads with the first search, which is not what is timed.
+    await measure(page, box, 'warm');
+    const out = [];
+    for (const { query } of QUERIES) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await measure(page, box, query));
+      out.push(runs);
+    }
+    return out;
+  };
+  const index = await measureAll(server.url);
+  const scan = await measureAll(`${server.url}/?search=scan`);
+  const rows = QUERIES.map(({ label }, q) => {
+    const cell = (runs) => {
+      const firsts = runs.map((r) => r.first).filter((x) => x !== null);
+      return {
+        first: ms(firsts.length === runs.length ? p95(firsts) : null),
+        done: ms(p95(runs.map((r) => r.done))),
+        hits: String(runs[0].hits),
+        freeze: ms(Math.max(...runs.map((r) => Math.max(r.gap, r.task)))),
+      };
+    };
+    const a = cell(index[q]);
+    const b = cell(scan[q]);
+    return {
+      query: label,
+      'index hits': a.hits,
+      'index first p95': a.first,
+      'index done p95': a.done,
+      'index worst freeze': a.freeze,
+      'scan hits': b.hits,
+      'scan first p95': b.first,
+      'scan done p95': b.done,
+    };
+  });
+  console.log(
+    `Search: p95 of ${RUNS} runs (ms) from the start of the search, the index and the scan in the same run; freeze = longest frame gap or task`,
   );
   console.table(rows);
+
+  // Start-up: time to interactive (the search box and the newest session on screen), with the
+  // full index, then with the index emptied (its first pass marked done, so nothing runs).
+  const startup = async () => {
+    const xs = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${server.url}/__blank`);
+      const t0 = Date.now();
+      await page.goto(server.url);
+      await page
+        .getByRole('button', { name: `More actions for Session ${SESSIONS - 1}`, exact: true })
+        .waitFor({ state: 'attached', timeout: 120_000 });
+      await box.waitFor();
+      xs.push(Date.now() - t0);
+    }
+    return xs;
+  };
+  const withIndex = await startup();
+  await page.goto(`${server.url}/__blank`);
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const req = indexedDB.open('tern');
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction(['searchDocs', 'searchPostings', 'searchQueue'], 'readwrite');
+          for (const s of ['searchDocs', 'searchPostings', 'searchQueue'])
+            tx.objectStore(s).clear();
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+        };
+      }),
+  );
+  const withoutIndex = await startup();
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(
+    `Start-up to interactive, median of ${RUNS}: with the full index ${med(withIndex)} ms, with the index stores empty ${med(withoutIndex)} ms (${(med(withIndex) / med(withoutIndex)).toFixed(2)}×)`,
+  );
 } finally {
   await browser.close();
   await server.close();

@@ -7,6 +7,7 @@ import { takeBackup } from '../src/lib/db/backup';
 import { SCHEMA_HISTORY } from '../src/lib/db/schema';
 import { appendMessage, latestMessages, messagesBefore } from '../src/lib/domain/messages';
 import type { MessageRow, SessionRow } from '../src/lib/db/rows';
+import { flushQueue } from '../src/lib/domain/search-index/writer';
 
 const WORDS =
   'the a to of and in that is for it you with on as this be are can have not your more'.split(' ');
@@ -265,7 +266,97 @@ async function openTernRun() {
   return { ms, kind: result.kind };
 }
 
+/**
+ * Appending with the search index (the queue row written in the append's transaction) against the
+ * same append on a database without it (declared up to version 2), alternating, over `sessions`
+ * sessions of 20 messages; then the deferred cost of indexing one message (one flush).
+ */
+async function appendIndexBench(sessions: number, reps: number) {
+  const rand = rng(5);
+  const open = async (name: string, withIndex: boolean) => {
+    const db = createDatabase({
+      name,
+      ...(withIndex ? {} : { history: SCHEMA_HISTORY.slice(0, 2) }),
+    });
+    await db.open();
+    const t0 = 1_700_000_000_000;
+    for (let b = 0; b < sessions; b += 500) {
+      const ss = Array.from({ length: Math.min(500, sessions - b) }, (_, i) =>
+        sessionRow(`s${b + i}`, t0 + b + i, 20),
+      );
+      await db.transaction('rw', db.sessions, db.messages, async () => {
+        await db.sessions.bulkAdd(ss);
+        await db.messages.bulkAdd(
+          ss.flatMap((x) =>
+            Array.from({ length: 20 }, (_, j) => messageRow(x.id, j + 1, t0 + j, text(rand))),
+          ),
+        );
+      });
+    }
+    if (withIndex) while ((await flushQueue(db, 2000)) > 0);
+    return db;
+  };
+  const withIdx = await open('tern-bench-index', true);
+  const without = await open('tern-bench-noindex', false);
+  const a: number[] = [];
+  const b: number[] = [];
+  const flush: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const sid = `s${Math.floor(rand() * sessions)}`;
+    const content = text(rand);
+    let t = performance.now();
+    await appendMessage(without, sid, { role: 'user', content });
+    b.push(performance.now() - t);
+    t = performance.now();
+    await appendMessage(withIdx, sid, { role: 'user', content });
+    a.push(performance.now() - t);
+    t = performance.now();
+    await flushQueue(withIdx);
+    flush.push(performance.now() - t);
+  }
+  withIdx.close();
+  without.close();
+  return { withIndex: stats(a), without: stats(b), flush: stats(flush), messages: sessions * 20 };
+}
+
+/** The v2 → v3 upgrade (the empty index stores) over a v2 database of `sessions` × 20 messages. */
+async function upgradeV3Run(sessions: number) {
+  const v2 = createDatabase({ name: 'tern', history: SCHEMA_HISTORY.slice(0, 2) });
+  await v2.open();
+  const rand = rng(3);
+  const t0 = 1_700_000_000_000;
+  for (let b = 0; b < sessions; b += 500) {
+    const ss = Array.from({ length: Math.min(500, sessions - b) }, (_, i) =>
+      sessionRow(`s${b + i}`, t0 + b + i, 20),
+    );
+    await v2.transaction('rw', v2.sessions, v2.messages, async () => {
+      await v2.sessions.bulkAdd(ss);
+      await v2.messages.bulkAdd(
+        ss.flatMap((x) =>
+          Array.from({ length: 20 }, (_, j) => messageRow(x.id, j + 1, t0 + j, text(rand))),
+        ),
+      );
+    });
+  }
+  v2.close();
+  const db = createDatabase({ history: SCHEMA_HISTORY });
+  const t = performance.now();
+  await db.open();
+  const ms = performance.now() - t;
+  db.close();
+  return { ms, messages: sessions * 20 };
+}
+
 Object.assign(window, {
-  bench: { appendBench, pagingBench, upgradeSeed, upgradeRun, rawPass, openTernRun },
+  bench: {
+    appendBench,
+    pagingBench,
+    upgradeSeed,
+    upgradeRun,
+    rawPass,
+    openTernRun,
+    appendIndexBench,
+    upgradeV3Run,
+  },
 });
 document.title = 'ready';

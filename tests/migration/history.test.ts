@@ -16,50 +16,58 @@ import { seedAtVersion, v1Fixture } from './harness';
 import { isTernError } from '../../src/lib/errors';
 
 /** Data for a database at each historical version. A new version must add its seeder here. */
+const T = 1_700_000_000_000;
+const seededSession = {
+  id: 's',
+  workspaceId: 'w',
+  title: 'Seeded',
+  model: null,
+  createdAt: T,
+  updatedAt: T,
+  lastActivityAt: T,
+  deletedAt: null,
+  messageCount: 1,
+  imageCount: 0,
+  totalTokens: 2,
+  compactionCount: 0,
+  metadata: {},
+};
+const seededMessage = {
+  id: 'm',
+  sessionId: 's',
+  seq: 1,
+  role: 'user' as const,
+  content: 'hi',
+  parts: [{ type: 'text' as const, text: 'hi' }],
+  name: null,
+  toolCallId: null,
+  tokens: 2,
+  status: 'complete' as const,
+  preserved: false,
+  metadata: {},
+  createdAt: T,
+  updatedAt: T,
+};
+
 const SEEDERS: Record<number, (deps: TestDeps) => Promise<void>> = {
   1: async (deps) => {
     const f = v1Fixture(50);
     await seedAtVersion(deps, 1, { workspaces: f.workspaces, chats: f.chats });
   },
   2: async (deps) => {
-    const t = 1_700_000_000_000;
     await seedAtVersion(deps, 2, {
-      workspaces: [{ id: 'w', name: 'W', createdAt: t, updatedAt: t }],
-      sessions: [
-        {
-          id: 's',
-          workspaceId: 'w',
-          title: 'Seeded',
-          model: null,
-          createdAt: t,
-          updatedAt: t,
-          lastActivityAt: t,
-          deletedAt: null,
-          messageCount: 1,
-          imageCount: 0,
-          totalTokens: 2,
-          compactionCount: 0,
-          metadata: {},
-        },
-      ],
-      messages: [
-        {
-          id: 'm',
-          sessionId: 's',
-          seq: 1,
-          role: 'user',
-          content: 'hi',
-          parts: [{ type: 'text', text: 'hi' }],
-          name: null,
-          toolCallId: null,
-          tokens: 2,
-          status: 'complete',
-          preserved: false,
-          metadata: {},
-          createdAt: t,
-          updatedAt: t,
-        },
-      ],
+      workspaces: [{ id: 'w', name: 'W', createdAt: T, updatedAt: T }],
+      sessions: [seededSession],
+      messages: [seededMessage],
+    });
+  },
+  // Version 3 with its index part-built: the message queued, the first pass not begun.
+  3: async (deps) => {
+    await seedAtVersion(deps, 3, {
+      workspaces: [{ id: 'w', name: 'W', createdAt: T, updatedAt: T }],
+      sessions: [seededSession],
+      messages: [seededMessage],
+      searchQueue: [{ key: 'm' }],
     });
   },
 };

@@ -4,6 +4,7 @@ import { appendMessage } from '../../src/lib/domain/messages';
 import { createSession } from '../../src/lib/domain/sessions';
 import { app } from '../../src/lib/state/app.svelte';
 import { MessageSearch } from '../../src/lib/state/search.svelte';
+import { flushQueue } from '../../src/lib/domain/search-index/writer';
 import { openTestDb } from '../helpers/db';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,6 +14,7 @@ async function library() {
   const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Birds' });
   for (let i = 0; i < 1_200; i++)
     await appendMessage(db, s.id, { role: 'user', content: i % 2 ? `tern ${i}` : `gull ${i}` });
+  while ((await flushQueue(db)) > 0);
   app.db = db;
   return db;
 }
@@ -27,15 +29,15 @@ describe('the sidebar search state', () => {
     const search = new MessageSearch(40);
     search.set('g');
     search.set('gu');
-    search.set('gull 1');
+    search.set('gull');
     expect(search.status).toBe('searching');
     await wait(10);
     expect(search.query).toBe('');
     await expect.poll(() => search.status).toBe('done');
-    expect(search.query).toBe('gull 1');
+    expect(search.query).toBe('gull');
     expect(search.hits.length).toBe(50);
     expect(search.limited).toBe(true);
-    expect(search.hits.every((h) => /gull 1/.test(h.snippet.text))).toBe(true);
+    expect(search.hits.every((h) => /^gull \d+$/.test(h.snippet.text))).toBe(true);
   });
 
   it('drops a search under way when a new key is pressed, keeping only the new one’s hits', async () => {

@@ -9,11 +9,16 @@ import type {
   MessageArchiveRow,
   MessageRow,
   MetaRow,
+  SearchDocRow,
+  SearchPostingRow,
+  SearchQueueRow,
   SessionRow,
   SessionSettingsRow,
   WorkspaceRow,
 } from './rows';
 import { SCHEMA_HISTORY, upgradeMarkerKey, type SchemaVersion } from './schema';
+import { searchQueueMiddleware } from './search-queue';
+import { asJson, BACKFILL_KEY, emptyBackfill } from './search-layout';
 
 export const DB_NAME = 'tern';
 export const DEFAULT_WORKSPACE_ID = 'default';
@@ -29,6 +34,9 @@ export class TernDB extends Dexie {
   declare compactionEvents: EntityTable<CompactionEventRow, 'id'>;
   declare messageArchive: Table<MessageArchiveRow, [string, string]>;
   declare meta: EntityTable<MetaRow, 'key'>;
+  declare searchDocs: EntityTable<SearchDocRow, 'doc'>;
+  declare searchPostings: Table<SearchPostingRow, [string, number]>;
+  declare searchQueue: EntityTable<SearchQueueRow, 'key'>;
   /** True when opened on a database newer than this code: every write is refused. */
   readonly readOnly: boolean;
 
@@ -79,8 +87,12 @@ export function createDatabase(options: DatabaseOptions = {}): TernDB {
       });
     }
   }
+  db.use(searchQueueMiddleware);
   db.on('populate', (tx) => {
     const now = Date.now();
+    // An empty library has nothing to index: the first pass is over before it begins.
+    if (tx.storeNames.includes('meta'))
+      void tx.table('meta').put({ key: BACKFILL_KEY, value: asJson(emptyBackfill(now)) });
     void tx.table('workspaces').add({
       id: DEFAULT_WORKSPACE_ID,
       name: DEFAULT_WORKSPACE_NAME,

@@ -194,3 +194,31 @@ export interface V1ChatRow {
   content: string;
   createdAt: number;
 }
+
+// Version 3: the search index (schema/v3.ts, domain/search-index/).
+
+/** One indexed text: a message, or a session's title. */
+export interface SearchDocRow {
+  /** Document number: larger is more recent (see schema/v3.ts). */
+  doc: number;
+  /** The message id, or SEARCH_TITLE_PREFIX and the session id. */
+  key: string;
+  sessionId: string;
+  /** For a title: the title as indexed, so that an unchanged one is not indexed again. */
+  title?: string;
+}
+
+/** The documents of one range of document numbers that hold one word. */
+export interface SearchPostingRow {
+  term: string;
+  block: number;
+  /** Ascending document numbers. */
+  docs: Uint32Array;
+}
+
+/** A text written since it was last indexed. */
+export interface SearchQueueRow {
+  key: string;
+}
+
+export const SEARCH_TITLE_PREFIX = 'title:';

@@ -13,8 +13,11 @@ import type { TernDB } from '../db/database';
 import { DB_NAME } from '../db/database';
 import { CURRENT_VERSION } from '../db/schema';
 import { toTernError } from '../db/errors';
+import { BACKFILL_KEY, LIVE_KEY } from '../db/search-layout';
 
 export type Progress = (done: number, total: number) => void;
+
+const INDEX_TABLES = ['searchDocs', 'searchPostings', 'searchQueue'];
 
 const lib = () => import('dexie-export-import');
 
@@ -119,7 +122,15 @@ export async function restoreDatabase(file: Blob, o: RestoreOptions): Promise<vo
   await takeBackup({ name, reason: 'pre-restore', appVersion: o.appVersion });
   await Dexie.delete(name);
   try {
-    (await importDB(file, { name, progressCallback: progress })).close();
+    const restored = await importDB(file, { name, progressCallback: progress });
+    // The index is rebuilt from what was restored (the file's may be from mid-way through a pass,
+    // its rows read in other transactions than the messages'): emptied, and its first pass run.
+    const names = restored.tables.map((t) => t.name);
+    await restored.transaction('rw', names, async () => {
+      for (const t of INDEX_TABLES) if (names.includes(t)) await restored.table(t).clear();
+      if (names.includes('meta')) await restored.table('meta').bulkDelete([BACKFILL_KEY, LIVE_KEY]);
+    });
+    restored.close();
   } catch (e) {
     throw new TernError(
       'backup-failed',

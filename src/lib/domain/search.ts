@@ -7,7 +7,7 @@ import Dexie from 'dexie';
 import type { MessageRow, Role, SessionRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { TernError } from '../errors';
-import { textOf } from './messages';
+import { searchableText } from './search-index/texts';
 import { matcher, queryTerms, snippet, type Snippet } from './text-match';
 import { ro } from './tx';
 
@@ -160,10 +160,7 @@ async function readChunk(db: TernDB, walk: SessionWalk, size: number): Promise<S
   return out;
 }
 
-/** The text a search looks in: the message's content, or its text parts when that is empty. */
-export function searchableText(m: MessageRow): string {
-  return m.content !== '' ? m.content : textOf(m.parts);
-}
+export { searchableText };
 
 function defaultPause(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;

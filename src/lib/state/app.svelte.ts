@@ -5,6 +5,7 @@ import type { TernDB } from '../db/database';
 import type { BackupMeta } from '../db/backup';
 import { toTernError } from '../db/errors';
 import type { TernError } from '../errors';
+import { startSearchIndexer } from './search-indexer';
 
 export type DbStatus =
   | { kind: 'opening' }
@@ -49,6 +50,7 @@ class AppState {
       if (result.kind === 'ready') {
         this.lastBackup = result.backup;
         this.status = { kind: 'ready' };
+        startSearchIndexer(result.db);
       } else if (result.kind === 'read-only') {
         this.status = {
           kind: 'read-only',

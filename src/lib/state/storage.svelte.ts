@@ -23,6 +23,21 @@ export async function runIntegrityCheck(): Promise<IntegrityReport> {
   return checkIntegrity(app.db);
 }
 
+export type { SearchIndexReport } from '../domain/search-index/verify';
+const indexCheck = () => import('../domain/search-index/verify');
+
+/** The search index against the messages (its code loads on request). */
+export async function checkSearchIndex() {
+  if (!app.db) throw toTernError(new Error('closed'));
+  return (await indexCheck()).verifySearchIndex(app.db);
+}
+
+/** Rebuilds the search index in the background. */
+export async function rebuildSearchIndex(): Promise<void> {
+  if (!app.db) throw toTernError(new Error('closed'));
+  await (await indexCheck()).rebuildSearchIndex(app.db);
+}
+
 export async function repair(): Promise<number> {
   if (!app.db) throw toTernError(new Error('closed'));
   return repairCounters(app.db);

@@ -14,6 +14,31 @@ export class TernPage {
     await this.heading.waitFor();
   }
 
+  /** Waits until the search index holds everything (the first pass over seeded rows done). */
+  async indexed(): Promise<void> {
+    await this.page.waitForFunction(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const req = indexedDB.open('tern');
+          req.onsuccess = () => {
+            const db = req.result;
+            const tx = db.transaction(['meta', 'searchQueue']);
+            const state = tx.objectStore('meta').get('search:backfill');
+            const queued = tx.objectStore('searchQueue').count();
+            tx.oncomplete = () => {
+              db.close();
+              const done = (state.result as { value?: { done?: boolean } } | undefined)?.value
+                ?.done;
+              resolve(done === true && queued.result === 0);
+            };
+          };
+          req.onerror = () => resolve(false);
+        }),
+      null,
+      { timeout: 60_000, polling: 200 },
+    );
+  }
+
   get sidebar(): Locator {
     return this.page.getByRole('complementary', { name: 'Sidebar' });
   }
@@ -110,7 +135,10 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(new Error(String(req.error)));
     });
-    const tx = db.transaction(['sessions', 'messages'], 'readwrite');
+    const tx = db.transaction(['sessions', 'messages', 'meta'], 'readwrite');
+    // Rows written straight into the stores, as an older version left them: the search index's
+    // first pass is to run over them, as after the upgrade.
+    tx.objectStore('meta').delete('search:backfill');
     const t0 = Date.now() - 3_600_000;
     for (const s of sessions) {
       const t = t0 + s.messages.length;

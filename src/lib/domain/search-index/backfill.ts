@@ -1,0 +1,220 @@
+// The first pass over the history that existed before the index (after the upgrade, after a
+// repair). It walks the sessions from the most recently active down, each from its newest message
+// back, and fills one block of document numbers at a time: the block's postings are gathered in
+// memory, a few hundred messages per read with the page given a turn in between, then written in
+// short transactions, the last of which moves the watermark (`search:backfill`) past the block. A
+// closed tab or a crash loses at most the block under way, which the next run writes again over
+// the same keys. Texts written while the pass runs go through the queue instead.
+import Dexie from 'dexie';
+import type { TernDB } from '../../db/database';
+import type { SearchDocRow, SessionRow } from '../../db/rows';
+import { ro, rw } from '../tx';
+import { addPostings, document, indexTables } from './writer';
+import { asJson, BACKFILL_KEY, blockOf, BLOCK, LIVE_BASE, type BackfillState } from './postings';
+import { indexable, searchableText, titleKey } from './texts';
+
+/** Messages per read; small enough that reading and tokenising them stays well under 50 ms. */
+export const READ_BATCH = 200;
+/** Postings rows per write transaction. */
+const WRITE_BATCH = 1500;
+const SESSION_BATCH = 20;
+
+export type Pause = () => Promise<void>;
+
+export function defaultPause(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export async function readBackfill(db: TernDB): Promise<BackfillState | null> {
+  const row = await db.meta.get(BACKFILL_KEY);
+  return (row?.value as BackfillState | undefined) ?? null;
+}
+
+/** Starts (or restarts, for a repair) the first pass. */
+export async function beginBackfill(db: TernDB): Promise<BackfillState> {
+  return rw(db, [db.meta, db.messages, db.sessions], async () => {
+    const existing = await db.meta.get(BACKFILL_KEY);
+    if (existing) return existing.value as unknown as BackfillState;
+    const [messages, sessions] = await Promise.all([db.messages.count(), db.sessions.count()]);
+    const state: BackfillState = {
+      startedAt: Date.now(),
+      down: LIVE_BASE - 1,
+      cursor: null,
+      indexed: 0,
+      total: messages + sessions,
+      done: false,
+    };
+    await db.meta.put({ key: BACKFILL_KEY, value: asJson(state) });
+    return state;
+  });
+}
+
+// The sessions after the cursor, most recently active first (ties by id, descending, as a reversed
+// index walk gives them). Only those active before the pass began: later ones are swept at the end.
+async function nextSessions(db: TernDB, state: BackfillState): Promise<SessionRow[]> {
+  const c = state.cursor;
+  const top = c ? c.at : state.startedAt;
+  const rows = await db.sessions
+    .where('lastActivityAt')
+    .belowOrEqual(top)
+    .reverse()
+    .filter((s) => !c || s.lastActivityAt < c.at || s.id <= c.id)
+    .limit(SESSION_BATCH)
+    .toArray();
+  // The cursor's own session comes first while it has messages left, then never again.
+  return rows.filter((s) => !c || s.id !== c.id || c.below !== null);
+}
+
+interface Block {
+  low: number;
+  down: number;
+  byTerm: Map<string, number[]>;
+  docs: SearchDocRow[];
+}
+
+/** Whether a text already has a document from outside this block (a write that got there first). */
+async function doneElsewhere(db: TernDB, keys: string[], block: Block): Promise<Set<string>> {
+  const [docs, queued] = await Promise.all([
+    db.searchDocs.where('key').anyOf(keys).toArray(),
+    db.searchQueue.bulkGet(keys),
+  ]);
+  const out = new Set<string>();
+  for (const d of docs) if (blockOf(d.doc) !== blockOf(block.low)) out.add(d.key);
+  queued.forEach((q, i) => q && out.add(keys[i] ?? ''));
+  return out;
+}
+
+function add(block: Block, key: string, sessionId: string, text: string, title?: string): void {
+  block.docs.push(document(block.down--, key, sessionId, text, block.byTerm, title));
+}
+
+/**
+ * Indexes the next block of the history. Returns false when the pass is over (and marks it so).
+ * `signal` stops it between two reads; what was gathered is dropped and done again next time.
+ */
+export async function backfillBlock(
+  db: TernDB,
+  options: { pause?: Pause; signal?: AbortSignal } = {},
+): Promise<boolean> {
+  const pause = options.pause ?? defaultPause;
+  const start = (await readBackfill(db)) ?? (await beginBackfill(db));
+  if (start.done) return false;
+  const state: BackfillState = { ...start, cursor: start.cursor && { ...start.cursor } };
+  const block: Block = {
+    low: blockOf(state.down) * BLOCK,
+    down: state.down,
+    byTerm: new Map(),
+    docs: [],
+  };
+  let finished = false;
+  // Gather until the block is full or the history ends: each read takes several sessions at once
+  // (as many messages as fit in READ_BATCH, by their counters), and what is already indexed.
+  gather: while (block.down >= block.low) {
+    const sessions = await ro(db, [db.sessions], () => nextSessions(db, state));
+    if (sessions.length === 0) {
+      finished = true;
+      break;
+    }
+    let at = 0;
+    while (at < sessions.length) {
+      if (block.down < block.low) break gather;
+      const plan: { s: SessionRow; below: number; fresh: boolean; limit: number }[] = [];
+      let budget = Math.min(READ_BATCH, block.down - block.low + 1);
+      while (at < sessions.length && budget > 0) {
+        const s = sessions[at] as SessionRow;
+        const resume = state.cursor?.id === s.id ? state.cursor.below : null;
+        const fresh = resume === null;
+        // The title takes a document number too.
+        const limit = Math.max(1, Math.min(budget - (fresh ? 1 : 0), s.messageCount + 1));
+        plan.push({ s, below: resume ?? (Dexie.maxKey as unknown as number), fresh, limit });
+        budget -= limit + (fresh ? 1 : 0);
+        if (limit >= s.messageCount + 1 || budget <= 0) at++;
+        if (limit < s.messageCount + 1) break;
+      }
+      const reads = await ro(db, [db.messages, db.searchDocs, db.searchQueue], async () => {
+        const rows = await Promise.all(
+          plan.map((p) =>
+            db.messages
+              .where('[sessionId+seq]')
+              .between([p.s.id, Dexie.minKey], [p.s.id, p.below], true, false)
+              .reverse()
+              .limit(p.limit)
+              .toArray(),
+          ),
+        );
+        const keys = plan.flatMap((p, i) => [
+          ...(p.fresh ? [titleKey(p.s.id)] : []),
+          ...(rows[i] ?? []).map((m) => m.id),
+        ]);
+        const skip = keys.length ? await doneElsewhere(db, keys, block) : new Set<string>();
+        return { rows, skip };
+      });
+      plan.forEach((p, i) => {
+        const rows = reads.rows[i] ?? [];
+        if (p.fresh && !reads.skip.has(titleKey(p.s.id)))
+          add(block, titleKey(p.s.id), p.s.id, p.s.title, p.s.title);
+        for (const m of rows)
+          if (!reads.skip.has(m.id) && indexable(m))
+            add(block, m.id, m.sessionId, searchableText(m));
+        const last = rows[rows.length - 1];
+        const more = rows.length === p.limit && last !== undefined;
+        state.cursor = { at: p.s.lastActivityAt, id: p.s.id, below: more ? last.seq : null };
+        // A session cut short is taken up again at the next read (or the next block).
+        if (more && at > 0 && sessions[at - 1]?.id === p.s.id) at--;
+      });
+      await pause();
+      if (options.signal?.aborted) return true;
+    }
+  }
+  await writeBlock(db, block, pause);
+  state.indexed += block.docs.length;
+  state.down = block.down;
+  if (finished) {
+    await sweep(db, state.startedAt);
+    state.done = true;
+  }
+  // Only if the pass was not restarted meanwhile (a rebuild): its watermark is not ours to move.
+  await rw(db, [db.meta], async () => {
+    const now = (await db.meta.get(BACKFILL_KEY))?.value as BackfillState | undefined;
+    if (now?.startedAt === start.startedAt)
+      await db.meta.put({ key: BACKFILL_KEY, value: asJson(state) });
+  });
+  return !finished;
+}
+
+async function writeBlock(db: TernDB, block: Block, pause: Pause): Promise<void> {
+  const terms = [...block.byTerm.entries()];
+  for (let i = 0; i < terms.length; i += WRITE_BATCH) {
+    const part = new Map(terms.slice(i, i + WRITE_BATCH));
+    // Written over, not merged: the block is the pass's alone, and a rerun writes the same keys.
+    await rw(db, indexTables(db), () => addPostings(db, part, false));
+    await pause();
+  }
+  for (let i = 0; i < block.docs.length; i += WRITE_BATCH) {
+    const part = block.docs.slice(i, i + WRITE_BATCH);
+    await rw(db, indexTables(db), () => db.searchDocs.bulkPut(part));
+    await pause();
+  }
+}
+
+// Sessions that became active after the pass began moved above its walk; their new messages went
+// through the queue, and whatever they held before is queued here.
+async function sweep(db: TernDB, startedAt: number): Promise<void> {
+  const sessions = await ro(db, [db.sessions], () =>
+    db.sessions.where('lastActivityAt').above(startedAt).primaryKeys(),
+  );
+  for (const id of sessions) {
+    await rw(db, [db.messages, ...indexTables(db)], async () => {
+      const ids = await db.messages
+        .where('[sessionId+seq]')
+        .between([id, Dexie.minKey], [id, Dexie.maxKey])
+        .primaryKeys();
+      const keys = [titleKey(id), ...ids];
+      const have = new Set(await db.searchDocs.where('key').anyOf(keys).keys());
+      const missing = keys.filter((k) => !have.has(k));
+      if (missing.length > 0) await db.searchQueue.bulkPut(missing.map((key) => ({ key })));
+    });
+  }
+}

@@ -1,0 +1,343 @@
+// Answering a query from the index. Each word's postings are read by key range (a prefix reads every
+// word it begins); the rarest word drives, newest documents first, and the others rule candidates
+// out by their lists. Candidates are then checked against the text itself, a few dozen at a time:
+// a hit is only ever a message (or title) whose current words match, so postings left behind by an
+// edit or a delete find nothing. Texts still in the queue are checked directly, so a write is
+// findable at once, in every tab. A word too common to list (a short prefix) is only checked
+// against the text. Nothing is written.
+import Dexie from 'dexie';
+import type { TernDB } from '../../db/database';
+import type { MessageRow, Role, SearchPostingRow, SessionRow } from '../../db/rows';
+import { TernError } from '../../errors';
+import { snippet, type Snippet } from '../text-match';
+import { ro } from '../tx';
+import { NO_FILTERS, type SearchFilters } from './filters';
+import { holds, union } from './postings';
+import { searchableText, splitKeys } from './texts';
+import {
+  matchesWords,
+  parseQuery,
+  partAt,
+  tokenize,
+  type ParsedQuery,
+  type QueryPart,
+  type QueryProblem,
+} from './tokens';
+
+export const RESULT_LIMIT = 50;
+/** Postings rows read for one word at most; beyond that it is checked on the text only. */
+const WORD_ROWS = 3000;
+/** Candidates checked by the first read (the first results on screen), and by each one after. */
+const FIRST_BATCH = 60;
+const CHECK_BATCH = 400;
+/**
+ * Time spent checking candidates at most: words that are each common but rarely together (or not
+ * side by side, for a phrase) are answered from the most recent matches, and said to be so.
+ */
+const CHECK_MS = 250;
+/** Candidates checked per query at most: a query is answered in bounded time, however broad. */
+const MAX_CHECKED = 6000;
+/** Queued texts looked at directly; beyond this they are found once indexed. */
+const QUEUE_LOOK = 2000;
+const DAY = 86_400_000;
+
+export type { SearchFilters } from './filters';
+
+export interface SearchHit {
+  kind: 'message' | 'title';
+  sessionId: string;
+  sessionTitle: string;
+  /** The message; null for a title hit. */
+  messageId: string | null;
+  seq: number | null;
+  role: Role | null;
+  createdAt: number;
+  inTrash: boolean;
+  snippet: Snippet;
+  score: number;
+}
+
+export interface IndexSearchResult {
+  hits: SearchHit[];
+  problems: QueryProblem[];
+  /** True when more may match than were looked at (a broad query): narrow it to see them. */
+  limited: boolean;
+}
+
+export interface IndexSearchOptions {
+  filters?: SearchFilters;
+  limit?: number;
+  signal?: AbortSignal;
+  /** The first checked hits, before ranking: to show something while the rest is read. */
+  onFirst?: (hits: SearchHit[]) => void;
+  /** Time used for recency (tests). */
+  now?: number;
+}
+
+const abortIf = (signal: AbortSignal | undefined) => {
+  if (signal?.aborted) throw new TernError('aborted', 'The search was stopped.');
+};
+
+// A single letter or digit is a word, not a prefix: as a prefix it would list most of the index.
+const exactOnly = (w: string) => w.length === 1 && /[\p{L}\p{N}]/u.test(w);
+
+/**
+ * The documents holding a word (or a word it begins), block by block: a block's lists are merged
+ * only when the walk reaches it, so a common word costs its newest block, not all of them.
+ */
+class WordDocs {
+  readonly count: number;
+  readonly #lists = new Map<number, Uint32Array[]>();
+  readonly #merged = new Map<number, Uint32Array>();
+
+  constructor(rows: readonly SearchPostingRow[]) {
+    let n = 0;
+    for (const r of rows) {
+      n += r.docs.length;
+      const l = this.#lists.get(r.block);
+      if (l) l.push(r.docs);
+      else this.#lists.set(r.block, [r.docs]);
+    }
+    this.count = n;
+  }
+
+  /** Blocks holding the word, newest first. */
+  blocks(): number[] {
+    return [...this.#lists.keys()].sort((a, b) => b - a);
+  }
+
+  /** Ascending documents of one block. */
+  at(block: number): Uint32Array {
+    let m = this.#merged.get(block);
+    if (!m) this.#merged.set(block, (m = union(this.#lists.get(block) ?? [])));
+    return m;
+  }
+}
+
+/** A word's documents, or null when it begins too many words to list (checked on the text). */
+async function wordDocs(db: TernDB, word: string): Promise<WordDocs | null> {
+  const upper = exactOnly(word) ? word : word + '\uffff';
+  const rows = await db.searchPostings
+    .where('[term+block]')
+    .between([word, Dexie.minKey], [upper, Dexie.maxKey], true, true)
+    .limit(WORD_ROWS + 1)
+    .toArray();
+  return rows.length > WORD_ROWS ? null : new WordDocs(rows);
+}
+
+/** The driver's documents, newest first, that every other word's lists hold too. */
+function* candidates(driver: WordDocs, others: readonly WordDocs[]): Generator<number> {
+  for (const b of driver.blocks()) {
+    const docs = driver.at(b);
+    const lists = others.map((o) => o.at(b));
+    if (lists.some((l) => l.length === 0)) continue;
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const d = docs[i] ?? 0;
+      if (lists.every((l) => holds(l, d))) yield d;
+    }
+  }
+}
+
+function score(parts: readonly QueryPart[], words: string[], kind: SearchHit['kind'], age: number) {
+  let relevance = kind === 'title' ? 2 : 0;
+  for (const p of parts) {
+    const at = partAt(words, p);
+    const whole = p.words.every((w, k) => words[at + k] === w);
+    relevance += (whole ? 1 : 0.6) * p.words.length;
+    const count = words.filter((w) => w.startsWith(p.words[0] ?? '')).length;
+    relevance += Math.min(count - 1, 4) * 0.1;
+  }
+  // Recency weighs as much as a whole-word match when new, and fades over months.
+  return relevance + 1 / (1 + Math.max(0, age) / (30 * DAY));
+}
+
+interface Checked {
+  hits: SearchHit[];
+  seen: Set<string>;
+}
+
+function passes(f: SearchFilters, s: SessionRow, m: MessageRow | null): boolean {
+  if (!f.includeTrash && s.deletedAt !== null) return false;
+  if (f.workspaceId !== null && s.workspaceId !== f.workspaceId) return false;
+  const at = m ? m.createdAt : s.createdAt;
+  if (f.from !== null && at < f.from) return false;
+  if (f.to !== null && at > f.to) return false;
+  if (f.role !== null && (!m || m.role !== f.role)) return false;
+  return true;
+}
+
+/** Checks candidates against their texts, adding the hits to `out`. */
+async function check(
+  db: TernDB,
+  keys: readonly string[],
+  q: ParsedQuery,
+  filters: SearchFilters,
+  now: number,
+  out: Checked,
+): Promise<void> {
+  const fresh = keys.filter((k) => !out.seen.has(k));
+  for (const k of fresh) out.seen.add(k);
+  if (fresh.length === 0) return;
+  const { messageIds, sessionIds } = splitKeys(fresh);
+  const messages = await db.messages.bulkGet(messageIds);
+  const wanted = new Set(sessionIds);
+  for (const m of messages) if (m) wanted.add(m.sessionId);
+  const ids = [...wanted];
+  const sessions = new Map<string, SessionRow>();
+  (await db.sessions.bulkGet(ids)).forEach((s) => s && sessions.set(s.id, s));
+  const test = (text: string) => {
+    const words = tokenize(text);
+    return matchesWords(words, q.parts) ? words : null;
+  };
+  for (const m of messages) {
+    const s = m && sessions.get(m.sessionId);
+    if (!m || !s || !passes(filters, s, m)) continue;
+    const text = searchableText(m);
+    const words = test(text);
+    if (!words) continue;
+    out.hits.push({
+      kind: 'message',
+      sessionId: s.id,
+      sessionTitle: s.title,
+      messageId: m.id,
+      seq: m.seq,
+      role: m.role,
+      createdAt: m.createdAt,
+      inTrash: s.deletedAt !== null,
+      snippet: snippet(text, q.words),
+      score: score(q.parts, words, 'message', now - m.createdAt),
+    });
+  }
+  for (const id of sessionIds) {
+    const s = sessions.get(id);
+    if (!s || !passes(filters, s, null)) continue;
+    const words = test(s.title);
+    if (!words) continue;
+    out.hits.push({
+      kind: 'title',
+      sessionId: s.id,
+      sessionTitle: s.title,
+      messageId: null,
+      seq: null,
+      role: null,
+      createdAt: s.lastActivityAt,
+      inTrash: s.deletedAt !== null,
+      snippet: snippet(s.title, q.words),
+      score: score(q.parts, words, 'title', now - s.lastActivityAt),
+    });
+  }
+}
+
+const rank = (hits: SearchHit[], limit: number) =>
+  [...hits].sort((a, b) => b.score - a.score || b.createdAt - a.createdAt).slice(0, limit);
+
+/** Messages and session titles matching `raw`, best first (relevance with recency). */
+export async function searchIndex(
+  db: TernDB,
+  raw: string,
+  options: IndexSearchOptions = {},
+): Promise<IndexSearchResult> {
+  const { signal } = options;
+  const filters = options.filters ?? NO_FILTERS;
+  const limit = options.limit ?? RESULT_LIMIT;
+  const now = options.now ?? Date.now();
+  const q = parseQuery(raw);
+  abortIf(signal);
+  if (q.words.length === 0) return { hits: [], problems: q.problems, limited: false };
+  const out: Checked = { hits: [], seen: new Set() };
+
+  // Texts not indexed yet are looked at first: they are the newest.
+  const queued = await ro(db, [db.searchQueue], () =>
+    db.searchQueue.limit(QUEUE_LOOK).primaryKeys(),
+  );
+  const lists = await ro(db, [db.searchPostings], () =>
+    Promise.all(q.words.map((w) => wordDocs(db, w))),
+  );
+  abortIf(signal);
+  const listed = lists.filter((l): l is WordDocs => l !== null);
+  listed.sort((a, b) => a.count - b.count);
+  const driver = listed[0];
+
+  await ro(db, [db.messages, db.sessions], () => check(db, queued, q, filters, now, out));
+  let limited = false;
+  if (!driver) {
+    // Every word too broad to list: the newest documents are checked one by one.
+    limited = true;
+    await checkNewest(db, q, filters, now, out, limit, signal);
+  } else {
+    let checked = 0;
+    let first = true;
+    let more = true;
+    const walk = candidates(driver, listed.slice(1));
+    const started = performance.now();
+    while (more && out.hits.length < limit) {
+      const batch: number[] = [];
+      const size = checked === 0 ? FIRST_BATCH : CHECK_BATCH;
+      while (batch.length < size) {
+        const next = walk.next();
+        if (next.done) {
+          more = false;
+          break;
+        }
+        batch.push(next.value);
+      }
+      if (batch.length === 0) break;
+      await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
+        const docs = await db.searchDocs.bulkGet(batch);
+        const keys = docs.flatMap((d) => (d ? [d.key] : []));
+        await check(db, keys, q, filters, now, out);
+      });
+      abortIf(signal);
+      checked += batch.length;
+      if (first && out.hits.length > 0) {
+        options.onFirst?.(rank(out.hits, limit));
+        first = false;
+      }
+      if (checked >= MAX_CHECKED || performance.now() - started > CHECK_MS) {
+        limited = more;
+        break;
+      }
+    }
+    if (out.hits.length >= limit && more) limited = true;
+  }
+  return { hits: rank(out.hits, limit), problems: q.problems, limited };
+}
+
+// For queries whose every word is too common to list: the newest documents, checked in turn.
+async function checkNewest(
+  db: TernDB,
+  q: ParsedQuery,
+  filters: SearchFilters,
+  now: number,
+  out: Checked,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let below: number = Number.MAX_SAFE_INTEGER;
+  let checked = 0;
+  while (out.hits.length < limit && checked < MAX_CHECKED) {
+    const done = await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
+      const docs = await db.searchDocs
+        .where('doc')
+        .below(below)
+        .reverse()
+        .limit(CHECK_BATCH)
+        .toArray();
+      const last = docs[docs.length - 1];
+      if (!last) return true;
+      below = last.doc;
+      await check(
+        db,
+        docs.map((d) => d.key),
+        q,
+        filters,
+        now,
+        out,
+      );
+      return docs.length < CHECK_BATCH;
+    });
+    abortIf(signal);
+    checked += CHECK_BATCH;
+    if (done) return;
+  }
+}

@@ -1,0 +1,116 @@
+// Writing the index: emptying the queue of texts written since they were indexed. One read-write
+// transaction per batch reads the queued texts, drops their old documents, gives each a new (higher)
+// document number, adds that number to the postings of each of its words, and clears the batch
+// from the queue; a crash leaves the queue as it was. Postings of a dropped document stay until
+// the block is rewritten: a search checks every hit against the text itself, so they find nothing.
+import type { TernDB } from '../../db/database';
+import type { MessageRow, SearchDocRow, SearchPostingRow, SessionRow } from '../../db/rows';
+import { rw } from '../tx';
+import { asJson, blockOf, LIVE_BASE, LIVE_KEY, type LiveState } from './postings';
+import { indexable, isTitleKey, searchableText, sessionOfTitleKey, titleKey } from './texts';
+import { termsOf } from './tokens';
+
+/** Texts per flush transaction: keeps each one short, so the page and other writes wait little. */
+export const FLUSH_BATCH = 100;
+
+export const indexTables = (db: TernDB) => [db.searchDocs, db.searchPostings, db.searchQueue];
+
+/** Adds documents to the postings: one get and one put per word and block. */
+export async function addPostings(
+  db: TernDB,
+  byTerm: Map<string, number[]>,
+  merge: boolean,
+): Promise<void> {
+  const keys: [string, number][] = [];
+  const lists: number[][] = [];
+  for (const [term, docs] of byTerm) {
+    const perBlock = new Map<number, number[]>();
+    for (const d of docs) {
+      const b = blockOf(d);
+      const l = perBlock.get(b);
+      if (l) l.push(d);
+      else perBlock.set(b, [d]);
+    }
+    for (const [block, l] of perBlock) {
+      keys.push([term, block]);
+      lists.push(l);
+    }
+  }
+  const old = merge ? await db.searchPostings.bulkGet(keys) : [];
+  const rows: SearchPostingRow[] = keys.map(([term, block], i) => {
+    const prev = old[i]?.docs;
+    const add = lists[i] ?? [];
+    const docs = new Uint32Array((prev?.length ?? 0) + add.length);
+    if (prev) docs.set(prev);
+    docs.set(add, prev?.length ?? 0);
+    docs.sort();
+    return { term, block, docs };
+  });
+  await db.searchPostings.bulkPut(rows);
+}
+
+/** A document for a text: its row, and its words added to `byTerm`. */
+export function document(
+  doc: number,
+  key: string,
+  sessionId: string,
+  text: string,
+  byTerm: Map<string, number[]>,
+  title?: string,
+): SearchDocRow {
+  for (const t of termsOf(text)) {
+    const l = byTerm.get(t);
+    if (l) l.push(doc);
+    else byTerm.set(t, [doc]);
+  }
+  return title === undefined ? { doc, key, sessionId } : { doc, key, sessionId, title };
+}
+
+/** Indexes up to `batch` queued texts; returns how many queue entries were settled. */
+export async function flushQueue(db: TernDB, batch = FLUSH_BATCH): Promise<number> {
+  return rw(db, [db.messages, db.sessions, db.meta, ...indexTables(db)], async () => {
+    const queued = await db.searchQueue.limit(batch).primaryKeys();
+    if (queued.length === 0) return 0;
+    const messageIds = queued.filter((k) => !isTitleKey(k));
+    const sessionIds = queued.filter(isTitleKey).map(sessionOfTitleKey);
+    const [messages, sessions, olds, live] = await Promise.all([
+      db.messages.bulkGet(messageIds),
+      db.sessions.bulkGet(sessionIds),
+      db.searchDocs.where('key').anyOf(queued).toArray(),
+      db.meta.get(LIVE_KEY),
+    ]);
+    const state: LiveState = (live?.value as LiveState | undefined) ?? { next: LIVE_BASE };
+    const oldByKey = new Map<string, SearchDocRow[]>();
+    for (const o of olds) oldByKey.set(o.key, [...(oldByKey.get(o.key) ?? []), o]);
+    const drop: number[] = [];
+    const settled: string[] = [];
+    const docs: SearchDocRow[] = [];
+    const byTerm = new Map<string, number[]>();
+    const replace = (key: string, add: (doc: number) => SearchDocRow) => {
+      for (const o of oldByKey.get(key) ?? []) drop.push(o.doc);
+      docs.push(add(state.next++));
+    };
+    messages.forEach((m: MessageRow | undefined, i) => {
+      const id = messageIds[i] ?? '';
+      settled.push(id);
+      if (!m) for (const o of oldByKey.get(id) ?? []) drop.push(o.doc);
+      // Still streaming: queued again by the write that ends it.
+      else if (indexable(m))
+        replace(id, (doc) => document(doc, id, m.sessionId, searchableText(m), byTerm));
+    });
+    sessions.forEach((s: SessionRow | undefined, i) => {
+      const key = titleKey(sessionIds[i] ?? '');
+      settled.push(key);
+      const old = oldByKey.get(key) ?? [];
+      if (!s) for (const o of old) drop.push(o.doc);
+      else if (old.length !== 1 || old[0]?.title !== s.title)
+        replace(key, (doc) => document(doc, key, s.id, s.title, byTerm, s.title));
+    });
+    if (byTerm.size > 0) await addPostings(db, byTerm, true);
+    if (drop.length > 0) await db.searchDocs.bulkDelete(drop);
+    if (docs.length > 0) await db.searchDocs.bulkAdd(docs);
+    await db.searchQueue.bulkDelete(settled);
+    await db.meta.put({ key: LIVE_KEY, value: asJson(state) });
+    return settled.length;
+  });
+}
