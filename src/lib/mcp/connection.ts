@@ -13,6 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 // No eval: ajv compiles validators with new Function, which a strict CSP forbids.
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
+import { config as zodConfig } from 'zod/v4/core';
 import { describeFailure } from './errors';
 import { progressText, resultText } from './result-text';
 import { readTool } from './schema';
@@ -24,6 +25,10 @@ import {
   type McpStatus,
   type McpToolOutcome,
 } from './types';
+
+// The SDK checks messages with zod, which probes once whether `new Function` works; Tern's CSP
+// refuses that probe and reports it as a violation. Without JIT, zod never tries.
+zodConfig({ jitless: true });
 
 export const CLIENT_INFO = { name: 'Tern', version: '1' };
 const CONNECT_TIMEOUT_MS = 15_000;

@@ -125,7 +125,7 @@ export class ChatEngine {
       tokens: await countTokens(text),
     });
     // Offline, drain still sends what goes to a model on this device; the rest waits.
-    void this.drain();
+    this.drainInBackground();
     return row;
   }
 
@@ -138,6 +138,15 @@ export class ChatEngine {
    * the claim is atomic, and the outbox lock is held only while claiming, never while streaming.
    * Resolves when the replies it started have ended.
    */
+  /**
+   * A drain nobody waits for (after a send, a reply, a recovery). If it fails (the database closed,
+   * the disk full), the messages stay queued and the next trigger sends them; the failure must not
+   * escape as an unhandled rejection.
+   */
+  private drainInBackground(): void {
+    this.drain().catch(() => {});
+  }
+
   async drain(): Promise<void> {
     if (this.claiming) {
       this.claimAgain = true;
@@ -198,7 +207,7 @@ export class ChatEngine {
       if (lock.name?.startsWith('tern-stream:')) live.add(lock.name.slice('tern-stream:'.length));
     const interrupted = await markInterrupted(this.db, live);
     await this.closeInterruptedCalls(interrupted);
-    void this.drain();
+    this.drainInBackground();
     return interrupted;
   }
 
@@ -399,7 +408,7 @@ export class ChatEngine {
 
   /** Sets all but the latest messages aside behind one summary; messages sent meanwhile wait. */
   async compact(sessionId: string): Promise<CompactionOutcome> {
-    return this.compactOnly(sessionId, {}).finally(() => void this.drain());
+    return this.compactOnly(sessionId, {}).finally(() => this.drainInBackground());
   }
 
   /** For a reply refused as too long: compacts what came before it (`compacted`), then retries. */
@@ -550,7 +559,7 @@ export class ChatEngine {
         await this.handleToolCalls(sessionId, mode.round);
     }
     // Messages typed while this reply streamed went to the outbox: send them now.
-    void this.drain();
+    this.drainInBackground();
   }
 
   private async handleToolCalls(sessionId: string, round: number): Promise<void> {
