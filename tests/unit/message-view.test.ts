@@ -30,6 +30,10 @@ describe('what a message shows', () => {
     // A reply still being written, or one that failed, shows even while empty.
     expect(isBlank(row({ role: 'assistant', status: 'streaming' }))).toBe(false);
     expect(isBlank(row({ role: 'assistant', status: 'error' }))).toBe(false);
+    // Stopped before its first word: it says so, with Continue and Regenerate beside it.
+    expect(
+      isBlank(row({ role: 'assistant', metadata: { finishReason: 'stopped' }, content: '' })),
+    ).toBe(false);
     expect(isBlank(row({ content: 'hi' }))).toBe(false);
     expect(isBlank(row({ parts: [{ type: 'image', imageId: 'i1' }] }))).toBe(false);
     expect(isBlank(row({ parts: [{ type: 'thinking', text: 'hmm' }] }))).toBe(false);

@@ -2,6 +2,7 @@
 // back to the older HTTP+SSE transport when the endpoint refuses a POST the way old servers do
 // (404/405). Reconnects with backoff when the server goes away; refreshes its lists when the server
 // says they changed. The SDK handles the session id and the protocol version negotiation.
+import './zod-jitless';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -13,7 +14,6 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 // No eval: ajv compiles validators with new Function, which a strict CSP forbids.
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
-import { config as zodConfig } from 'zod/v4/core';
 import { describeFailure } from './errors';
 import { progressText, resultText } from './result-text';
 import { readTool } from './schema';
@@ -25,10 +25,6 @@ import {
   type McpStatus,
   type McpToolOutcome,
 } from './types';
-
-// The SDK checks messages with zod, which probes once whether `new Function` works; Tern's CSP
-// refuses that probe and reports it as a violation. Without JIT, zod never tries.
-zodConfig({ jitless: true });
 
 export const CLIENT_INFO = { name: 'Tern', version: '1' };
 const CONNECT_TIMEOUT_MS = 15_000;

@@ -2,10 +2,14 @@
 // whether it is long enough to be folded behind "Show more".
 import type { MessageRow } from '../state/types';
 
-/** A finished message with no text and no parts: some imports carry these; nothing to show. */
+/**
+ * A finished message with no text and no parts: some imports carry these; nothing to show. A reply
+ * the user stopped before its first word is not one: it says it was stopped, with its actions.
+ */
 export function isBlank(m: MessageRow): boolean {
   return (
     m.status === 'complete' &&
+    m.metadata.finishReason !== 'stopped' &&
     m.content.trim() === '' &&
     m.parts.every((p) => p.type === 'text' && p.text.trim() === '') &&
     m.metadata.archivedCount === undefined
