@@ -1,7 +1,7 @@
 // App-level settings that travel with a full export and a full backup, and come back with them.
 // This is the one place where they enter a file: each kind of setting is a section with a name in
 // the file, how to read it (with or without its credentials) and how to take it back. A new kind
-// (MCP server definitions, …) is one more entry in SECTIONS.
+// is one more entry in APP_SECTIONS.
 //
 // Without "Include API keys" no credential of any section reaches the file: a section's `read`
 // leaves them out itself, and the file says `secrets: "omitted"`.
@@ -14,6 +14,7 @@ import {
   type StoredProvider,
   type StoredProviders,
 } from './provider-store';
+import { cleanMcpServers, loadMcpServers, saveMcpServers } from './mcp-store';
 
 export interface AppSection {
   /** The section's name in the file. */
@@ -62,7 +63,27 @@ const providersSection: AppSection = {
   },
 };
 
-export const APP_SECTIONS: readonly AppSection[] = [providersSection];
+// The app-wide MCP server definitions; a token (headerValue) only with "Include API keys".
+const mcpServersSection: AppSection = {
+  name: 'mcpServers',
+  async read(prefs, includeSecrets) {
+    const list = await loadMcpServers(prefs);
+    if (list.length === 0) return undefined;
+    return list.map((d) => ({ ...d, headerValue: includeSecrets ? d.headerValue : '' }));
+  },
+  async restore(prefs, value) {
+    // Checked whole before anything is written: a bad entry refuses the section, not half of it.
+    const incoming = cleanMcpServers(value);
+    const here = await loadMcpServers(prefs);
+    // A server already here (by id) stays as it is, its token with it.
+    const ids = new Set(here.map((d) => d.id));
+    const added = incoming.filter((d) => !ids.has(d.id));
+    if (added.length > 0) await saveMcpServers(prefs, [...here, ...added]);
+    return added.length;
+  },
+};
+
+export const APP_SECTIONS: readonly AppSection[] = [providersSection, mcpServersSection];
 
 export type AppSettingsInFile = Record<string, unknown>;
 
@@ -79,15 +100,29 @@ export async function readAppSettings(
   return out;
 }
 
-/** Takes back every section a file holds; unknown sections (from a newer Tern) are left alone. */
-export async function restoreAppSettings(
-  prefs: Prefs,
-  settings: unknown,
-): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  if (typeof settings !== 'object' || settings === null) return counts;
+export interface AppRestore {
+  /** How many came in, by section name. */
+  added: Record<string, number>;
+  /** Why a section was refused (nothing of it was taken), in words for the user. */
+  notes: string[];
+}
+
+/**
+ * Takes back every section a file holds; unknown sections (from a newer Tern) are left alone. A
+ * section the file gets wrong is refused whole with a note; the others still come in.
+ */
+export async function restoreAppSettings(prefs: Prefs, settings: unknown): Promise<AppRestore> {
+  const out: AppRestore = { added: {}, notes: [] };
+  if (typeof settings !== 'object' || settings === null) return out;
   const file = settings as Record<string, unknown>;
-  for (const s of APP_SECTIONS)
-    if (file[s.name] !== undefined) counts[s.name] = await s.restore(prefs, file[s.name]);
-  return counts;
+  for (const s of APP_SECTIONS) {
+    if (file[s.name] === undefined) continue;
+    try {
+      out.added[s.name] = await s.restore(prefs, file[s.name]);
+    } catch (e) {
+      if (!(e instanceof TernError) || e.code !== 'invalid-input') throw e;
+      out.notes.push(e.message);
+    }
+  }
+  return out;
 }

@@ -66,6 +66,8 @@ export interface ImportReport {
   items: ImportItem[];
   /** A problem with the file as a whole (nothing was imported), if any. */
   fileError: { code: ImportErrorCode; reason: string } | null;
+  /** App settings of the file that were refused (nothing of them taken), in words. */
+  notes?: string[];
 }
 
 /** Sessions that own nothing have counters of zero; everything else is counted from the rows. */

@@ -8,10 +8,8 @@ import { applyImport, type ConflictPolicy, type ImportReport } from '../domain/i
 import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
-import type { McpServerDef } from '../mcp/types';
-import { loadMcpServers } from './mcp-store';
 
-// The app settings (providers, …) travel through the same lazily loaded module as the files.
+// The app settings (providers, MCP servers, …) travel through the same lazily loaded module as the files.
 export { readAppSettings, restoreAppSettings } from '../domain/app-settings';
 
 export interface ExportChoice {
@@ -19,7 +17,7 @@ export interface ExportChoice {
   includeImages: boolean;
   includeSecrets: boolean;
   appVersion: string;
-  /** App-level settings to carry (providers, …), read by domain/app-settings. */
+  /** App-level settings to carry (providers, MCP servers, …), read by domain/app-settings. */
   appSettings?: Record<string, unknown>;
   /** Where the time of the last export is noted; the app's preferences unless a test gives one. */
   prefs?: Prefs;
@@ -31,9 +29,7 @@ export async function exportPieces(
   at = Date.now(),
 ): Promise<string[]> {
   const rows = await readForExport(db, c.scope);
-  const mcpServers = await mcpServersToExport(c);
   return writeTernFile(rows, {
-    ...(mcpServers ? { mcpServers } : {}),
     scope:
       c.scope.kind === 'all'
         ? { kind: 'all' }
@@ -47,12 +43,6 @@ export async function exportPieces(
     exportedAt: at,
     ...(c.appSettings ? { appSettings: c.appSettings } : {}),
   });
-}
-
-/** A full export carries the app-wide MCP server definitions (their tokens only with secrets). */
-async function mcpServersToExport(c: ExportChoice): Promise<McpServerDef[] | null> {
-  if (c.scope.kind !== 'all') return null;
-  return loadMcpServers(c.prefs ?? createPrefs()).catch(() => null);
 }
 
 /** The export as a file, and the time of this export noted for the "last export" reminder. */

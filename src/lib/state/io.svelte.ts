@@ -89,6 +89,7 @@ class IoState {
     return this.run('Importing', async () => {
       // Read in a worker, a slice at a time: a file of hundreds of megabytes never sits in memory.
       const { importInWorker } = await import('./import-runner');
+      let notes: string[] = [];
       this.report = await importInWorker(this.db(), files, {
         policy,
         workspaceId: DEFAULT_WORKSPACE_ID,
@@ -96,10 +97,11 @@ class IoState {
         onRead: this.progress,
         onAppSettings: async (settings) => {
           const { restoreAppSettings } = await import('./io-service');
-          await restoreAppSettings(createPrefs(), settings);
-          await providers.reload();
+          notes = (await restoreAppSettings(createPrefs(), settings)).notes;
+          await this.reloadAppSettings();
         },
       });
+      if (notes.length > 0) this.report = { ...this.report, notes };
       if (signal.aborted) return 'The import was cancelled.';
       const report = this.report;
       if (report.fileError)
@@ -128,6 +130,13 @@ class IoState {
     });
   }
 
+  /** Providers and MCP servers read again after a file brought some in. */
+  private async reloadAppSettings(): Promise<void> {
+    await providers.reload();
+    const { mcp } = await import('./mcp.svelte');
+    await mcp.load(createPrefs());
+  }
+
   restore(file: File): Promise<void> {
     return this.run('Restoring', async () => {
       const { restoreDatabase, readBackupAppSettings } = await import('../domain/full-backup');
@@ -135,12 +144,22 @@ class IoState {
       this.db().close();
       await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
       await app.open();
-      const counts = await restoreAppSettings(createPrefs(), await readBackupAppSettings(file));
-      await providers.reload();
-      const n = counts.providers ?? 0;
-      return n > 0
-        ? `The backup is restored, with ${n === 1 ? '1 provider' : `${n} providers`}.`
-        : 'The backup is restored.';
+      const { added, notes } = await restoreAppSettings(
+        createPrefs(),
+        await readBackupAppSettings(file),
+      );
+      await this.reloadAppSettings();
+      const n = added.providers ?? 0;
+      const m = added.mcpServers ?? 0;
+      const extra = [
+        ...(n > 0 ? [n === 1 ? '1 provider' : `${n} providers`] : []),
+        ...(m > 0 ? [m === 1 ? '1 MCP server' : `${m} MCP servers`] : []),
+      ];
+      const done =
+        extra.length > 0
+          ? `The backup is restored, with ${extra.join(' and ')}.`
+          : 'The backup is restored.';
+      return [done, ...notes].join(' ');
     });
   }
 }

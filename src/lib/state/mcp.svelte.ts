@@ -21,7 +21,7 @@ import type { SessionTool, ToolSource } from '../domain/chat/tools';
 import type { McpManager } from '../mcp/manager';
 import { toolSpec } from '../mcp/schema';
 import type { McpCatalog, McpServerDef, McpStatus } from '../mcp/types';
-import { loadMcpServers, saveMcpServers } from './mcp-store';
+import { loadMcpServers, saveMcpServers } from '../domain/mcp-store';
 
 export type { McpCatalog, McpServerDef, McpStatus };
 
@@ -171,6 +171,10 @@ class McpState {
           origin: def.id,
           originLabel: def.name,
           toolName: tool.name,
+          // readOnlyHint is only a hint: it never skips a question; destructiveHint always asks.
+          ...(tool.annotations?.destructiveHint && !tool.annotations.readOnlyHint
+            ? { alwaysAsk: true }
+            : {}),
           run: (args, ctx) =>
             conn.callTool(tool.name, args, {
               signal: ctx.signal,

@@ -283,6 +283,83 @@ describe('import and export in the app', () => {
     await second.context.close();
   });
 
+  it('exports the MCP servers without their token, and an import into an empty profile lists them again', async () => {
+    const first = await openFresh(env);
+    await first.tern.sidebar.getByRole('button', { name: 'Settings', exact: true }).click();
+    let dialog = first.tern.dialog('Settings');
+    await dialog.getByRole('tab', { name: 'MCP servers' }).click();
+    await dialog.getByRole('button', { name: 'Add MCP server' }).click();
+    const form = dialog.getByRole('form', { name: 'New MCP server' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('Team files');
+    // Nothing listens there: the definition is kept whether or not it connects.
+    await form.getByRole('textbox', { name: 'Address' }).fill('http://127.0.0.1:9/mcp');
+    await form.getByLabel('Token').fill('Bearer very-secret-mcp-token');
+    await form.getByRole('button', { name: 'Save and connect' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status', { name: 'State of Team files' }).count())
+      .toBe(1);
+    await closeSettings(first.page, first.tern);
+
+    const io = await ioPanel(first.page, first.tern);
+    const exported = await download(
+      first.page,
+      io.getByRole('button', { name: 'Export everything' }),
+    );
+    await first.context.close();
+    expect(exported.toString('utf8')).not.toContain('very-secret-mcp-token');
+    const file = JSON.parse(exported.toString('utf8')) as { app?: { mcpServers?: unknown[] } };
+    expect(file.app?.mcpServers).toEqual([
+      expect.objectContaining({
+        name: 'Team files',
+        url: 'http://127.0.0.1:9/mcp',
+        headerValue: '',
+      }),
+    ]);
+
+    const second = await openFresh(env);
+    const io2 = await ioPanel(second.page, second.tern);
+    expect(
+      await importFiles(io2, [
+        { name: 'tern-export.json', mimeType: 'application/json', buffer: exported },
+      ]),
+    ).toMatchObject({ problem: '' });
+    dialog = second.tern.dialog('Settings');
+    await dialog.getByRole('tab', { name: 'MCP servers' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status', { name: 'State of Team files' }).count())
+      .toBe(1);
+    expect(await dialog.getByText('http://127.0.0.1:9/mcp', { exact: true }).count()).toBe(1);
+    await second.context.close();
+  });
+
+  it('says why the MCP servers of a file were not taken, and takes none of them', async () => {
+    const { context, page, tern } = await openFresh(env);
+    const io = await ioPanel(page, tern);
+    const exported = await download(page, io.getByRole('button', { name: 'Export everything' }));
+    const file = JSON.parse(exported.toString('utf8')) as Record<string, unknown>;
+    const hostile = {
+      ...file,
+      app: {
+        mcpServers: [
+          { id: 'x', name: 'Evil', url: 'javascript:alert(1)', headerName: '', headerValue: '' },
+        ],
+      },
+    };
+    const outcome = await importFiles(io, [
+      {
+        name: 'tern-export.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(hostile)),
+      },
+    ]);
+    expect(outcome.problem).toBe(
+      'The MCP servers in this file were not taken: entry 1 has an address that is not http:// or https://.',
+    );
+    await tern.dialog('Settings').getByRole('tab', { name: 'MCP servers' }).click();
+    expect(await tern.dialog('Settings').getByText('Evil').count()).toBe(0);
+    await context.close();
+  });
+
   it('restores a downloaded full backup over what changed since', async () => {
     const { context, page, tern } = await openFresh(env);
     await tern.newSession();

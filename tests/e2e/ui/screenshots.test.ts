@@ -9,6 +9,7 @@ import { useApp, newContext } from '../harness';
 import { seed, TernPage } from '../pages/app';
 import { makeGguf } from '../../../scripts/make-gguf.mjs';
 import { makePng } from '../pages/png';
+import { startTinyServer } from '../../helpers/mcp/tiny-server';
 
 const env = useApp();
 const DIR = process.env.TERN_SCREENSHOTS_DIR ?? 'screenshots';
@@ -195,6 +196,52 @@ describe('screenshots of the model on this device', () => {
       await page.screenshot({ path: `${DIR}/${size.name}-local-model.png` });
       await context.close();
       await rm(dir, { recursive: true, force: true });
+    });
+  }
+});
+
+describe('screenshots of the MCP servers settings', () => {
+  for (const size of SIZES) {
+    it(`with a connected server and its tools at ${size.width}x${size.height}`, async () => {
+      const tiny = await startTinyServer();
+      const context = await newContext(env.browser, { viewport: size });
+      const page = await context.newPage();
+      const tern = new TernPage(page, env.server.url);
+      await tern.open();
+      const menu = page.getByRole('button', { name: 'Open sidebar' });
+      if (await menu.isVisible()) await menu.click();
+      await tern.sidebar.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('tab', { name: 'MCP servers' }).click();
+      await dialog.getByRole('button', { name: 'Add MCP server' }).click();
+      const form = dialog.getByRole('form', { name: 'New MCP server' });
+      await form.getByRole('textbox', { name: 'Name' }).fill('Tiny tools');
+      await form.getByRole('textbox', { name: 'Address' }).fill(tiny.url);
+      await form.getByRole('button', { name: 'Save and connect' }).click();
+      await expect
+        .poll(
+          async () =>
+            (await dialog.getByRole('status', { name: 'State of Tiny tools' }).textContent()) ?? '',
+        )
+        .toMatch(/Connected to tiny/);
+      await dialog.getByText(/^Tools of Tiny tools/).click();
+      // Every tab label on one line, even on a phone.
+      const heights = await dialog
+        .getByRole('tab')
+        .evaluateAll((tabs) => tabs.map((t) => t.getBoundingClientRect().height));
+      expect(new Set(heights).size).toBe(1);
+      // Only the tool that is destructive and not read-only is marked as such.
+      const tools = dialog.getByRole('list', { name: 'Tools of Tiny tools' });
+      expect(
+        await tools
+          .getByRole('listitem')
+          .filter({ hasText: 'may change things' })
+          .locator('code')
+          .allTextContents(),
+      ).toEqual(['wipe']);
+      await page.screenshot({ path: `${DIR}/${size.name}-mcp-servers.png`, fullPage: true });
+      await context.close();
+      await tiny.close();
     });
   }
 });

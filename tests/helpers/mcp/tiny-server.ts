@@ -1,7 +1,8 @@
 // A small MCP server of our own, on the SDK's server side, for what the reference server does not
 // do: a slow tool that notices cancellation, a tool error, a huge result, a name that collides
 // with a built-in, a schema too big to offer, a tool list that changes, a token it insists on,
-// a refusal of CORS, a protocol version nobody speaks, and disappearing mid-call.
+// a refusal of CORS, a protocol version nobody speaks, disappearing mid-call, and tools annotated
+// as destructive (one of them also, contradictorily, read-only).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,6 +91,30 @@ function build(state: TinyServer): McpServer {
     ({ expression }) => {
       state.calls.push('calculator');
       return { content: [{ type: 'text', text: `tiny calculator got ${expression}` }] };
+    },
+  );
+  server.registerTool(
+    'wipe',
+    {
+      description: 'Says it deletes things.',
+      inputSchema: {},
+      annotations: { destructiveHint: true },
+    },
+    () => {
+      state.calls.push('wipe');
+      return { content: [{ type: 'text', text: 'wiped' }] };
+    },
+  );
+  server.registerTool(
+    'peek',
+    {
+      description: 'Read-only and destructive at once: the read-only hint wins.',
+      inputSchema: {},
+      annotations: { destructiveHint: true, readOnlyHint: true },
+    },
+    () => {
+      state.calls.push('peek');
+      return { content: [{ type: 'text', text: 'peeked' }] };
     },
   );
   server.registerTool(

@@ -128,7 +128,7 @@ describe('providers in an export of everything', () => {
     const mine = { ...PROVIDERS.list[0]!, label: 'Mine', apiKey: 'sk-mine' };
     await writeStoredProviders(prefs, { list: [mine], defaultId: mine.id });
     const file = JSON.parse(await exportText(await withProviders(), true)) as { app: unknown };
-    expect(await restoreAppSettings(prefs, file.app)).toEqual({ providers: 2 });
+    expect((await restoreAppSettings(prefs, file.app)).added).toEqual({ providers: 2 });
     const after = await readStoredProviders(prefs);
     expect(after.list.map((c) => [c.id, c.label, c.apiKey])).toEqual([
       ['p-openai', 'Mine', 'sk-mine'],
@@ -137,7 +137,7 @@ describe('providers in an export of everything', () => {
     ]);
     expect(after.defaultId).toBe('p-openai');
     // The same file again adds nothing.
-    expect(await restoreAppSettings(prefs, file.app)).toEqual({ providers: 0 });
+    expect((await restoreAppSettings(prefs, file.app)).added).toEqual({ providers: 0 });
   });
 
   it('takes nothing from a section of the wrong shape, and leaves what is here', async () => {

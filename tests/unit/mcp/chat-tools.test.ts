@@ -140,6 +140,50 @@ describe('permission modes', () => {
     expect((await messages())[2]?.content).toMatch(/3/);
   });
 
+  it('auto: a tool the server calls destructive is still asked about, and runs only when allowed', async () => {
+    server.scripts.push(
+      { kind: 'reply', toolCalls: [{ id: 'w1', name: 'wipe', args: {} }] },
+      { kind: 'reply', tokens: ['Wiped.'] },
+    );
+    const before = tiny.calls.filter((c) => c === 'wipe').length;
+    const { engine, session, messages } = await mcpSetup('auto', [on('tiny')]);
+    await engine.send(session.id, 'Wipe it');
+    await engine.idle();
+    expect((await engine.pendingApprovals(session.id))?.calls.map((c) => c.name)).toEqual(['wipe']);
+    expect(tiny.calls.filter((c) => c === 'wipe').length).toBe(before);
+    expect(server.requests.length).toBe(1);
+
+    await engine.answerToolCall(session.id, 'w1', 'once');
+    await engine.idle();
+    expect(tiny.calls.filter((c) => c === 'wipe').length).toBe(before + 1);
+    expect((await messages()).map((m) => m.content).slice(2)).toEqual(['wiped', 'Wiped.']);
+  });
+
+  it('auto: a read-only hint next to a destructive one runs without a question', async () => {
+    server.scripts.push(
+      { kind: 'reply', toolCalls: [{ id: 'p1', name: 'peek', args: {} }] },
+      { kind: 'reply', tokens: ['Peeked.'] },
+    );
+    const { engine, session, messages } = await mcpSetup('auto', [on('tiny')]);
+    await engine.send(session.id, 'Peek');
+    await engine.idle();
+    expect(await engine.pendingApprovals(session.id)).toBeNull();
+    expect((await messages()).map((m) => m.content).slice(2)).toEqual(['peeked', 'Peeked.']);
+  });
+
+  it('confirm: a read-only hint never skips the question', async () => {
+    server.scripts.push(
+      { kind: 'reply', toolCalls: [{ id: 'p2', name: 'peek', args: {} }] },
+      { kind: 'reply', tokens: ['No.'] },
+    );
+    const before = tiny.calls.filter((c) => c === 'peek').length;
+    const { engine, session } = await mcpSetup('confirm', [on('tiny')]);
+    await engine.send(session.id, 'Peek');
+    await engine.idle();
+    expect((await engine.pendingApprovals(session.id))?.calls.map((c) => c.name)).toEqual(['peek']);
+    expect(tiny.calls.filter((c) => c === 'peek').length).toBe(before);
+  });
+
   it('deny: offers no tools at all, and refuses a call made anyway', async () => {
     server.scripts.push(
       { kind: 'reply', toolCalls: [{ id: 'd1', name: 'echo', args: { message: 'x' } }] },

@@ -245,7 +245,7 @@ export class ChatEngine {
     await this.runReply(reply.sessionId, row, { kind: 'continue', prefix: reply.content });
   }
 
-  /** Tool calls waiting for the user's answer in a session with permission mode 'confirm'. */
+  /** Tool calls waiting for the user's answer (mode 'confirm', or a destructive tool in 'auto'). */
   async pendingApprovals(sessionId: string) {
     return pendingToolCalls(await allMessages(this.db, sessionId));
   }
@@ -578,7 +578,10 @@ export class ChatEngine {
           isError: true,
         });
       // A result that makes the model ask for more goes through the same question.
-      else if (settings.permissionMode === 'auto' || (tool && always.has(toolKey(tool))))
+      else if (
+        (settings.permissionMode === 'auto' && !tool?.alwaysAsk) ||
+        (tool && always.has(toolKey(tool)))
+      )
         await this.startCall(sessionId, call, tools).claimed;
       else asks = true;
     }

@@ -135,6 +135,8 @@ export interface SessionTool {
   originLabel: string;
   /** The tool's own name at its origin. */
   toolName: string;
+  /** Its origin says calling it may destroy something: asked about even in mode `auto`. */
+  alwaysAsk?: boolean;
   run(args: Record<string, unknown>, ctx: ToolRunContext): ToolOutcome | Promise<ToolOutcome>;
 }
 

@@ -383,8 +383,18 @@ export function readTernHead(f: Obj, currentSchema: number): TernHead & { schema
     schemaVersion,
     workspaces: readable(f.workspaces, workspace),
     commandUsage: commandUsage(f.commandUsage),
-    ...(isObj(f.app) ? { app: f.app } : {}),
+    ...appOf(f),
   };
+}
+
+/**
+ * The file's app settings. Files of format 2 written before MCP servers joined them carry the
+ * definitions as a top-level `mcpServers`: the same data, taken as that section of `app`.
+ */
+function appOf(f: Obj): { app?: unknown } {
+  const app = isObj(f.app) ? f.app : undefined;
+  if (f.mcpServers === undefined || app?.mcpServers !== undefined) return app ? { app } : {};
+  return { app: { ...app, mcpServers: f.mcpServers } };
 }
 
 /** One entry of `sessions`: a conversation, or the reason it cannot be read. */

@@ -2,7 +2,6 @@
 // data twice gives the same bytes apart from `exportedAt`. The file is built as a list of pieces
 // (one per session) to be put in a Blob, never as one string the size of the whole history.
 import type { ExportRows } from '../../domain/export';
-import type { McpServerDef } from '../../mcp/types';
 import type { Conversation, ImageRow, JsonValue, SessionSettingsRow } from '../types';
 import {
   FORMAT_NAME,
@@ -21,18 +20,8 @@ export interface WriteOptions {
   /** Credentials kept in settings (MCP server headers, key-like parameters). Off unless asked. */
   includeSecrets: boolean;
   exportedAt: number;
-  /** App-level settings (providers, …), already without credentials unless asked for. */
+  /** App-level settings (providers, MCP servers, …), already without credentials unless asked. */
   appSettings?: Record<string, unknown>;
-  /** The app-wide MCP server definitions, for a full export. */
-  mcpServers?: readonly McpServerDef[];
-}
-
-/** MCP servers as they go into a file: without their token unless secrets are included. */
-export function mcpServersInFile(
-  defs: readonly McpServerDef[],
-  includeSecrets: boolean,
-): McpServerDef[] {
-  return defs.map((d) => ({ ...d, headerValue: includeSecrets ? d.headerValue : '' }));
 }
 
 const SECRET = /(api[-_]?key|token|secret|password|authorization|bearer|cookie)/i;
@@ -122,7 +111,6 @@ export async function writeTernFile(rows: ExportRows, o: WriteOptions): Promise<
     ...(o.appSettings && Object.keys(o.appSettings).length > 0 ? { app: o.appSettings } : {}),
     commandUsage: rows.commandUsage,
     workspaces: rows.workspaces,
-    ...(o.mcpServers ? { mcpServers: mcpServersInFile(o.mcpServers, o.includeSecrets) } : {}),
   });
   // Sessions go last so that a reader can take the envelope before the bulk of the file.
   const pieces = [`${head.slice(0, -1)},"sessions":[`];
