@@ -35,8 +35,7 @@ import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
 import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { appendMessage, openMessages } from '../domain/messages';
-import { pendingSessions } from '../domain/chat/store';
+import { appendMessage, openMessages, pendingSessions } from '../domain/messages';
 import { providers } from './providers.svelte';
 import { prefs } from './prefs.svelte';
 
