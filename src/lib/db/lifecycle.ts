@@ -10,7 +10,7 @@
 // for good: no silent reopen onto a layout this code does not know.
 import Dexie from 'dexie';
 import { TernError } from '../errors';
-import { takeBackup, type BackupMeta } from './backup';
+import type { BackupMeta } from './backup';
 import type { TernDB } from './database';
 import { createDatabase, createDynamicDatabase, DB_NAME } from './database';
 import { toTernError } from './errors';
@@ -101,6 +101,8 @@ export async function openTern(options: OpenOptions): Promise<OpenResult> {
     const upgrading = stored > 0 && stored < target;
     if (upgrading) {
       handlers.onUpgrading?.(stored / 10, codeVersion);
+      // Loaded only for an upgrade: an everyday start does not carry the backup code.
+      const { takeBackup } = await import('./backup');
       backup = await takeBackup({ ...deps, reason: 'pre-upgrade', appVersion: options.appVersion });
     }
 

@@ -293,3 +293,9 @@ export function openMessages(
       .toArray(),
   );
 }
+
+/** Sessions with messages in the outbox, the oldest waiting first. */
+export async function pendingSessions(db: TernDB): Promise<string[]> {
+  const pending = await openMessages(db, 'pending');
+  return [...new Set(pending.sort((a, b) => a.createdAt - b.createdAt).map((m) => m.sessionId))];
+}

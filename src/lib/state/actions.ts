@@ -4,9 +4,7 @@ import type { MessagePart, SessionSettingsRow } from '../db/rows';
 import { TernError } from '../errors';
 import * as sessions from '../domain/sessions';
 import * as messages from '../domain/messages';
-import * as images from '../domain/images';
 import { setSettings, type SettingsPatch } from '../domain/settings';
-import { recordCommandUse } from '../domain/commands';
 import { errorText } from '../ui/error-text';
 import { app } from './app.svelte';
 import { view } from './view.svelte';
@@ -126,6 +124,8 @@ export async function addImage(
   blob: Blob,
   size: { width: number; height: number },
 ): Promise<string | undefined> {
+  // Images and command ranks load with their first use, not with the welcome screen.
+  const images = await import('../domain/images');
   const row = await attempt((d) =>
     images.addImage(d, { sessionId, blob, width: size.width, height: size.height }),
   );
@@ -133,6 +133,7 @@ export async function addImage(
 }
 
 export async function removeImage(id: string): Promise<void> {
+  const images = await import('../domain/images');
   await attempt((d) => images.removeImage(d, id));
 }
 
@@ -145,5 +146,7 @@ export async function saveSettings(
 
 export async function recordCommand(id: string): Promise<void> {
   // Ranking is a nicety: a failure to count a use is not worth a notice.
-  if (app.db && app.writable) await recordCommandUse(app.db, id).catch(() => undefined);
+  if (!app.db || !app.writable) return;
+  const { recordCommandUse } = await import('../domain/commands');
+  await recordCommandUse(app.db, id).catch(() => undefined);
 }

@@ -35,9 +35,9 @@ import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
 import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { appendMessage, openMessages } from '../domain/messages';
-import { pendingSessions } from '../domain/chat/store';
+import { appendMessage, openMessages, pendingSessions } from '../domain/messages';
 import { providers } from './providers.svelte';
+import { prefs } from './prefs.svelte';
 
 export type { MessageRow, CompactionOutcome };
 export { isSummary } from '../domain/summary';
@@ -122,6 +122,7 @@ class ChatState {
           const { mcp } = await import('./mcp.svelte');
           return mcp.toolSource(sessionId, settings);
         },
+        modelTitles: () => prefs.modelTitles,
         // Read at each reply, so a change in the provider settings applies to the next one.
         get stallMs() {
           return providers.stallSeconds * 1000;

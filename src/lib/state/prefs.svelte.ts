@@ -1,5 +1,5 @@
-// App preferences as runes state: the theme (applied to the page at once), the last opened session,
-// and per-session drafts. They live in idb-keyval, apart from the main database.
+// App preferences as runes state: the theme (applied to the page at once), whether the model writes
+// session titles, the last opened session, and per-session drafts. They live in idb-keyval, apart from the main database.
 import { createPrefs, type Theme } from '../db/prefs';
 
 export type { Theme };
@@ -11,6 +11,7 @@ const store = createPrefs();
 // paints the right theme from the first frame and survives an immediate reload.
 const THEME_COPY = 'tern:theme';
 const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+const MODEL_TITLES = 'modelTitles';
 
 function readThemeCopy(): Theme | null {
   try {
@@ -31,6 +32,8 @@ function writeThemeCopy(theme: Theme): void {
 
 class PrefsState {
   theme = $state<Theme>(readThemeCopy() ?? 'system');
+  /** The model writes a new session's title after the first reply (on unless turned off). */
+  modelTitles = $state(true);
 
   constructor() {
     applyTheme(this.theme);
@@ -43,6 +46,13 @@ class PrefsState {
     this.theme = copy ?? stored ?? 'system';
     applyTheme(this.theme);
     if (copy && copy !== stored) await store.setTheme(copy).catch(() => undefined);
+    const titles = await store.get<boolean>(MODEL_TITLES).catch(() => undefined);
+    this.modelTitles = titles !== false;
+  }
+
+  async setModelTitles(on: boolean): Promise<void> {
+    this.modelTitles = on;
+    await store.set(MODEL_TITLES, on);
   }
 
   async setTheme(theme: Theme): Promise<void> {

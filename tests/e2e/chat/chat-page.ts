@@ -8,10 +8,19 @@ export class ChatPage extends TernPage {
     super(page, url);
   }
 
-  /** Adds a provider (OpenAI-compatible unless told) at `baseUrl` in Settings → App, and closes. */
+  /**
+   * Adds a provider (OpenAI-compatible unless told) at `baseUrl` in Settings → App, and closes.
+   * Titles written by the model are switched off there unless `modelTitles` is set, so that the
+   * requests a test counts are the replies it sends; the title tests count the title request.
+   */
   async addProvider(
     baseUrl: string,
-    options: { name?: string; stallSeconds?: number; kind?: 'Anthropic' | 'Google Gemini' } = {},
+    options: {
+      name?: string;
+      stallSeconds?: number;
+      kind?: 'Anthropic' | 'Google Gemini';
+      modelTitles?: boolean;
+    } = {},
   ): Promise<void> {
     await this.openAppSettings();
     const dialog = this.dialog('Settings');
@@ -32,6 +41,9 @@ export class ChatPage extends TernPage {
       await stall.fill(String(options.stallSeconds));
       await stall.press('Tab');
     }
+    await dialog
+      .getByRole('checkbox', { name: 'Let the model title new sessions' })
+      .setChecked(options.modelTitles ?? false);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
   }

@@ -32,7 +32,7 @@ import {
 } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
 import { countTokens } from './tokens';
-import { nameAfterFirstMessage } from './title';
+import { nameAfterFirstMessage, nameByModel, type FirstWords } from './title';
 import {
   offeredTools,
   runTool,
@@ -79,6 +79,8 @@ export interface ChatEngineDeps {
   onWrite?: () => void;
   /** Tools from the session's MCP servers, beside the built-ins. */
   toolSource?: ToolSource;
+  /** Whether the model writes a new session's title (the app setting); absent = never asked. */
+  modelTitles?: () => boolean | Promise<boolean>;
 }
 
 export class ChatEngine {
@@ -554,12 +556,35 @@ export class ChatEngine {
       return;
     }
     if (outcome?.kind === 'complete') {
-      await nameAfterFirstMessage(this.db, sessionId);
+      const firstWords = await nameAfterFirstMessage(this.db, sessionId);
+      // In the background: the title never holds up the next message or a tool round.
+      if (firstWords) this.track(this.titleByModel(sessionId, reply.id, firstWords));
       if (outcome.finishReason === 'tool-calls' && outcome.toolCalls.length && mode.kind === 'new')
         await this.handleToolCalls(sessionId, mode.round);
     }
     // Messages typed while this reply streamed went to the outbox: send them now.
     this.drainInBackground();
+  }
+
+  private async titleByModel(
+    sessionId: string,
+    replyId: string,
+    firstWords: FirstWords,
+  ): Promise<void> {
+    if (!this.online() || !(await this.deps.modelTitles?.())) return;
+    const { loadProvider = defaultLoad, fetch, stallMs } = this.deps;
+    await nameByModel(
+      this.db,
+      {
+        providerConfig: (id) => this.deps.providerConfig(id),
+        loadProvider,
+        ...(fetch ? { fetch } : {}),
+        ...(stallMs !== undefined ? { stallMs } : {}),
+      },
+      sessionId,
+      replyId,
+      firstWords,
+    );
   }
 
   private async handleToolCalls(sessionId: string, round: number): Promise<void> {

@@ -45,11 +45,7 @@ export function claimPending(
   });
 }
 
-/** Sessions with messages in the outbox, the oldest waiting first. */
-export async function pendingSessions(db: TernDB): Promise<string[]> {
-  const pending = await openMessages(db, 'pending');
-  return [...new Set(pending.sort((a, b) => a.createdAt - b.createdAt).map((m) => m.sessionId))];
-}
+export { pendingSessions } from '../messages';
 
 /** Puts a reply's user messages back in the outbox and removes the reply (nothing had arrived). */
 export function requeue(db: TernDB, replyId: string): Promise<void> {
