@@ -39,3 +39,8 @@ export function rawDexie(deps: TestDeps, versions: readonly SchemaVersion[]): De
 export async function deleteDb(deps: TestDeps): Promise<void> {
   await new Dexie(deps.name, { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange }).delete();
 }
+
+/** The search index is derived from the data (and its bookkeeping timed): not part of a snapshot. */
+export const derivedRow = (table: string, row: unknown): boolean =>
+  table.startsWith('search') ||
+  (table === 'meta' && String((row as { key?: unknown } | null)?.key).startsWith('search:'));

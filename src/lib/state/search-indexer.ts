@@ -4,7 +4,7 @@
 // the indexer already (a Web Lock); this one then waits its turn and searches meanwhile.
 import type { TernDB } from '../db/database';
 import { searchIndexPending } from '../db/search-layout';
-import { onSearchQueued } from '../db/search-queue';
+import { onSearchQueued, SEARCH_CHANNEL } from '../db/search-queue';
 import type { Indexer } from '../domain/search-index/indexer';
 
 let started = false;
@@ -20,10 +20,17 @@ function start(db: TernDB): void {
 }
 
 export function startSearchIndexer(db: TernDB): void {
-  const stopListening = onSearchQueued(() => {
+  // A write here, or one announced by another tab or by the import worker (whose writes queue
+  // texts in its own context), starts the indexer.
+  const channel =
+    typeof BroadcastChannel === 'function' ? new BroadcastChannel(SEARCH_CHANNEL) : null;
+  const stopListening = onSearchQueued(() => begin());
+  const begin = () => {
     stopListening();
+    channel?.close();
     start(db);
-  });
+  };
+  if (channel) channel.onmessage = begin;
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: object) => void })
     .requestIdleCallback;
   const check = () =>

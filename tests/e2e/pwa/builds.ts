@@ -1,7 +1,8 @@
 // Test builds of Tern, made from a temporary copy of the source so that nothing in the working tree
-// changes: each carries the test hook, and "next" also has a schema version 3, as the release after
-// this one would. Output goes to dist-test-* (ignored by git).
+// changes: each carries the test hook, and "next" also has one more schema version than this code,
+// as the release after this one would. Output goes to dist-test-* (ignored by git).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,11 +23,19 @@ const COPIED = [
   'scripts/csp.mjs',
 ];
 
-const V3 = `import type { SchemaVersion } from './types';
+const SCHEMA_INDEX = readFileSync(join(ROOT, 'src/lib/db/schema/index.ts'), 'utf8');
+const HISTORY = /SCHEMA_HISTORY: readonly SchemaVersion\[\] = \[([^\]]*)\]/.exec(SCHEMA_INDEX);
+if (!HISTORY?.[1]) throw new Error('src/lib/db/schema/index.ts has no SCHEMA_HISTORY list');
+const LISTED = HISTORY[1].split(',').map((v) => v.trim());
+/** The schema version of this code, and the one the "next" build adds. */
+export const CURRENT_VERSION = LISTED.length;
+export const NEXT_VERSION = CURRENT_VERSION + 1;
 
-export const v3: SchemaVersion = {
-  version: 3,
-  date: '2026-12-01',
+const NEXT = `import type { SchemaVersion } from './types';
+
+export const v${NEXT_VERSION}: SchemaVersion = {
+  version: ${NEXT_VERSION},
+  date: '2026-12-31',
   notes: ['Pins: one per session, filled in by the upgrade.'],
   stores: { pins: 'id, sessionId' },
   async upgrade(tx) {
@@ -46,16 +55,16 @@ export async function buildTern(name: string, options: { nextSchema?: boolean } 
     await writeFile(main, `${await readFile(main, 'utf8')}\nimport './test-hook';\n`);
     if (options.nextSchema) {
       const schema = join(src, 'src/lib/db/schema');
-      await writeFile(join(schema, 'v3.ts'), V3);
-      const index = join(schema, 'index.ts');
-      const text = (await readFile(index, 'utf8'))
-        .replace(
-          "import { v2 } from './v2';",
-          "import { v2 } from './v2';\nimport { v3 } from './v3';",
-        )
-        .replace('[v1, v2]', '[v1, v2, v3]');
-      if (!text.includes('[v1, v2, v3]')) throw new Error('the schema history did not take v3');
-      await writeFile(index, text);
+      await writeFile(join(schema, `v${NEXT_VERSION}.ts`), NEXT);
+      const last = LISTED[LISTED.length - 1] ?? '';
+      const list = [...LISTED, `v${NEXT_VERSION}`].join(', ');
+      const text = SCHEMA_INDEX.replace(
+        `import { ${last} } from './${last}';`,
+        `import { ${last} } from './${last}';\nimport { v${NEXT_VERSION} } from './v${NEXT_VERSION}';`,
+      ).replace(`[${HISTORY[1]}]`, `[${list}]`);
+      if (!text.includes(`[${list}]`))
+        throw new Error('the schema history did not take the next version');
+      await writeFile(join(schema, 'index.ts'), text);
     }
     const out = join(ROOT, `dist-test-${name}`);
     await run(

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, newContext, serveApp, watchErrors, type AppServer } from '../harness';
-import { awaitHook, buildTern } from './builds';
+import { awaitHook, buildTern, CURRENT_VERSION, NEXT_VERSION } from './builds';
 
 let server: AppServer;
 let browser: Browser;
@@ -174,7 +174,9 @@ describe('updating Tern', () => {
       return { first, second };
     });
     const before = await page.evaluate(() => window.__ternTest.sessions());
-    expect(await page.evaluate(() => window.__ternTest.ready())).toMatchObject({ version: 2 });
+    expect(await page.evaluate(() => window.__ternTest.ready())).toMatchObject({
+      version: CURRENT_VERSION,
+    });
 
     // A second tab of the same app.
     const other = await openTern(context);
@@ -189,7 +191,9 @@ describe('updating Tern', () => {
     await expect.poll(() => banner(page).count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => banner(other).count(), { timeout: 20_000 }).toBe(1);
     // Offered, not forced: nothing changed yet.
-    expect(await page.evaluate(() => window.__ternTest.ready())).toMatchObject({ version: 2 });
+    expect(await page.evaluate(() => window.__ternTest.ready())).toMatchObject({
+      version: CURRENT_VERSION,
+    });
 
     await Promise.all([
       page.waitForEvent('load', { timeout: 30_000 }),
@@ -197,7 +201,7 @@ describe('updating Tern', () => {
     ]);
     expect(await page.evaluate(() => window.__ternTest.ready())).toEqual({
       status: 'ready',
-      version: 3,
+      version: NEXT_VERSION,
     });
     expect(await page.evaluate(() => window.__ternTest.storeNames())).toContain('pins');
     expect(await page.evaluate(() => window.__ternTest.sessions())).toEqual(before);
@@ -207,7 +211,10 @@ describe('updating Tern', () => {
     });
     const backups = await page.evaluate(() => window.__ternTest.backups());
     expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatchObject({ reason: 'pre-upgrade', nativeVersion: 20 });
+    expect(backups[0]).toMatchObject({
+      reason: 'pre-upgrade',
+      nativeVersion: CURRENT_VERSION * 10,
+    });
     expect(backups[0]?.rowCount).toBeGreaterThanOrEqual(8);
     expect(await page.evaluate((id) => window.__ternTest.getDraft(id), first)).toBe(
       'a saved draft',
@@ -228,7 +235,9 @@ describe('updating Tern', () => {
         { timeout: 20_000 },
       )
       .toBe(true);
-    expect(await other.evaluate(() => window.__ternTest.ready())).toMatchObject({ version: 3 });
+    expect(await other.evaluate(() => window.__ternTest.ready())).toMatchObject({
+      version: NEXT_VERSION,
+    });
     expect(errors).toEqual([]);
     await context.close();
   });

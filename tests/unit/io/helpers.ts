@@ -5,6 +5,8 @@ import { DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
 import type { ConflictPolicy, ImportReport } from '../../../src/lib/domain/import';
 import { importFiles } from '../../../src/lib/state/io-service';
 
+import { derivedRow } from '../../helpers/db';
+
 export { corpus, fixture } from '../../helpers/corpus';
 
 export const bytes = (v: unknown): Uint8Array =>
@@ -21,17 +23,12 @@ export function importBytes(
 export const count = (r: ImportReport, kind: ImportReport['items'][number]['kind']): number =>
   r.items.filter((i) => i.kind === kind).length;
 
-/** The search index is derived from the data (and its bookkeeping timed): not part of a snapshot. */
-const derived = (table: string, row: unknown): boolean =>
-  table.startsWith('search') ||
-  (table === 'meta' && String((row as { key?: unknown } | null)?.key).startsWith('search:'));
-
 /** Every row of every store but the search index, Blobs read out, in key order. */
 export async function snapshot(db: TernDB): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const t of db.tables) {
-    if (derived(t.name, null)) continue;
-    const rows: unknown[] = (await t.toArray()).filter((r) => !derived(t.name, r));
+    if (derivedRow(t.name, null)) continue;
+    const rows: unknown[] = (await t.toArray()).filter((r) => !derivedRow(t.name, r));
     out[t.name] = await Promise.all(
       rows.map(async (r) => {
         if (r && typeof r === 'object' && 'blob' in r && r.blob instanceof Blob)

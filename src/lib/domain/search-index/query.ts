@@ -7,7 +7,13 @@
 // against the text. Nothing is written.
 import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
-import type { MessageRow, Role, SearchPostingRow, SessionRow } from '../../db/rows';
+import {
+  SEARCH_TITLE_PREFIX,
+  type MessageRow,
+  type Role,
+  type SearchPostingRow,
+  type SessionRow,
+} from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
 import { ro } from '../tx';
@@ -246,10 +252,16 @@ export async function searchIndex(
   if (q.words.length === 0) return { hits: [], problems: q.problems, limited: false };
   const out: Checked = { hits: [], seen: new Set() };
 
-  // Texts not indexed yet are looked at first: they are the newest.
-  const queued = await ro(db, [db.searchQueue], () =>
-    db.searchQueue.limit(QUEUE_LOOK).primaryKeys(),
-  );
+  // Texts not indexed yet are looked at first: they are the newest. Titles are few but sort after
+  // message ids, so they are looked up on their own: an imported session is found by its title
+  // before the indexer reaches it.
+  const queued = await ro(db, [db.searchQueue], async () => {
+    const [first, titles] = await Promise.all([
+      db.searchQueue.limit(QUEUE_LOOK).primaryKeys(),
+      db.searchQueue.where('key').startsWith(SEARCH_TITLE_PREFIX).limit(QUEUE_LOOK).primaryKeys(),
+    ]);
+    return [...new Set([...first, ...titles])];
+  });
   const lists = await ro(db, [db.searchPostings], () =>
     Promise.all(q.words.map((w) => wordDocs(db, w))),
   );
