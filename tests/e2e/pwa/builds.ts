@@ -26,7 +26,8 @@ const COPIED = [
 const SCHEMA_INDEX = readFileSync(join(ROOT, 'src/lib/db/schema/index.ts'), 'utf8');
 const HISTORY = /SCHEMA_HISTORY: readonly SchemaVersion\[\] = \[([^\]]*)\]/.exec(SCHEMA_INDEX);
 if (!HISTORY?.[1]) throw new Error('src/lib/db/schema/index.ts has no SCHEMA_HISTORY list');
-const LISTED = HISTORY[1].split(',').map((v) => v.trim());
+const LISTED_TEXT = HISTORY[1];
+const LISTED = LISTED_TEXT.split(',').map((v) => v.trim());
 /** The schema version of this code, and the one the "next" build adds. */
 export const CURRENT_VERSION = LISTED.length;
 export const NEXT_VERSION = CURRENT_VERSION + 1;
@@ -61,7 +62,7 @@ export async function buildTern(name: string, options: { nextSchema?: boolean } 
       const text = SCHEMA_INDEX.replace(
         `import { ${last} } from './${last}';`,
         `import { ${last} } from './${last}';\nimport { v${NEXT_VERSION} } from './v${NEXT_VERSION}';`,
-      ).replace(`[${HISTORY[1]}]`, `[${list}]`);
+      ).replace(`[${LISTED_TEXT}]`, `[${list}]`);
       if (!text.includes(`[${list}]`))
         throw new Error('the schema history did not take the next version');
       await writeFile(join(schema, 'index.ts'), text);
