@@ -6,7 +6,6 @@ import type { ConflictPolicy, ImportReport } from '../domain/import';
 import { createPrefs } from '../db/prefs';
 import { app } from './app.svelte';
 import { providers } from './providers.svelte';
-import { pwa } from './pwa.svelte';
 
 export type IoPhase =
   | { kind: 'idle' }
@@ -69,7 +68,7 @@ class IoState {
           : {}),
       });
       download(blob, `tern-export-${day()}.json`);
-      await pwa.refreshLastExport();
+      await (await import('./keeping.svelte')).keeping.refreshLastExport();
       return 'The export file is downloaded.';
     });
   }

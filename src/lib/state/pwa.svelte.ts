@@ -1,6 +1,6 @@
 // Tern as an installed, offline app: the service worker (a new version is offered, never forced),
-// whether the network is there and what waits for it, whether the browser promised to keep our
-// data, the Safari/iOS seven-day rule, and how long ago the user last exported.
+// and whether the network is there and what waits for it. Keeping the data (persistence, the
+// seven-day rule, the export age) lives in keeping.svelte.ts, loaded when first needed.
 import { liveQuery } from 'dexie';
 import { createPrefs, type Prefs } from '../db/prefs';
 import { readMessageBadges } from './badges';
@@ -8,54 +8,11 @@ import { app } from './app.svelte';
 
 /** Ask for persistent storage once the database holds this many messages: the user cares. */
 export const PERSIST_AFTER_MESSAGES = 10;
-/** An export older than this (or none at all, once there is data) earns a nudge. */
-export const EXPORT_NUDGE_DAYS = 7;
-const DAY = 24 * 60 * 60 * 1000;
 /** How often an open tab asks the server whether a new version was published. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
-export interface Platform {
-  ios: boolean;
-  safari: boolean;
-}
-
-/** iPadOS reports itself as a Mac; the touch points give it away. */
-export function detectPlatform(userAgent: string, maxTouchPoints = 0): Platform {
-  const ios =
-    /iP(hone|ad|od)/.test(userAgent) || (/Macintosh/.test(userAgent) && maxTouchPoints > 1);
-  const safari =
-    /Safari\//.test(userAgent) &&
-    !/Chrome\/|Chromium\/|CriOS|FxiOS|EdgiOS|Edg\/|OPR\/|Android/.test(userAgent);
-  return { ios, safari };
-}
-
-/**
- * WebKit deletes everything a site stored after seven days of browser use without a visit, unless
- * the site runs from the Home Screen (or the Dock), which has its own counter.
- */
-export function sevenDayRuleApplies(platform: Platform, standalone: boolean): boolean {
-  return (platform.ios || platform.safari) && !standalone;
-}
-
-/** Whole days between two instants, never negative. */
-export function daysBetween(from: number, to: number): number {
-  return Math.max(0, Math.floor((to - from) / DAY));
-}
-
-export function exportAgeText(lastExportAt: number | null, now: number): string {
-  if (lastExportAt === null) return 'never';
-  const days = daysBetween(lastExportAt, now);
-  if (days === 0) return 'today';
-  if (days === 1) return 'yesterday';
-  return `${days} days ago`;
-}
-
-export function exportIsOld(lastExportAt: number | null, now: number, hasData: boolean): boolean {
-  if (lastExportAt === null) return hasData;
-  return daysBetween(lastExportAt, now) >= EXPORT_NUDGE_DAYS;
-}
-
-export type PersistState = 'unsupported' | 'unknown' | 'granted' | 'not-granted';
+/** The storage side (persistence, export age) loads off the first screen's path. */
+const loadKeeping = () => import('./keeping.svelte').then((m) => m.keeping);
 
 class PwaState {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -68,98 +25,32 @@ class PwaState {
   pending = $state(0);
   /** Messages stored, counted no further than PERSIST_AFTER_MESSAGES. */
   messageTotal = $state(0);
-  persist = $state<PersistState>('unknown');
-  /** Why we last asked for persistent storage, if we did in this tab. */
-  persistAskedBecause = $state<'installed' | 'use' | 'user' | null>(null);
-  standalone = $state(false);
-  platform = $state.raw<Platform>({ ios: false, safari: false });
-  lastExportAt = $state<number | null>(null);
-  now = $state(Date.now());
 
   #prefs: Prefs | null = null;
   #applyUpdate: (() => Promise<void>) | null = null;
   #reloading = false;
   #started = false;
 
-  get sevenDayRule(): boolean {
-    return sevenDayRuleApplies(this.platform, this.standalone);
-  }
-
-  get exportAge(): string {
-    return exportAgeText(this.lastExportAt, this.now);
-  }
-
-  get exportNudge(): boolean {
-    return exportIsOld(this.lastExportAt, this.now, this.messageTotal > 0);
-  }
-
   /** Called once at start-up; safe to call again. */
   start(): void {
     if (this.#started || typeof window === 'undefined') return;
     this.#started = true;
     this.#prefs = createPrefs();
-    this.platform = detectPlatform(navigator.userAgent, navigator.maxTouchPoints);
 
     window.addEventListener('online', () => (this.online = true));
     window.addEventListener('offline', () => (this.online = false));
 
-    const standaloneQuery = window.matchMedia('(display-mode: standalone)');
-    const readStandalone = () => {
-      // iOS Safari does not report display-mode for Home Screen apps; it has its own flag.
-      const iosStandalone = (navigator as Navigator & { standalone?: boolean }).standalone;
-      this.standalone = standaloneQuery.matches || iosStandalone === true;
-    };
-    readStandalone();
-    standaloneQuery.addEventListener('change', readStandalone);
+    // Only an installed app (or one being installed) asks to keep its data from the start; the
+    // rest of the keeping code loads when the user has enough messages or opens Settings.
+    const standalone =
+      window.matchMedia('(display-mode: standalone)').matches ||
+      (navigator as Navigator & { standalone?: boolean }).standalone === true;
+    if (standalone) void loadKeeping().then((k) => k.start());
     window.addEventListener('appinstalled', () => {
-      void this.askToPersist('installed');
+      void loadKeeping().then((k) => k.askToPersist('installed'));
     });
-
-    // Ages shown in the UI move on while the tab stays open, and an export made in another tab
-    // shows up when the user comes back to this one.
-    setInterval(() => (this.now = Date.now()), 60_000);
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') {
-        this.now = Date.now();
-        void this.refreshLastExport();
-      }
-    });
-
-    void this.#readPersisted().then(() => {
-      if (this.standalone) void this.askToPersist('installed');
-    });
-    void this.refreshLastExport();
     this.#watchMessages();
     void this.#registerServiceWorker();
-  }
-
-  async refreshLastExport(): Promise<void> {
-    if (!this.#prefs) return;
-    try {
-      this.lastExportAt = await this.#prefs.getLastExportAt();
-    } catch {
-      // Prefs unavailable (no IndexedDB): there is no export date to show.
-    }
-  }
-
-  /**
-   * Asks the browser to keep Tern's data when space runs low. Chrome and Safari decide silently
-   * (installed apps are granted); Firefox asks the user. Only asked for when the user shows they
-   * care, or presses the button.
-   */
-  async askToPersist(because: 'installed' | 'use' | 'user'): Promise<void> {
-    const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
-    if (!storage?.persist) {
-      this.persist = 'unsupported';
-      return;
-    }
-    if (this.persist === 'granted') return;
-    this.persistAskedBecause = because;
-    try {
-      this.persist = (await storage.persist()) ? 'granted' : 'not-granted';
-    } catch {
-      this.persist = 'not-granted';
-    }
   }
 
   /** Accepting the new version: save drafts, activate it; every tab then reloads. */
@@ -177,19 +68,6 @@ class PwaState {
     this.updateReady = false;
   }
 
-  async #readPersisted(): Promise<void> {
-    const storage = navigator.storage as StorageManager | undefined;
-    if (!storage?.persisted) {
-      this.persist = 'unsupported';
-      return;
-    }
-    try {
-      this.persist = (await storage.persisted()) ? 'granted' : 'not-granted';
-    } catch {
-      this.persist = 'unknown';
-    }
-  }
-
   #watchMessages(): void {
     $effect.root(() => {
       $effect(() => {
@@ -201,12 +79,7 @@ class PwaState {
           next: ({ pending, stored: total }) => {
             this.pending = pending;
             this.messageTotal = total;
-            if (
-              total >= PERSIST_AFTER_MESSAGES &&
-              this.persist === 'not-granted' &&
-              this.persistAskedBecause === null
-            )
-              void this.askToPersist('use');
+            if (total >= PERSIST_AFTER_MESSAGES) void loadKeeping().then((k) => k.enoughMessages());
           },
           // A closed database (stale tab) ends the query; the counts keep their last value.
           error: () => {},

@@ -4,7 +4,7 @@ import {
   exportAgeText,
   exportIsOld,
   sevenDayRuleApplies,
-} from '../../../src/lib/state/pwa.svelte';
+} from '../../../src/lib/state/keeping.svelte';
 
 const UA = {
   iphone:
