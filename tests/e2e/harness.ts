@@ -156,3 +156,14 @@ export function useApp(): AppEnv {
     },
   };
 }
+
+/**
+ * Waits until the page's transitions have run: colours and places are then as painted. An
+ * animation cancelled midway (its element removed or restyled) rejects `finished` with an
+ * AbortError; it is over all the same.
+ */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+  );
+}

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useApp, newContext } from '../harness';
+import { useApp, newContext, animationsSettled } from '../harness';
 import { seed, TernPage } from '../pages/app';
 
 const env = useApp();
@@ -21,7 +21,7 @@ interface Violation {
 
 async function audit(page: Page, screen: string): Promise<string[]> {
   // Let transitions settle: axe reads colours as they are painted.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  await animationsSettled(page);
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: object) => Promise<unknown> } }).axe;
@@ -125,8 +125,13 @@ describe('accessibility', () => {
         found.push(...(await audit(page, 'session menu')));
         await page.keyboard.press('Escape');
         await page.getByRole('menu', { name: 'Session' }).waitFor({ state: 'detached' });
-        // A message's actions, shown by hovering it.
-        await tern.message('And if it is not UTF-8?').hover();
+        // A message's actions, shown by hovering it (a tap on a phone), once fully shown.
+        const asked = tern.message('And if it is not UTF-8?');
+        if (size.width < 800) await asked.locator('header').click();
+        else await asked.hover();
+        await expect
+          .poll(() => asked.locator('time').evaluate((t) => getComputedStyle(t).opacity))
+          .toBe('1');
         found.push(...(await audit(page, 'message actions')));
 
         await page.getByRole('button', { name: 'Session settings' }).click();

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useApp, newContext } from '../harness';
+import { useApp, newContext, animationsSettled } from '../harness';
 import { seed, TernPage } from '../pages/app';
 import { makeGguf } from '../../../scripts/make-gguf.mjs';
 import { makePng } from '../pages/png';
@@ -69,7 +69,7 @@ describe('screenshots', () => {
         await page.getByRole('button', { name: 'Open sidebar' }).click();
         await expect.poll(() => tern.sidebar.isVisible()).toBe(true);
         // The drawer slides in: photograph it once it has arrived.
-        await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+        await animationsSettled(page);
         await expect
           .poll(() => tern.sidebar.evaluate((el) => Math.round(el.getBoundingClientRect().left)))
           .toBe(0);
@@ -89,7 +89,7 @@ describe('screenshots', () => {
       await expect
         .poll(() => page.getByRole('article', { name: /^Summary of 24 earlier messages/ }).count())
         .toBe(1);
-      await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+      await animationsSettled(page);
       await shot('summary');
       if (size.width < 800) {
         await page.getByRole('button', { name: 'Open sidebar' }).click();
@@ -136,7 +136,7 @@ describe('screenshots', () => {
         await tern.open();
         if (size.width < 800) {
           await page.getByRole('button', { name: 'Open sidebar' }).click();
-          await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+          await animationsSettled(page);
           await shot('drawer');
         }
         await tern.session('Reading files in Python').getByRole('button').first().click();
