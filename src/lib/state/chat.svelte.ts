@@ -175,12 +175,12 @@ class ChatState {
     return this.guard(async () => {
       const db = this.db;
       if (db && providers.list.length === 0) {
-        const { countTokens } = await import('../domain/chat/tokens');
+        const { countTokensAtOnce } = await import('../domain/chat/tokens');
         return appendMessage(db, sessionId, {
           role: 'user',
           content: text,
           ...(parts ? { parts } : {}),
-          tokens: await countTokens(text),
+          tokens: await countTokensAtOnce(text),
         });
       }
       return this.must().send(sessionId, text, parts);

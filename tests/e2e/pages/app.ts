@@ -1,6 +1,7 @@
 // Page model of Tern for the end-to-end tests: every control is found by its role and accessible
 // name, the way a person (or a screen reader) finds it.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { newContext, watchErrors, type AppEnv } from '../harness';
 
 export class TernPage {
@@ -77,8 +78,14 @@ export class TernPage {
     return this.messages.filter({ hasText: text });
   }
 
+  /**
+   * Starts a session and waits until it is the one on screen: the previous conversation's composer
+   * stays in place for a moment, and text typed into it would go to that session's draft.
+   */
   async newSession(): Promise<void> {
     await this.sidebar.getByRole('button', { name: 'New session', exact: true }).click();
+    await expect.poll(() => this.heading.textContent()).toBe('New chat');
+    await expect.poll(() => this.messages.count()).toBe(0);
     await this.composer.waitFor();
   }
 

@@ -31,7 +31,7 @@ import {
   restartAfter,
 } from './store';
 import { streamReply, toMessageError, type ReplyOutcome } from './stream-reply';
-import { countTokens } from './tokens';
+import { countTokensAtOnce } from './tokens';
 import { nameAfterFirstMessage, nameByModel, type FirstWords } from './title';
 import {
   offeredTools,
@@ -124,7 +124,7 @@ export class ChatEngine {
       content: text,
       ...(parts ? { parts } : {}),
       status: 'pending',
-      tokens: await countTokens(text),
+      tokens: await countTokensAtOnce(text),
     });
     // Offline, drain still sends what goes to a model on this device; the rest waits.
     this.drainInBackground();
@@ -235,7 +235,7 @@ export class ChatEngine {
     if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
     const user = await this.mustGet(userMessageId, 'user');
     this.assertIdle(user.sessionId);
-    await editMessage(this.db, user.id, { content: text, tokens: await countTokens(text) });
+    await editMessage(this.db, user.id, { content: text, tokens: await countTokensAtOnce(text) });
     await this.restart(user.sessionId, user.seq);
   }
 

@@ -95,3 +95,23 @@ export async function countTokens(text: string): Promise<number> {
     return estimateTokens(text);
   }
 }
+
+/** How long a message being sent waits for the tokenizer before it takes the estimate. */
+const AT_ONCE_MS = 150;
+
+/**
+ * The count for a message the user is sending: the tokenizer's when it answers at once, else the
+ * estimate. The first count of a session loads a 460 KB vocabulary in a worker, which can take
+ * seconds on a phone, and the message must be on screen as soon as it leaves the composer.
+ */
+export async function countTokensAtOnce(text: string): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(estimateTokens(text)), AT_ONCE_MS);
+  });
+  try {
+    return await Promise.race([countTokens(text), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

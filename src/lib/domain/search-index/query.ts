@@ -7,13 +7,7 @@
 // against the text. Nothing is written.
 import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
-import {
-  SEARCH_TITLE_PREFIX,
-  type MessageRow,
-  type Role,
-  type SearchPostingRow,
-  type SessionRow,
-} from '../../db/rows';
+import { SEARCH_TITLE_PREFIX, type MessageRow, type Role, type SessionRow } from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
 import { ro } from '../tx';
@@ -87,56 +81,76 @@ const abortIf = (signal: AbortSignal | undefined) => {
 // A single letter or digit is a word, not a prefix: as a prefix it would list most of the index.
 const exactOnly = (w: string) => w.length === 1 && /[\p{L}\p{N}]/u.test(w);
 
+type PostingKey = [string, number];
+
 /**
- * The documents holding a word (or a word it begins), block by block: a block's lists are merged
- * only when the walk reaches it, so a common word costs its newest block, not all of them.
+ * The documents holding a word (or a word it begins), block by block. Only the keys are read up
+ * front; a block's lists are read and merged when the walk reaches it, so a common word costs its
+ * newest block, not all of them (reading every list of "the" froze the page for 170 ms).
  */
 class WordDocs {
+  /** A guess at how many documents hold the word: its newest block, times its blocks. */
   readonly count: number;
-  readonly #lists = new Map<number, Uint32Array[]>();
+  readonly #keys = new Map<number, PostingKey[]>();
   readonly #merged = new Map<number, Uint32Array>();
 
-  constructor(rows: readonly SearchPostingRow[]) {
-    let n = 0;
-    for (const r of rows) {
-      n += r.docs.length;
-      const l = this.#lists.get(r.block);
-      if (l) l.push(r.docs);
-      else this.#lists.set(r.block, [r.docs]);
+  private constructor(keys: readonly PostingKey[], newest: Uint32Array | null) {
+    for (const k of keys) {
+      const l = this.#keys.get(k[1]);
+      if (l) l.push(k);
+      else this.#keys.set(k[1], [k]);
     }
-    this.count = n;
+    const top = this.blocks()[0];
+    if (newest && top !== undefined) this.#merged.set(top, newest);
+    this.count = (newest?.length ?? 0) * this.#keys.size;
+  }
+
+  /** A word's documents, or null when it begins too many words to list (checked on the text). */
+  static async read(db: TernDB, word: string): Promise<WordDocs | null> {
+    const upper = exactOnly(word) ? word : word + '\uffff';
+    const keys = (await db.searchPostings
+      .where('[term+block]')
+      .between([word, Dexie.minKey], [upper, Dexie.maxKey], true, true)
+      .limit(WORD_ROWS + 1)
+      .primaryKeys()) as PostingKey[];
+    if (keys.length > WORD_ROWS) return null;
+    const words = new WordDocs(keys, null);
+    const top = words.blocks()[0];
+    return new WordDocs(keys, top === undefined ? null : await words.#read(db, top));
   }
 
   /** Blocks holding the word, newest first. */
   blocks(): number[] {
-    return [...this.#lists.keys()].sort((a, b) => b - a);
+    return [...this.#keys.keys()].sort((a, b) => b - a);
   }
 
-  /** Ascending documents of one block. */
-  at(block: number): Uint32Array {
+  /** Ascending documents of one block (empty when the word is not in it). */
+  async at(db: TernDB, block: number): Promise<Uint32Array> {
     let m = this.#merged.get(block);
-    if (!m) this.#merged.set(block, (m = union(this.#lists.get(block) ?? [])));
+    if (!m) this.#merged.set(block, (m = await this.#read(db, block)));
     return m;
   }
-}
 
-/** A word's documents, or null when it begins too many words to list (checked on the text). */
-async function wordDocs(db: TernDB, word: string): Promise<WordDocs | null> {
-  const upper = exactOnly(word) ? word : word + '\uffff';
-  const rows = await db.searchPostings
-    .where('[term+block]')
-    .between([word, Dexie.minKey], [upper, Dexie.maxKey], true, true)
-    .limit(WORD_ROWS + 1)
-    .toArray();
-  return rows.length > WORD_ROWS ? null : new WordDocs(rows);
+  async #read(db: TernDB, block: number): Promise<Uint32Array> {
+    const keys = this.#keys.get(block);
+    if (!keys) return new Uint32Array(0);
+    const rows = await db.searchPostings.bulkGet(keys);
+    return union(rows.flatMap((r) => (r ? [r.docs] : [])));
+  }
 }
 
 /** The driver's documents, newest first, that every other word's lists hold too. */
-function* candidates(driver: WordDocs, others: readonly WordDocs[]): Generator<number> {
+async function* candidates(
+  db: TernDB,
+  driver: WordDocs,
+  others: readonly WordDocs[],
+): AsyncGenerator<number> {
   for (const b of driver.blocks()) {
-    const docs = driver.at(b);
-    const lists = others.map((o) => o.at(b));
-    if (lists.some((l) => l.length === 0)) continue;
+    if (others.some((o) => !o.blocks().includes(b))) continue;
+    const [docs, ...lists] = await ro(db, [db.searchPostings], () =>
+      Promise.all([driver, ...others].map((w) => w.at(db, b))),
+    );
+    if (!docs || lists.some((l) => l.length === 0)) continue;
     for (let i = docs.length - 1; i >= 0; i--) {
       const d = docs[i] ?? 0;
       if (lists.every((l) => holds(l, d))) yield d;
@@ -263,7 +277,7 @@ export async function searchIndex(
     return [...new Set([...first, ...titles])];
   });
   const lists = await ro(db, [db.searchPostings], () =>
-    Promise.all(q.words.map((w) => wordDocs(db, w))),
+    Promise.all(q.words.map((w) => WordDocs.read(db, w))),
   );
   abortIf(signal);
   const listed = lists.filter((l): l is WordDocs => l !== null);
@@ -280,13 +294,13 @@ export async function searchIndex(
     let checked = 0;
     let first = true;
     let more = true;
-    const walk = candidates(driver, listed.slice(1));
+    const walk = candidates(db, driver, listed.slice(1));
     const started = performance.now();
     while (more && out.hits.length < limit) {
       const batch: number[] = [];
       const size = checked === 0 ? FIRST_BATCH : CHECK_BATCH;
       while (batch.length < size) {
-        const next = walk.next();
+        const next = await walk.next();
         if (next.done) {
           more = false;
           break;
