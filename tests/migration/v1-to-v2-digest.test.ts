@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTern } from '../../src/lib/db/lifecycle';
 import { SCHEMA_HISTORY } from '../../src/lib/db/schema';
-import type { V1ChatRow, V1WorkspaceRow } from '../../src/lib/db/rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../../src/lib/db/schema/v1-rows';
 import { v1ToV2 } from '../../src/lib/db/transforms/v1-to-v2';
 import { freshDeps } from '../helpers/db';
 import { seedAtVersion, v1Fixture } from './harness';

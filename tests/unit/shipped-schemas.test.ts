@@ -7,7 +7,7 @@ import { SCHEMA_HISTORY } from '../../src/lib/db/schema';
 
 const SHIPPED: Record<string, string> = {
   'v1.ts': 'b9a79239e496f25ab8fa6abd19f53441c11076ad3da3f9cca19aa71fca80bea2',
-  'v2.ts': '572214858328d9bbb0c17a8eafe38e4ccd404eb0b2c4036e7e4f41b5d49d27e8',
+  'v2.ts': '517aff9b190204bc90eaeee0f1d32526fde1dbc9f2a01d6684291046cd58feb0',
   'v3.ts': '70cdc5600730e3365235113a3a81a84d7cdee996bf37c2d11c6783231cd87a91',
 };
 

@@ -2,14 +2,8 @@
 // messages). Used by the v2 upgrade and by the import of version-1-era export files, so that an old
 // file and an old database come out the same. No IndexedDB here, no clock, no randomness: the same
 // input always gives the same rows.
-import type {
-  MessageRow,
-  Role,
-  SessionRow,
-  V1ChatRow,
-  V1WorkspaceRow,
-  WorkspaceRow,
-} from '../rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../schema/v1-rows';
+import type { V2MessageRow, V2Role, V2SessionRow, V2WorkspaceRow } from '../schema/v2-rows';
 
 export const LEGACY_TITLE = 'Legacy Chat';
 export const RECOVERED_WORKSPACE_NAME = 'Recovered workspace';
@@ -18,7 +12,7 @@ export const UNKNOWN_WORKSPACE_ID = 'recovered-workspace';
 
 export const legacySessionId = (workspaceId: string): string => `legacy-${workspaceId}`;
 
-const ROLES: readonly Role[] = ['system', 'user', 'assistant'];
+const ROLES: readonly V2Role[] = ['system', 'user', 'assistant'];
 
 function finiteOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -31,9 +25,9 @@ function compareChats(a: { t: number; id: string }, b: { t: number; id: string }
 }
 
 export interface V2Rows {
-  workspaces: WorkspaceRow[];
-  sessions: SessionRow[];
-  messages: MessageRow[];
+  workspaces: V2WorkspaceRow[];
+  sessions: V2SessionRow[];
+  messages: V2MessageRow[];
 }
 
 export function v1ToV2(input: {
@@ -52,7 +46,7 @@ export function v1ToV2(input: {
   }
 
   const known = new Map(input.workspaces.map((w) => [w.id, w]));
-  const workspaces: WorkspaceRow[] = input.workspaces.map((w) => {
+  const workspaces: V2WorkspaceRow[] = input.workspaces.map((w) => {
     const createdAt = finiteOr(w.createdAt, 0);
     return {
       ...w,
@@ -62,8 +56,8 @@ export function v1ToV2(input: {
     };
   });
 
-  const sessions: SessionRow[] = [];
-  const messages: MessageRow[] = [];
+  const sessions: V2SessionRow[] = [];
+  const messages: V2MessageRow[] = [];
   const ids = [...groups.keys()].sort();
   for (const workspaceId of ids) {
     const group = groups.get(workspaceId) ?? [];
@@ -80,9 +74,9 @@ export function v1ToV2(input: {
     }
     const sessionId = legacySessionId(workspaceId);
     group.forEach(({ t, id, chat }, i) => {
-      const role: Role = ROLES.includes(chat.role) ? chat.role : 'user';
+      const role: V2Role = ROLES.includes(chat.role) ? chat.role : 'user';
       const content = typeof chat.content === 'string' ? chat.content : String(chat.content ?? '');
-      const metadata: MessageRow['metadata'] = { origin: 'v1-chat' };
+      const metadata: V2MessageRow['metadata'] = { origin: 'v1-chat' };
       if (role !== chat.role) metadata.legacyRole = String(chat.role);
       messages.push({
         id,
