@@ -1,7 +1,7 @@
 // Seeds a database at any historical schema version, exactly as the code of that release would
 // have left it: the layout of every version up to `version`, no upgrades, then the given rows.
 import { SCHEMA_HISTORY } from '../../src/lib/db/schema';
-import type { V1ChatRow, V1WorkspaceRow } from '../../src/lib/db/rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../../src/lib/db/schema/v1-rows';
 import { rawDexie, type TestDeps } from '../helpers/db';
 
 export async function seedAtVersion(

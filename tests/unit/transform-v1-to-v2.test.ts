@@ -6,7 +6,7 @@ import {
   legacySessionId,
   UNKNOWN_WORKSPACE_ID,
 } from '../../src/lib/db/transforms/v1-to-v2';
-import type { V1ChatRow } from '../../src/lib/db/rows';
+import type { V1ChatRow } from '../../src/lib/db/schema/v1-rows';
 
 const chat = (id: string, workspaceId: string, createdAt: number, content = id): V1ChatRow => ({
   id,

@@ -180,20 +180,7 @@ export interface MetaRow {
   value: JsonValue;
 }
 
-// Version 1 (the original release). Never changes.
-export interface V1WorkspaceRow {
-  id: string;
-  name: string;
-  createdAt: number;
-}
-
-export interface V1ChatRow {
-  id: string;
-  workspaceId: string;
-  role: 'user' | 'assistant' | 'system';
-  content: string;
-  createdAt: number;
-}
+// Older versions' shapes are frozen apart, in schema/v1-rows.ts and schema/v2-rows.ts.
 
 // Version 3: the search index (schema/v3.ts, domain/search-index/).
 

@@ -2,7 +2,7 @@
 // free of storage code; it reaches the rows and the transforms of old layouts through here, so an
 // old export file goes through exactly the transform an old database does.
 import { v1ToV2, type V2Rows } from '../db/transforms/v1-to-v2';
-import type { V1ChatRow, V1WorkspaceRow } from '../db/rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../db/schema/v1-rows';
 
 export type {
   CommandUsageRow,
@@ -20,10 +20,9 @@ export type {
   Role,
   SessionRow,
   SessionSettingsRow,
-  V1ChatRow,
-  V1WorkspaceRow,
   WorkspaceRow,
 } from '../db/rows';
+export type { V1ChatRow, V1WorkspaceRow } from '../db/schema/v1-rows';
 export { CURRENT_VERSION } from '../db/schema';
 export { DEFAULT_WORKSPACE_ID } from '../db/database';
 export { LEGACY_TITLE } from '../db/transforms/v1-to-v2';

@@ -1,5 +1,5 @@
 // The schema history, oldest first. Append a new file for every change; never edit a shipped one
-// (tests/migration/shipped.test.ts holds a hash of each).
+// (tests/unit/shipped-schemas.test.ts locks each, with everything it imports).
 import type { SchemaVersion } from './types';
 import { v1 } from './v1';
 import { v2 } from './v2';

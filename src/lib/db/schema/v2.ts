@@ -11,7 +11,7 @@
 // - messages.openStatus is a sparse index: it holds the status only while a message is pending or
 //   streaming, so the outbox and interrupted streams are found without indexing every message.
 import type { Table } from 'dexie';
-import type { V1ChatRow, V1WorkspaceRow } from '../rows';
+import type { V1ChatRow, V1WorkspaceRow } from './v1-rows';
 import { v1ToV2 } from '../transforms/v1-to-v2';
 import type { SchemaVersion } from './types';
 
