@@ -3,14 +3,8 @@
 // settings Tern has a place for (model, temperature, top p, max tokens, penalties, system prompt).
 // API keys that some of these files carry (NextChat's `access-control`) are never read.
 import { isObj, jsonObj, obj, optNum, optStr, title, type Obj } from '../clean';
-import type {
-  ForeignOptions,
-  ImageRow,
-  MessagePart,
-  ModelParams,
-  ParsedItem,
-  Role,
-} from '../types';
+import type { ImageRow, MessagePart, ModelParams, Role } from '../../db/rows';
+import type { ForeignOptions, ParsedItem } from '../types';
 import { stableHash } from './chatgpt';
 import { conversation, readItem, type ForeignMessage } from './build';
 

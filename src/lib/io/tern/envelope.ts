@@ -12,7 +12,7 @@ import type {
   V1ChatRow,
   V1WorkspaceRow,
   WorkspaceRow,
-} from '../types';
+} from '../../db/rows';
 
 export const FORMAT_NAME = 'tern-export';
 export const FORMAT_VERSION = 1;
