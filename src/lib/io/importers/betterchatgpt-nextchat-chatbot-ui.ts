@@ -54,11 +54,11 @@ const shapeOf = (v: unknown): string =>
         : `a ${typeof v}`;
 
 /**
- * A file that carries a peer app's own markers but no conversations Tern can reach: the reason in
+ * A file that carries one of these apps' own markers but no conversations Tern can reach: the reason in
  * words, or null. Such a file is refused as a whole, as Tern's own format is, instead of being
  * reported as "0 conversations imported".
  */
-export function peerShapeProblem(v: unknown): string | null {
+export function webAppShapeProblem(v: unknown): string | null {
   if (!isObj(v)) return null;
   const store = v['chat-next-web-store'];
   const [app, list, field] = isObj(store)
