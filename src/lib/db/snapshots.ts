@@ -138,7 +138,7 @@ export async function takeSnapshot(
       return out;
     });
   } catch (e) {
-    throw new TernError('backup-failed', 'Could not read the data to copy it.', toTernError(e));
+    throw new TernError('snapshot-failed', 'Could not read the data to copy it.', toTernError(e));
   } finally {
     source.close();
   }
@@ -151,7 +151,7 @@ export async function takeSnapshot(
       await pruneSnapshots(bdb, options.keep ?? SNAPSHOTS_KEPT);
     });
   } catch (e) {
-    throw new TernError('backup-failed', 'Could not write the snapshot.', toTernError(e));
+    throw new TernError('snapshot-failed', 'Could not write the snapshot.', toTernError(e));
   }
   return meta;
 }
