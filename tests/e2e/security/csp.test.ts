@@ -9,7 +9,6 @@ import { newContext, serveApp, useApp, watchErrors, type AppServer } from '../ha
 import { ChatPage } from '../chat/chat-page';
 import { poll } from '../chat/chat-env';
 import { startProviderServer } from '../../helpers/provider-server';
-import { sleep } from '../../helpers/sleep';
 
 const env = useApp();
 
@@ -90,7 +89,8 @@ function inject(page: Page) {
       document.body.append(a);
       a.click();
     });
-    await sleep(300);
+    // Inside the page: the tests' own helpers are not there.
+    await new Promise((r) => setTimeout(r, 300));
     return { ran: w.__ran, tried };
   });
 }
@@ -144,7 +144,7 @@ describe('Content-Security-Policy', () => {
       const f = document.createElement('iframe');
       f.src = '/';
       document.body.append(f);
-      await sleep(1500);
+      await new Promise((r) => setTimeout(r, 1500));
       // A refused frame holds the browser's error page, of no origin the parent can read.
       return f.contentDocument?.querySelector('#app') ? 'app shown' : 'refused';
     });
