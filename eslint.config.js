@@ -3,8 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
-
-const storage = ['dexie', 'idb-keyval', 'fake-indexeddb'];
+import { layersConfig } from './scripts/eslint-layers.js';
 
 export default ts.config(
   { ignores: ['dist/', 'dist-*/', 'node_modules/', 'coverage/', 'bench/results/', 'dev-dist/'] },
@@ -35,22 +34,6 @@ export default ts.config(
     files: ['**/*.js', '**/*.mjs'],
     extends: [ts.configs.disableTypeChecked],
   },
-  // The layers (DESIGN.md): only lib/db, lib/domain and lib/state touch storage libraries;
-  // components and ui never import lib/db; providers import neither db nor domain.
-  {
-    files: ['src/**/*.ts', 'src/**/*.svelte'],
-    ignores: ['src/lib/db/**', 'src/lib/domain/**', 'src/lib/state/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: storage, patterns: ['**/lib/db/*', '**/db/*'] }],
-    },
-  },
-  {
-    files: ['src/lib/providers/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: storage, patterns: ['**/db/*', '**/domain/*', '**/state/*'] },
-      ],
-    },
-  },
+  // The layers (docs/architecture.md): imports point down only; storage stays in db, domain, state.
+  layersConfig,
 );

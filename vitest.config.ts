@@ -1,10 +1,11 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 
 const browserProjects = !process.argv.some((a) => a === 'unit' || a === 'migration');
-const executablePath = browserProjects ? findChromium() : '';
+// Looking for Chromium (and installing it where none is found) only when a browser suite runs.
+const launchOptions = browserProjects ? chromiumLaunchOptions() : {};
 
 export default defineConfig({
   plugins: [svelte()],
@@ -49,7 +50,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
+            provider: playwright({ launchOptions }),
             instances: [{ browser: 'chromium' }],
           },
         },

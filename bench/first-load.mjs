@@ -3,17 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { serveApp } from './serve.mjs';
 
 const dist = resolve(import.meta.dirname, '..', 'dist');
 const server = await serveApp(dist);
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ serviceWorkers: 'block' });
 const page = await context.newPage();
 const scripts = new Set();

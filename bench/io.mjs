@@ -12,8 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromiumProfile } from '../scripts/chromium.mjs';
 import { startIoHarness } from './io-harness.mjs';
 
 const SESSIONS = 1000;
@@ -24,7 +23,6 @@ const work = mkdtempSync(join(tmpdir(), 'tern-bench-io-'));
 const log = (...a) => console.error('[bench:io]', ...a);
 const server = await startIoHarness();
 const url = server.url;
-const executablePath = findChromium();
 
 /** Resident memory of the profile's renderer processes (the page and its worker live there). */
 function rendererRss(profile) {
@@ -56,10 +54,8 @@ function rendererRss(profile) {
 
 async function withPage(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'tern-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath,
-    args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory'],
-    headless: true,
+  const context = await launchChromiumProfile(dir, {
+    args: ['--enable-blink-features=ForceEagerMeasureMemory'],
   });
   try {
     const page = await context.newPage();

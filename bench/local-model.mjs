@@ -11,7 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromiumServer } from '../scripts/chromium.mjs';
 import { makeGguf, presetOf } from '../scripts/make-gguf.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,11 +50,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 // Launched as a server so that its process id is known, for the memory figure.
-const browserServer = await chromium.launchServer({
-  executablePath: findChromium(),
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
+const browserServer = await launchChromiumServer();
 const browser = await chromium.connect(browserServer.wsEndpoint());
 
 /** Resident memory of the browser and all its child processes, in bytes. */

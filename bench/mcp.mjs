@@ -8,10 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createJiti } from 'jiti';
-import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { serveApp } from './serve.mjs';
 
 const jiti = createJiti(import.meta.url);
@@ -43,7 +42,7 @@ const [everything, tiny, provider, app] = await Promise.all([
   startProviderServer(),
   serveApp(dist),
 ]);
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 const context = await browser.newContext({ serviceWorkers: 'block' });
 const page = await context.newPage();
 const loaded = [];

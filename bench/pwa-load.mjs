@@ -6,8 +6,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 const dist = resolve('dist');
@@ -56,11 +55,7 @@ const entries = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
 let bytes = 0;
 for (const e of entries) bytes += (await stat(join(dist, e))).size;
 
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  args: CHROMIUM_ARGS,
-  headless: true,
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 // Records when the workspace list first appears, relative to the start of navigation.
 await context.addInitScript(() => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromiumProfile } from '../scripts/chromium.mjs';
 
 const root = resolve(import.meta.dirname);
 const out = join(root, 'results', 'build');
@@ -45,16 +45,11 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
-const executablePath = findChromium();
 
 /** A fresh on-disk profile: deleted databases left in a profile slow later writes down. */
 async function withPage(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'tern-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath,
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  const context = await launchChromiumProfile(dir);
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(900_000);

@@ -17,8 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromiumProfile } from '../scripts/chromium.mjs';
 import { writeChatGptExport, writeTernExport } from './export-files.mjs';
 import { startIoHarness } from './io-harness.mjs';
 import { seedApp } from './rows.mjs';
@@ -32,16 +31,12 @@ const SKIP = new Set(
   (process.argv.find((a) => a.startsWith('--skip='))?.slice(7) ?? '').split(',').filter(Boolean),
 );
 const STARTS = 5;
-const executablePath = findChromium();
 const work = mkdtempSync(join(tmpdir(), 'tern-bench-scale-'));
 const log = (...a) => console.error('[bench:scale]', ...a);
 
 async function withProfile(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'tern-bench-profile-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath,
-    args: CHROMIUM_ARGS,
-    headless: true,
+  const context = await launchChromiumProfile(dir, {
     viewport: { width: 1280, height: 800 },
   });
   try {

@@ -12,8 +12,7 @@
 // and afterwards the start-up with a full index against one without.
 //   node bench/search.mjs [runs] [sessions]
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { seedApp } from './rows.mjs';
 import { serveApp } from './serve.mjs';
 
@@ -185,7 +184,7 @@ async function measure(page, box, query) {
 const ms = (x) => (x === null || x === undefined ? '—' : x.toFixed(0));
 
 const server = await serveApp(resolve(import.meta.dirname, '..', 'dist'));
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Every long task from the first script on, for the indexing's longest task.

@@ -3,7 +3,7 @@
 import { createStore, set } from 'idb-keyval';
 import { createDatabase } from '../src/lib/db/database';
 import { openTern } from '../src/lib/db/lifecycle';
-import { takeBackup } from '../src/lib/db/backup';
+import { takeSnapshot } from '../src/lib/db/snapshots';
 import { SCHEMA_HISTORY } from '../src/lib/db/schema';
 import { appendMessage, latestMessages, messagesBefore } from '../src/lib/domain/messages';
 import type { MessageRow, SessionRow } from '../src/lib/db/rows';
@@ -224,7 +224,7 @@ async function upgradeSeed(): Promise<void> {
 /** The app's open of that database: snapshot, then the v1 → v2 upgrade, timed apart. */
 async function upgradeRun() {
   let t = performance.now();
-  const backup = await takeBackup({ reason: 'pre-upgrade', appVersion: 'bench' });
+  const backup = await takeSnapshot({ reason: 'pre-upgrade', appVersion: 'bench' });
   const backupMs = performance.now() - t;
   t = performance.now();
   const db = createDatabase({ history: SCHEMA_HISTORY });

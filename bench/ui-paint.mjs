@@ -6,8 +6,7 @@
 // DOM. Runs each case several times and prints the median and worst.
 //   node bench/ui-paint.mjs [runs]
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { seedApp } from './rows.mjs';
 import { serveApp } from './serve.mjs';
 
@@ -70,7 +69,7 @@ const stats = (xs) => {
 };
 
 const server = await serveApp(resolve(import.meta.dirname, '..', 'dist'));
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -62,6 +62,52 @@ export function findChromium() {
   );
 }
 
+/**
+ * Playwright's launch options for Tern's Chromium: its path and flags, then any the caller adds.
+ * The browser test suite's provider launches with these.
+ * @param {{ args?: string[] }} [options]
+ */
+export function chromiumLaunchOptions(options = {}) {
+  return {
+    executablePath: findChromium(),
+    headless: true,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  };
+}
+
+/**
+ * Chromium through Playwright with Tern's flags: the one launch of the end-to-end tests and the
+ * benchmarks.
+ * @param {import('playwright-core').LaunchOptions} [options]
+ * @returns {Promise<import('playwright-core').Browser>}
+ */
+export async function launchChromium(options) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch(chromiumLaunchOptions(options));
+}
+
+/**
+ * The same, with a profile kept in `dir` (its IndexedDB survives a close).
+ * @param {string} dir
+ * @param {import('playwright-core').LaunchPersistentContextOptions} [options]
+ * @returns {Promise<import('playwright-core').BrowserContext>}
+ */
+export async function launchChromiumProfile(dir, options) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(dir, chromiumLaunchOptions(options));
+}
+
+/**
+ * The same, as a server other processes connect to.
+ * @param {import('playwright-core').LaunchServerOptions} [options]
+ * @returns {Promise<import('playwright-core').BrowserServer>}
+ */
+export async function launchChromiumServer(options) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchServer(chromiumLaunchOptions(options));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(findChromium());
 }

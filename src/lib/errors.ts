@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'upgrade-blocked'
   | 'upgrade-failed'
   | 'upgrade-incomplete'
+  | 'snapshot-failed'
   | 'backup-failed'
   | 'invalid-input'
   | 'conflict'

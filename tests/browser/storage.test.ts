@@ -3,12 +3,12 @@
 // liveQuery seeing another connection's writes.
 import { describe, expect, it } from 'vitest';
 import Dexie, { liveQuery, type DBCore, type Middleware } from 'dexie';
-import { createDatabase, DEFAULT_WORKSPACE_ID, type TernDB } from '../../src/lib/db/database';
-import { createSession } from '../../src/lib/domain/sessions';
+import { createDatabase, type TernDB } from '../../src/lib/db/database';
 import { appendMessage, allMessages } from '../../src/lib/domain/messages';
 import { addImage, imageBlob } from '../../src/lib/domain/images';
 import { checkIntegrity } from '../../src/lib/db/integrity';
 import { freshDeps } from '../helpers/db';
+import { newSession } from '../helpers/builders';
 
 function failing(
   table: string,
@@ -55,7 +55,7 @@ function pngBytes(size: number): Uint8Array<ArrayBuffer> {
 describe('Blobs in Chromium', () => {
   it('round-trips an image Blob byte for byte, with its type', async () => {
     const db = await open();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     const bytes = pngBytes(300_000);
     const row = await addImage(db, {
       sessionId: s.id,
@@ -79,7 +79,7 @@ describe('Blobs in Chromium', () => {
       (values) => values.some((v) => (v as { blob?: unknown }).blob instanceof Blob),
     );
     const db = await open(refuse);
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     const bytes = pngBytes(5000);
     const row = await addImage(db, {
       sessionId: s.id,
@@ -111,7 +111,7 @@ describe('a full disk', () => {
     it(`gives a typed error and leaves nothing half-written (${label})`, async () => {
       let full = false;
       const db = await open(failing('sessions', makeError, () => full));
-      const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+      const s = await newSession(db);
       await appendMessage(db, s.id, { role: 'user', content: 'before', tokens: 1 });
       full = true;
       // appendMessage writes the message first, then the session's counters: the second write
@@ -138,7 +138,7 @@ describe('liveQuery', () => {
     const b = createDatabase(deps);
     await a.open();
     await b.open();
-    const s = await createSession(a, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(a);
     const seen: number[] = [];
     const sub = liveQuery(() =>
       a.messages

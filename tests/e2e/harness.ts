@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { cspHeader } from '../../scripts/csp.mjs';
 
 const TYPES: Record<string, string> = {
@@ -108,7 +108,7 @@ export async function serveApp(
 }
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  return launchChromium();
 }
 
 /** A fresh profile (its own IndexedDB); pages in one context are tabs of one browser. */

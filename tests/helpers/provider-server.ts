@@ -19,6 +19,7 @@ import {
   type Frame,
   type Script,
 } from './provider-frames';
+import { sleep } from './sleep';
 
 export { DEFAULT_REPLY, type Script, type ScriptedToolCall } from './provider-frames';
 
@@ -52,8 +53,6 @@ function errorBody(status: number): unknown {
     },
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startProviderServer(): Promise<ProviderServer> {
   let open = 0;

@@ -14,6 +14,7 @@ import {
 import { freshDeps, type TestDeps } from '../helpers/db';
 import { seedAtVersion, v1Fixture } from './harness';
 import { isTernError } from '../../src/lib/errors';
+import { sleep } from '../helpers/sleep';
 
 /** Data for a database at each historical version. A new version must add its seeder here. */
 const T = 1_700_000_000_000;
@@ -105,7 +106,7 @@ describe('the schema history', () => {
       notes: ['awaits a timer inside the upgrade'],
       stores: {},
       async upgrade(tx: Transaction) {
-        await new Promise((r) => setTimeout(r, 30));
+        await sleep(30);
         // By now the versionchange transaction has committed: this write cannot land.
         await tx
           .table('sessions')

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTern } from '../../src/lib/db/lifecycle';
 import { checkIntegrity } from '../../src/lib/db/integrity';
-import { listBackups, restoreBackup } from '../../src/lib/db/backup';
+import { listSnapshots, restoreSnapshot } from '../../src/lib/db/snapshots';
 import { legacySessionId, LEGACY_TITLE } from '../../src/lib/db/transforms/v1-to-v2';
 import { freshDeps, type TestDeps } from '../helpers/db';
 import { expectedOrder, seedAtVersion, v1Fixture, type V1Fixture } from './harness';
@@ -59,34 +59,34 @@ describe('upgrade from version 1', () => {
     result.db.close();
   });
 
-  it('keeps a backup of the version-1 data that restores and upgrades to the same result', async () => {
+  it('keeps a snapshot of the version-1 data that restores and upgrades to the same result', async () => {
     const fixture = v1Fixture(200);
     const deps = await seedV1(fixture);
     const first = await openTern({ ...deps, appVersion: 'test' });
     if (first.kind !== 'ready') throw new Error(first.kind);
-    expect(first.backup?.nativeVersion).toBe(10);
-    expect(first.backup?.rowCount).toBe(fixture.workspaces.length + fixture.chats.length);
-    // The user then changes things, and later restores the pre-upgrade backup.
+    expect(first.snapshot?.nativeVersion).toBe(10);
+    expect(first.snapshot?.rowCount).toBe(fixture.workspaces.length + fixture.chats.length);
+    // The user then changes things, and later restores the pre-upgrade snapshot.
     await first.db.sessions.clear();
     first.db.close();
-    const backups = await listBackups(deps);
-    expect(backups.map((b) => b.id)).toContain(first.backup?.id);
-    await restoreBackup({ ...deps, appVersion: 'test' }, first.backup?.id ?? '');
+    const snapshots = await listSnapshots(deps);
+    expect(snapshots.map((b) => b.id)).toContain(first.snapshot?.id);
+    await restoreSnapshot({ ...deps, appVersion: 'test' }, first.snapshot?.id ?? '');
     const again = await openTern({ ...deps, appVersion: 'test' });
     if (again.kind !== 'ready') throw new Error(again.kind);
     expect(again.upgradedFrom).toBe(1);
     await expectMigrated(again.db, fixture);
     again.db.close();
-    // The state replaced by the restore was itself backed up first.
-    const reasons = (await listBackups(deps)).map((b) => b.reason);
+    // The state replaced by the restore was itself kept first.
+    const reasons = (await listSnapshots(deps)).map((b) => b.reason);
     expect(reasons).toContain('pre-restore');
   });
 
-  it('upgrades an empty version-1 database without a backup and without Legacy Chats', async () => {
+  it('upgrades an empty version-1 database without a snapshot and without Legacy Chats', async () => {
     const deps = await seedV1({ workspaces: [], chats: [] });
     const result = await openTern({ ...deps, appVersion: 'test' });
     if (result.kind !== 'ready') throw new Error(result.kind);
-    expect(result.backup).toBeNull();
+    expect(result.snapshot).toBeNull();
     expect(await result.db.sessions.count()).toBe(0);
     expect((await checkIntegrity(result.db)).ok).toBe(true);
     result.db.close();

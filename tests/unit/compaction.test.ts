@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../src/lib/db/integrity';
-import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
-import { createSession } from '../../src/lib/domain/sessions';
-import { allMessages, appendMessage, editMessage } from '../../src/lib/domain/messages';
+import { allMessages, editMessage } from '../../src/lib/domain/messages';
 import { compactSession, listCompactions, revertCompaction } from '../../src/lib/domain/compaction';
 import { planCompaction } from '../../src/lib/domain/compaction-plan';
 import { openTestDb } from '../helpers/db';
+import { sessionWith } from '../helpers/builders';
 
 async function setup() {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
-  for (let i = 0; i < 10; i++)
-    await appendMessage(db, s.id, {
-      role: i % 2 ? 'assistant' : 'user',
-      content: `m${i}`,
-      tokens: 10,
-    });
+  const { session: s } = await sessionWith(db, 10, {
+    content: (i) => `m${i - 1}`,
+    message: () => ({ tokens: 10 }),
+  });
   return { db, s };
 }
 

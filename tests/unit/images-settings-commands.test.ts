@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../src/lib/db/integrity';
-import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
-import { createSession, trashSession } from '../../src/lib/domain/sessions';
+import { trashSession } from '../../src/lib/domain/sessions';
 import { appendMessage } from '../../src/lib/domain/messages';
 import { addImage, imageBlob, listImages, removeImage } from '../../src/lib/domain/images';
 import { getSettings, setSettings } from '../../src/lib/domain/settings';
@@ -12,11 +11,12 @@ import {
   listCommandUsage,
 } from '../../src/lib/domain/commands';
 import { openTestDb } from '../helpers/db';
+import { newSession } from '../helpers/builders';
 
 describe('images', () => {
   it('stores a Blob with its lineage and keeps imageCount true', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     const m = await appendMessage(db, s.id, { role: 'user', content: 'pic' });
     const original = await addImage(db, {
       sessionId: s.id,
@@ -52,7 +52,7 @@ describe('images', () => {
 
   it('refuses an image for a missing message, a missing parent or a trashed session', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     const blob = new Blob(['x']);
     await expect(addImage(db, { sessionId: s.id, messageId: 'nope', blob })).rejects.toMatchObject({
       code: 'not-found',
@@ -72,7 +72,7 @@ describe('images', () => {
 describe('session settings', () => {
   it('gives defaults, then stores one row per session and mirrors the model on the session', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, model: 'm0' });
+    const s = await newSession(db, { model: 'm0' });
     expect(await getSettings(db, s.id)).toMatchObject({
       systemPrompt: '',
       permissionMode: 'confirm',
@@ -100,7 +100,7 @@ describe('session settings', () => {
 
   it('rejects invalid settings and keeps the stored ones', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     await setSettings(db, s.id, { permissionMode: 'deny' });
     await expect(setSettings(db, s.id, { permissionMode: 'yolo' as 'auto' })).rejects.toMatchObject(
       { code: 'invalid-input' },

@@ -2,17 +2,17 @@
 // repositories' back, and see it reported; repair the counters and see it green again.
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity, repairCounters, type IntegrityIssue } from '../../src/lib/db/integrity';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../src/lib/db/database';
-import { createSession } from '../../src/lib/domain/sessions';
+import { type TernDB } from '../../src/lib/db/database';
 import { appendMessage } from '../../src/lib/domain/messages';
 import { addImage } from '../../src/lib/domain/images';
 import { setSettings } from '../../src/lib/domain/settings';
 import { compactSession } from '../../src/lib/domain/compaction';
 import { openTestDb } from '../helpers/db';
+import { newSession } from '../helpers/builders';
 
 async function world() {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const s = await newSession(db);
   const m1 = await appendMessage(db, s.id, { role: 'user', content: 'a', tokens: 2 });
   const m2 = await appendMessage(db, s.id, { role: 'assistant', content: 'b', tokens: 3 });
   const img = await addImage(db, { sessionId: s.id, messageId: m1.id, blob: new Blob(['i']) });

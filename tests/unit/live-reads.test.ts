@@ -26,6 +26,7 @@ import {
 import { MessageSearch } from '../../src/lib/state/search.svelte';
 import { freshDeps } from '../helpers/db';
 import { flushQueue } from '../../src/lib/domain/search-index/writer';
+import { sleep } from '../helpers/sleep';
 
 /** Rows handed to readers since the last reset. */
 const tally = { rows: 0, requests: 0, steps: 0 };
@@ -164,7 +165,7 @@ function conversation(id: string, at: number): Conversation {
   };
 }
 
-const quiet = () => new Promise((r) => setTimeout(r, 150));
+const quiet = () => sleep(150);
 
 /** Waits until nothing has been read for a while (the live queries have run again and settled). */
 async function settle(): Promise<void> {

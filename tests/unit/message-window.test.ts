@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
-import { appendMessage, deleteMessage } from '../../src/lib/domain/messages';
+import { deleteMessage } from '../../src/lib/domain/messages';
 import { messagesFrom, seqsAfter, windowAround } from '../../src/lib/domain/message-window';
-import { createSession } from '../../src/lib/domain/sessions';
 import { openTestDb } from '../helpers/db';
+import { sessionWith } from '../helpers/builders';
 
 async function session(count: number) {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
-  const ids: string[] = [];
-  for (let i = 1; i <= count; i++)
-    ids.push((await appendMessage(db, s.id, { role: 'user', content: `m${i}` })).id);
-  return { db, id: s.id, ids };
+  const { session: s, messages } = await sessionWith(db, count, {
+    message: () => ({ role: 'user' }),
+  });
+  return { db, id: s.id, ids: messages.map((m) => m.id) };
 }
 
 describe('the message window opened around a message', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../src/lib/db/integrity';
-import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
-import { createSession, trashSession } from '../../src/lib/domain/sessions';
+import { trashSession } from '../../src/lib/domain/sessions';
 import {
   allMessages,
   appendMessage,
@@ -14,10 +13,11 @@ import {
 } from '../../src/lib/domain/messages';
 import { addImage } from '../../src/lib/domain/images';
 import { openTestDb } from '../helpers/db';
+import { newSession } from '../helpers/builders';
 
 async function setup() {
   const { db } = await openTestDb();
-  const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Chat' });
+  const session = await newSession(db, { title: 'Chat' });
   return { db, session };
 }
 
@@ -59,7 +59,7 @@ describe('messages', () => {
     const { createDatabase } = await import('../../src/lib/db/database');
     const other = createDatabase(deps);
     await other.open();
-    const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const session = await newSession(db);
     const rows = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         appendMessage(i % 2 ? db : other, session.id, { role: 'user', content: `m${i}` }),
@@ -162,7 +162,7 @@ describe('messages', () => {
 
   it('gives the composer’s images to the message they were sent with, and deletes them with it', async () => {
     const { db, session } = await setup();
-    const other = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Other' });
+    const other = await newSession(db, { title: 'Other' });
     const png = () => new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' });
     const attached = await addImage(db, { sessionId: session.id, blob: png() });
     const foreign = await addImage(db, { sessionId: other.id, blob: png() });
@@ -189,7 +189,7 @@ describe('messages', () => {
 
   it('finds the first message of a role in its session only', async () => {
     const { db, session } = await setup();
-    const other = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Other' });
+    const other = await newSession(db, { title: 'Other' });
     await appendMessage(db, other.id, { role: 'user', content: 'elsewhere' });
     await appendMessage(db, session.id, { role: 'system', content: 'Be brief.' });
     await appendMessage(db, session.id, { role: 'assistant', content: 'Hello.' });

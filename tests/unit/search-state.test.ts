@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
-import { appendMessage } from '../../src/lib/domain/messages';
-import { createSession } from '../../src/lib/domain/sessions';
 import { app } from '../../src/lib/state/app.svelte';
 import { MessageSearch } from '../../src/lib/state/search.svelte';
 import { flushQueue } from '../../src/lib/domain/search-index/writer';
 import { openTestDb } from '../helpers/db';
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sessionWith } from '../helpers/builders';
+import { sleep } from '../helpers/sleep';
 
 async function library() {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Birds' });
-  for (let i = 0; i < 1_200; i++)
-    await appendMessage(db, s.id, { role: 'user', content: i % 2 ? `tern ${i}` : `gull ${i}` });
+  await sessionWith(db, 1_200, {
+    title: 'Birds',
+    content: (i) => ((i - 1) % 2 ? `tern ${i - 1}` : `gull ${i - 1}`),
+    message: () => ({ role: 'user' }),
+  });
   while ((await flushQueue(db)) > 0);
   app.db = db;
   return db;
@@ -31,7 +30,7 @@ describe('the sidebar search state', () => {
     search.set('gu');
     search.set('gull');
     expect(search.status).toBe('searching');
-    await wait(10);
+    await sleep(10);
     expect(search.query).toBe('');
     await expect.poll(() => search.status).toBe('done');
     expect(search.query).toBe('gull');
@@ -44,7 +43,7 @@ describe('the sidebar search state', () => {
     await library();
     const search = new MessageSearch(0);
     search.set('nowhere at all');
-    await wait(5);
+    await sleep(5);
     expect(search.query).toBe('nowhere at all');
     search.set('tern 1199');
     expect(search.status).toBe('searching');
@@ -64,7 +63,7 @@ describe('the sidebar search state', () => {
     search.set('nowhere');
     search.stop();
     expect(search.status).toBe('done');
-    await wait(20);
+    await sleep(20);
     expect(search.query).toBe('');
   });
 });

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../src/lib/db/database';
+import { type TernDB } from '../../src/lib/db/database';
 import { checkIntegrity } from '../../src/lib/db/integrity';
 import { isTernError } from '../../src/lib/errors';
 import { appendMessage } from '../../src/lib/domain/messages';
 import { searchMessages, type MessageHit } from '../../src/lib/domain/search';
-import { createSession, trashSession } from '../../src/lib/domain/sessions';
+import { trashSession } from '../../src/lib/domain/sessions';
 import { openTestDb } from '../helpers/db';
+import { newSession } from '../helpers/builders';
+import { sleep } from '../helpers/sleep';
 
 /** Sessions with the given messages, each made active after the one before it. */
 async function library(db: TernDB, sessions: { title: string; messages: string[] }[]) {
   const ids: string[] = [];
   for (const s of sessions) {
-    const row = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: s.title });
+    const row = await newSession(db, { title: s.title });
     for (const [i, content] of s.messages.entries())
       await appendMessage(db, row.id, { role: i % 2 ? 'assistant' : 'user', content });
     // Later in the list is more recent, even when the clock did not move between them.
@@ -57,7 +59,7 @@ describe('search inside messages', () => {
 
   it('looks in the text parts when a message has no content', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const s = await newSession(db);
     await appendMessage(db, s.id, {
       role: 'assistant',
       content: '',
@@ -163,7 +165,7 @@ describe('search inside messages', () => {
       onHits: (h) => seen.push(...h),
       pause: async () => {
         if (++pauses === 3) controller.abort();
-        await new Promise((r) => setTimeout(r, 0));
+        await sleep(0);
       },
     });
     await expect(run).rejects.toSatisfy((e) => isTernError(e, 'aborted'));

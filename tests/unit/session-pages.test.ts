@@ -15,25 +15,11 @@ import {
 } from '../../src/lib/domain/sessions';
 import { readLibrary, readTrash } from '../../src/lib/state/library.svelte';
 import { openTestDb } from '../helpers/db';
+import { sessionRow } from '../helpers/builders';
 
 function row(i: number, workspaceId = DEFAULT_WORKSPACE_ID, deletedAt: number | null = null) {
-  const at = 1_000_000 + i * 1000;
-  const s: SessionRow = {
-    id: `s${i}`,
-    workspaceId,
-    title: i % 10 === 0 ? `Tenth ${i}` : `Chat ${i}`,
-    model: null,
-    createdAt: at,
-    updatedAt: at,
-    lastActivityAt: at,
-    deletedAt,
-    messageCount: 0,
-    imageCount: 0,
-    totalTokens: 0,
-    compactionCount: 0,
-    metadata: {},
-  };
-  return s;
+  const title = i % 10 === 0 ? `Tenth ${i}` : `Chat ${i}`;
+  return sessionRow({ id: `s${i}`, workspaceId, title, deletedAt }, 1_000_000 + i * 1000);
 }
 
 async function library(): Promise<TernDB> {

@@ -22,6 +22,7 @@ import { setSettings } from '../../src/lib/domain/settings';
 import { compactSession } from '../../src/lib/domain/compaction';
 import { openTestDb } from '../helpers/db';
 import type { TernDB } from '../../src/lib/db/database';
+import { newSession } from '../helpers/builders';
 
 async function fullSession(db: TernDB, workspaceId = DEFAULT_WORKSPACE_ID) {
   const s = await createSession(db, { workspaceId, title: 'Full' });
@@ -51,8 +52,8 @@ async function expectGreen(db: TernDB) {
 describe('sessions', () => {
   it('creates, renames and lists sessions by most recent activity', async () => {
     const { db } = await openTestDb();
-    const a = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'A' });
-    const b = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'B' });
+    const a = await newSession(db, { title: 'A' });
+    const b = await newSession(db, { title: 'B' });
     await appendMessage(db, a.id, { role: 'user', content: 'bump' });
     expect((await listSessions(db, DEFAULT_WORKSPACE_ID)).map((s) => s.id)).toEqual([a.id, b.id]);
     await renameSession(db, b.id, '  New\n name  ');

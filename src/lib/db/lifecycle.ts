@@ -3,14 +3,14 @@
 //    caller says nothing will be kept.
 // 2. The stored database is newer than this code: open it without declaring a schema (so nothing
 //    is patched) behind a middleware that refuses every write.
-// 3. It is older and holds data: snapshot it into the backup database, then open, which upgrades.
+// 3. It is older and holds data: snapshot it into the snapshot database, then open, which upgrades.
 //    Another tab on old code may hold it open (`blocked`): we say so and the open simply waits.
 // 4. After an upgrade, every upgrade that ran must have left its marker, or we refuse to go on.
 // Once open, a `versionchange` (a newer tab, or the database being deleted) closes this connection
 // for good: no silent reopen onto a layout this code does not know.
 import Dexie from 'dexie';
 import { TernError } from '../errors';
-import type { BackupMeta } from './backup';
+import type { SnapshotMeta } from './snapshots';
 import type { TernDB } from './database';
 import { createDatabase, createDynamicDatabase, DB_NAME } from './database';
 import { toTernError } from './errors';
@@ -41,7 +41,7 @@ export interface OpenOptions {
 }
 
 export type OpenResult =
-  | { kind: 'ready'; db: TernDB; upgradedFrom: number | null; backup: BackupMeta | null }
+  | { kind: 'ready'; db: TernDB; upgradedFrom: number | null; snapshot: SnapshotMeta | null }
   | { kind: 'read-only'; db: TernDB; storedVersion: number; codeVersion: number }
   | { kind: 'memory'; db: TernDB };
 
@@ -97,13 +97,17 @@ export async function openTern(options: OpenOptions): Promise<OpenResult> {
       return { kind: 'read-only', db, storedVersion: stored / 10, codeVersion };
     }
 
-    let backup: BackupMeta | null = null;
+    let snapshot: SnapshotMeta | null = null;
     const upgrading = stored > 0 && stored < target;
     if (upgrading) {
       handlers.onUpgrading?.(stored / 10, codeVersion);
-      // Loaded only for an upgrade: an everyday start does not carry the backup code.
-      const { takeBackup } = await import('./backup');
-      backup = await takeBackup({ ...deps, reason: 'pre-upgrade', appVersion: options.appVersion });
+      // Loaded only for an upgrade: an everyday start does not carry the snapshot code.
+      const { takeSnapshot } = await import('./snapshots');
+      snapshot = await takeSnapshot({
+        ...deps,
+        reason: 'pre-upgrade',
+        appVersion: options.appVersion,
+      });
     }
 
     const db = createDatabase({ ...deps, history });
@@ -126,10 +130,10 @@ export async function openTern(options: OpenOptions): Promise<OpenResult> {
         db.close();
         throw new TernError(
           'upgrade-incomplete',
-          `The update to data version ${missing.join(', ')} did not finish. Restore the backup taken before it.`,
+          `The update to data version ${missing.join(', ')} did not finish. Restore the copy kept before it (Settings → Storage).`,
         );
       }
     }
-    return { kind: 'ready', db, upgradedFrom: upgrading ? stored / 10 : null, backup };
+    return { kind: 'ready', db, upgradedFrom: upgrading ? stored / 10 : null, snapshot };
   });
 }

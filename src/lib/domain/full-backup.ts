@@ -8,7 +8,7 @@
 // one more top-level field, `ternAppSettings`, which dexie-export-import reads past.
 import Dexie from 'dexie';
 import { TernError } from '../errors';
-import { takeBackup } from '../db/backup';
+import { takeSnapshot } from '../db/snapshots';
 import type { TernDB } from '../db/database';
 import { DB_NAME } from '../db/database';
 import { CURRENT_VERSION } from '../db/schema';
@@ -119,7 +119,7 @@ export async function restoreDatabase(file: Blob, o: RestoreOptions): Promise<vo
     await Dexie.delete(scratch);
   }
 
-  await takeBackup({ name, reason: 'pre-restore', appVersion: o.appVersion });
+  await takeSnapshot({ name, reason: 'pre-restore', appVersion: o.appVersion });
   await Dexie.delete(name);
   try {
     const restored = await importDB(file, { name, progressCallback: progress });
@@ -134,7 +134,7 @@ export async function restoreDatabase(file: Blob, o: RestoreOptions): Promise<vo
   } catch (e) {
     throw new TernError(
       'backup-failed',
-      'The restore failed. Your data before it was kept as a backup and can be restored.',
+      'The restore failed. A copy of your data from before it is kept in Settings → Storage and can be restored.',
       toTernError(e),
     );
   }

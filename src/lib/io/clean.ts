@@ -2,7 +2,8 @@
 // helpers, so nothing from a file reaches the database by accident: `__proto__` keys are dropped
 // (a parser may have turned them into a prototype), nesting deeper than any real export is refused,
 // and a wrong type becomes a typed error that names the field.
-import type { ImportErrorCode, JsonObject, JsonValue } from './types';
+import type { JsonObject, JsonValue } from '../db/rows';
+import type { ImportErrorCode } from './types';
 
 export const MAX_DEPTH = 64;
 export const MAX_TITLE = 500;

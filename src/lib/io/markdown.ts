@@ -1,6 +1,7 @@
 // A session as Markdown, for reading and sharing (not for importing back: that is the JSON
 // export's job). Thinking and tool traffic are shown as quoted, labelled blocks.
-import type { Conversation, MessagePart, Role } from './types';
+import type { MessagePart, Role } from '../db/rows';
+import type { Conversation } from './types';
 
 const LABEL: Record<Role, string> = {
   user: 'You',

@@ -1,4 +1,4 @@
-// From bytes to conversations: decides what a file is (Tern's own, ChatGPT, Claude, a peer app),
+// From bytes to conversations: decides what a file is (Tern's own, ChatGPT, Claude, BetterChatGPT, NextChat, chatbot-ui),
 // opens zips, joins ChatGPT's sharded `conversations-NNN.json` files, and turns every file-level
 // problem into one typed error the UI can put in words.
 import { unzipSync } from 'fflate';
@@ -9,11 +9,11 @@ import {
   isBetterChatGpt,
   isChatbotUi,
   isNextChat,
-  peerShapeProblem,
   readBetterChatGpt,
   readChatbotUi,
   readNextChat,
-} from './importers/peers';
+  webAppShapeProblem,
+} from './importers/betterchatgpt-nextchat-chatbot-ui';
 import { isTernFile, readTernFile } from './tern/read';
 import type { ForeignOptions, ImportErrorCode, ParsedFile } from './types';
 
@@ -56,7 +56,7 @@ export function readDocument(v: unknown, o: ParseOptions): ParsedFile {
       return { ...none, source: 'chatgpt', items: readChatGpt(v, o) };
     if (isClaudeConversation(first)) return { ...none, source: 'claude', items: readClaude(v, o) };
   }
-  const problem = peerShapeProblem(v);
+  const problem = webAppShapeProblem(v);
   if (problem !== null) throw new InputError('unknown-format', problem);
   if (isNextChat(v)) return { ...none, source: 'nextchat', items: readNextChat(v, o) };
   if (isBetterChatGpt(v))

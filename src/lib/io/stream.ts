@@ -3,9 +3,9 @@
 // streaming `Unzip` when it is a zip), fed to a streaming JSON parser that hands over one
 // conversation at a time, and each is converted by the same importer as a whole file would be.
 // Memory holds a slice and the conversations it completed, whatever the size of the file. Tern's
-// own files stream the same way, a session at a time (`tern/stream.ts`). Any other file (the peer
-// apps', anything odd) is read whole, as it always was: those are small, and the whole-file
-// reader gives the exact report for broken ones.
+// own files stream the same way, a session at a time (`tern/stream.ts`). Any other file
+// (BetterChatGPT's, NextChat's, chatbot-ui's, anything odd) is read whole, as it always was: those
+// are small, and the whole-file reader gives the exact report for broken ones.
 import { JSONParser } from '@streamparser/json';
 import { InputError, isObj } from './clean';
 import {
@@ -17,7 +17,8 @@ import {
 import { isClaudeConversation, readClaudeItem } from './importers/claude';
 import { documentNames, notLists, readFiles, type ParseOptions } from './parse';
 import { NotStreamable, streamTernFile } from './tern/stream';
-import type { CommandUsageRow, ParsedItem, WorkspaceRow } from './types';
+import type { CommandUsageRow, WorkspaceRow } from '../db/rows';
+import type { ParsedItem } from './types';
 import { isZipBlob, readZipEntry, streamZipEntry, zipEntries } from './zip-stream';
 
 export type NamedBlob = Blob & { readonly name: string };

@@ -11,7 +11,6 @@ export type {
   ParsedImport,
   ParsedItem,
 } from '../domain/import';
-export type * from '../domain/io-rows';
 
 export type SourceFormat =
   'tern' | 'chatgpt' | 'claude' | 'betterchatgpt' | 'nextchat' | 'chatbot-ui';

@@ -2,7 +2,7 @@
 // must be told about it (upgrading, blocked by another tab, stale tab, read-only, not kept).
 import { openTern } from '../db/lifecycle';
 import type { TernDB } from '../db/database';
-import type { BackupMeta } from '../db/backup';
+import type { SnapshotMeta } from '../db/snapshots';
 import { toTernError } from '../db/errors';
 import type { TernError } from '../errors';
 import { startSearchIndexer } from './search-indexer';
@@ -20,7 +20,7 @@ export type DbStatus =
 class AppState {
   status = $state<DbStatus>({ kind: 'opening' });
   db = $state.raw<TernDB | null>(null);
-  lastBackup = $state.raw<BackupMeta | null>(null);
+  lastSnapshot = $state.raw<SnapshotMeta | null>(null);
   /** Called before this tab closes its database for good, so drafts can be saved. */
   beforeStale: (() => void) | null = null;
 
@@ -48,7 +48,7 @@ class AppState {
       });
       this.db = result.db;
       if (result.kind === 'ready') {
-        this.lastBackup = result.backup;
+        this.lastSnapshot = result.snapshot;
         this.status = { kind: 'ready' };
         startSearchIndexer(result.db);
       } else if (result.kind === 'read-only') {

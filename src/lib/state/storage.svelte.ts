@@ -1,7 +1,7 @@
 // Settings → Storage: how much space Tern uses, whether the browser keeps it for good, the
 // integrity check and its repair, and the snapshots taken before upgrades.
 import { checkIntegrity, repairCounters, type IntegrityReport } from '../db/integrity';
-import { listBackups, restoreBackup, type BackupMeta } from '../db/backup';
+import { listSnapshots, restoreSnapshot, type SnapshotMeta } from '../db/snapshots';
 import { toTernError } from '../db/errors';
 import { app } from './app.svelte';
 
@@ -10,7 +10,7 @@ export interface Estimate {
   quota: number;
 }
 
-export type { IntegrityReport, BackupMeta };
+export type { IntegrityReport, SnapshotMeta };
 
 export async function storageEstimate(): Promise<Estimate | null> {
   if (!navigator.storage?.estimate) return null;
@@ -43,13 +43,13 @@ export async function repair(): Promise<number> {
   return repairCounters(app.db);
 }
 
-export function backups(): Promise<BackupMeta[]> {
-  return listBackups();
+export function snapshots(): Promise<SnapshotMeta[]> {
+  return listSnapshots();
 }
 
 /** Restores a snapshot: closes this tab's connection, writes it back, then reloads the app. */
 export async function restore(id: string): Promise<void> {
   app.db?.close();
-  await restoreBackup({ appVersion: __APP_VERSION__ }, id);
+  await restoreSnapshot({ appVersion: __APP_VERSION__ }, id);
   location.reload();
 }

@@ -43,7 +43,11 @@ export const COMMANDS: readonly Command[] = [
     keywords: ['preferences'],
   },
   { id: 'theme', title: 'Theme', description: 'Switch between light and dark', keywords: ['dark'] },
-  { id: 'storage', title: 'Storage', description: 'Space used, integrity check, backups' },
+  {
+    id: 'storage',
+    title: 'Storage',
+    description: 'Space used, integrity check, copies kept before updates',
+  },
   {
     id: 'search',
     title: 'Search',

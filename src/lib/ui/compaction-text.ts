@@ -1,8 +1,11 @@
 // A compaction's outcome in words, for the notice after /compact or "Compact and retry".
-import type { CompactionOutcome, MessageRow } from '../state/chat.svelte';
+import type { MessageRow } from '../db/rows';
+import type { CompactionOutcome } from '../domain/chat/compact';
 import { plural } from './format';
 
-export function compactionText(outcome: CompactionOutcome): string {
+export function compactionText(
+  outcome: Pick<CompactionOutcome, 'archived' | 'summarisedBy' | 'reason'>,
+): string {
   const set = `${plural(outcome.archived, 'earlier message')} set aside`;
   if (outcome.summarisedBy === 'model') return `${set}, summarised by the model.`;
   if (outcome.reason)
@@ -11,7 +14,7 @@ export function compactionText(outcome: CompactionOutcome): string {
 }
 
 /** What a summary message is called: “Summary of 12 earlier messages”. */
-export function summaryTitle(row: MessageRow): string {
+export function summaryTitle(row: Pick<MessageRow, 'metadata'>): string {
   const n = row.metadata.archivedCount;
   return `Summary of ${plural(typeof n === 'number' ? n : 0, 'earlier message')}`;
 }

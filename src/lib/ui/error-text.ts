@@ -15,7 +15,9 @@ const TEXT: Record<ErrorCode, string> = {
   'upgrade-failed':
     'Tern could not update your data to the new version. Nothing was changed; your data is as it was.',
   'upgrade-incomplete':
-    'An update of your data did not finish. A backup from just before it is kept: restore it in Settings → Storage.',
+    'An update of your data did not finish. A copy from just before it is kept: restore it in Settings → Storage.',
+  'snapshot-failed':
+    'Tern needs to update your data, but could not first save a safety copy (the device may be full). Nothing was changed. Free some space and reload.',
   'backup-failed':
     'Tern needs to update your data, but could not first save a safety copy (the device may be full). Nothing was changed. Free some space and reload.',
   'invalid-input': 'That input was not accepted.',

@@ -1,7 +1,15 @@
-// Integrity issues in words. The issue shapes come from the integrity check.
-import type { IntegrityReport } from '../state/storage.svelte';
-
-type Issue = IntegrityReport['issues'][number];
+// Integrity issues in words. The check (db/integrity.ts) reports these shapes; only the facts the
+// words need are named here, so the text depends on plain data and the compiler still refuses an
+// issue kind this file has no words for.
+type Issue =
+  | { kind: 'orphan-message' | 'missing-seq'; messageId: string }
+  | { kind: 'duplicate-seq'; sessionId: string; seq: number; messageIds: readonly string[] }
+  | { kind: 'counter-mismatch'; sessionId: string; counter: string; stored: number; actual: number }
+  | { kind: 'session-without-workspace' | 'orphan-settings'; sessionId: string }
+  | { kind: 'orphan-image'; imageId: string; missing: string }
+  | { kind: 'orphan-compaction-event'; sessionId: string }
+  | { kind: 'orphan-archive'; missing: string }
+  | { kind: 'legacy-chat-count'; workspaceId: string; count: number };
 
 export function describeIssue(i: Issue): string {
   switch (i.kind) {

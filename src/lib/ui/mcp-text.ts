@@ -1,5 +1,5 @@
 // An MCP server's state in words, for the settings and the session.
-import type { McpCatalog, McpStatus } from '../state/mcp.svelte';
+import type { McpCatalog, McpStatus } from '../mcp/types';
 import { plural } from './format';
 
 export function statusText(status: McpStatus | undefined, catalog?: McpCatalog): string {

@@ -1,12 +1,12 @@
 // How a message is shown, apart from its Markdown: whether there is anything to show at all, and
 // whether it is long enough to be folded behind "Show more".
-import type { MessageRow } from '../state/types';
+import type { MessageRow } from '../db/rows';
 
 /**
  * A finished message with no text and no parts: some imports carry these; nothing to show. A reply
  * the user stopped before its first word is not one: it says it was stopped, with its actions.
  */
-export function isBlank(m: MessageRow): boolean {
+export function isBlank(m: Pick<MessageRow, 'status' | 'metadata' | 'content' | 'parts'>): boolean {
   return (
     m.status === 'complete' &&
     m.metadata.finishReason !== 'stopped' &&

@@ -1,15 +1,15 @@
 // The chat engine in real Chromium: real fetch (so real CORS), real IndexedDB, real Web Locks,
 // against the wire-protocol server on 127.0.0.1 started by the project's global setup.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import type { TernDB } from '../../../src/lib/db/database';
 import type { MessageRow } from '../../../src/lib/db/rows';
 import { ChatEngine } from '../../../src/lib/domain/chat/engine';
 import { allMessages } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import type { ProviderConfig, ProviderKind } from '../../../src/lib/providers';
 import { deleteDb, openTestDb, type TestDeps } from '../../helpers/db';
 import { providerServer, type RemoteProviderServer } from './provider-client';
+import { newSession } from '../../helpers/builders';
 
 const KEY = 'sk-browser-test-key-2468';
 const REPLY = ['Hello', ' from', ' the', ' test', ' server', '.'];
@@ -40,7 +40,7 @@ function configFor(kind: ProviderKind): ProviderConfig {
 }
 
 async function start(kind: ProviderKind = 'openai-compatible') {
-  const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const session = await newSession(db);
   await setSettings(db, session.id, { provider: 'p1', model: 'model-a' });
   const config = configFor(kind);
   const engine = new ChatEngine({

@@ -2,16 +2,16 @@
 // cannot show), read back by the engine and received by the wire-protocol server on 127.0.0.1 in
 // each provider's format, byte for byte.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import type { TernDB } from '../../../src/lib/db/database';
 import { ChatEngine } from '../../../src/lib/domain/chat/engine';
 import { addImage, getImage, removeImage } from '../../../src/lib/domain/images';
 import { allMessages } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import type { ProviderConfig, ProviderKind } from '../../../src/lib/providers';
 import { deleteDb, openTestDb, type TestDeps } from '../../helpers/db';
 import { userTurns } from '../../helpers/wire-images';
 import { providerServer, type RemoteProviderServer } from './provider-client';
+import { newSession } from '../../helpers/builders';
 
 let server: RemoteProviderServer;
 let db: TernDB;
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function start(kind: ProviderKind) {
-  const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const session = await newSession(db);
   await setSettings(db, session.id, { provider: 'p1', model: 'model-a' });
   const config: ProviderConfig = {
     id: 'p1',

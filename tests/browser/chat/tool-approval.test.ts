@@ -5,16 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
 import { createStore } from 'idb-keyval';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import type { TernDB } from '../../../src/lib/db/database';
 import { createPrefs } from '../../../src/lib/db/prefs';
 import { allMessages } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import { chat } from '../../../src/lib/state/chat.svelte';
 import { providers } from '../../../src/lib/state/providers.svelte';
 import ToolApprovals from '../../../src/lib/components/chat/ToolApprovals.svelte';
 import { deleteDb, openTestDb, type TestDeps } from '../../helpers/db';
 import { providerServer, type RemoteProviderServer } from './provider-client';
+import { newSession } from '../../helpers/builders';
 
 let server: RemoteProviderServer;
 let db: TernDB;
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function session() {
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const s = await newSession(db);
   await setSettings(db, s.id, { permissionMode: 'confirm' });
   const target = document.createElement('div');
   document.body.append(target);

@@ -6,10 +6,10 @@ import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { backupDatabase, restoreDatabase } from '../../../src/lib/domain/full-backup';
 import { addImage } from '../../../src/lib/domain/images';
 import { appendMessage } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { exportPieces } from '../../../src/lib/state/io-service';
 import { importInWorker } from '../../../src/lib/state/import-runner';
 import { derivedRow, openTestDb } from '../../helpers/db';
+import { newSession } from '../../helpers/builders';
 
 /** Every row of every store but the search index, Blobs read out with their type. */
 async function snapshot(db: TernDB): Promise<Record<string, unknown[]>> {
@@ -35,7 +35,7 @@ const pixels = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 
 async function seed(db: TernDB) {
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Фото 写真 🐦' });
+  const s = await newSession(db, { title: 'Фото 写真 🐦' });
   const m = await appendMessage(db, s.id, { role: 'user', content: 'look' });
   await addImage(db, {
     sessionId: s.id,

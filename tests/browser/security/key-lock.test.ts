@@ -5,15 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import { flushSync, mount, unmount } from 'svelte';
 import { createStore } from 'idb-keyval';
-import { DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
 import { createPrefs, type Prefs } from '../../../src/lib/db/prefs';
 import { sessionModel } from '../../../src/lib/domain/chat/request';
 import { createLock, openSealed, seal, unlockWith } from '../../../src/lib/domain/key-lock';
 import { PROVIDERS_KEY, readStoredProviders } from '../../../src/lib/domain/provider-store';
-import { createSession } from '../../../src/lib/domain/sessions';
 import KeyStorage from '../../../src/lib/components/providers/KeyStorage.svelte';
 import { ProvidersState, providers } from '../../../src/lib/state/providers.svelte';
 import { openTestDb } from '../../helpers/db';
+import { newSession } from '../../helpers/builders';
 
 const KEY = 'sk-lock-test-2468-abcdef';
 const PASS = 'correct horse battery';
@@ -75,7 +74,7 @@ describe('providers with the lock', () => {
 
     // A session cannot be sent with a locked key; it says why.
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'x' });
+    const s = await newSession(db, { title: 'x' });
     expect(await sessionModel(db, (id) => tab.resolve(id), s.id)).toMatchObject({
       ok: false,
       error: { code: 'keys-locked', message: expect.stringMatching(/Unlock them/) as unknown },

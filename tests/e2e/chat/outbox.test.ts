@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { ChatPage } from './chat-page';
 import { poll, useChatEnv } from './chat-env';
+import { sleep } from '../../helpers/sleep';
 
 const env = useChatEnv();
 
 const posts = () => env.provider.requests.filter((r) => r.method === 'POST').length;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function tab(): Promise<ChatPage> {
   const tern = new ChatPage(await env.context.newPage(), env.server.url);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { watchErrors } from '../harness';
 import { ChatPage } from './chat-page';
 import { poll, useChatEnv } from './chat-env';
+import { sleep } from '../../helpers/sleep';
 
 const env = useChatEnv();
 const posts = () => env.provider.requests.filter((r) => r.method === 'POST');
@@ -43,7 +44,7 @@ describe('session titles', () => {
     await tern.send('And a gull?');
     await poll(() => tern.heading.textContent()).toBe('And a gull');
     await poll(() => tern.replies().count()).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(posts()).toHaveLength(3);
     expect(errors).toEqual([]);
   });

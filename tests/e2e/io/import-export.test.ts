@@ -368,7 +368,7 @@ describe('import and export in the app', () => {
     await tern.renameSession('New chat', 'Before the backup');
 
     let io = await ioPanel(page, tern);
-    const backup = await download(page, io.getByRole('button', { name: 'Download a full backup' }));
+    const backup = await download(page, io.getByRole('button', { name: 'Download a backup file' }));
     await closeSettings(page, tern);
 
     await tern.renameSession('Before the backup', 'Renamed after');
@@ -383,7 +383,7 @@ describe('import and export in the app', () => {
     page.once('dialog', (d) => void d.accept());
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser'),
-      io.getByRole('button', { name: 'Restore a backup…' }).click(),
+      io.getByRole('button', { name: 'Restore a backup file…' }).click(),
     ]);
     await chooser.setFiles({
       name: 'tern-backup.json',

@@ -209,13 +209,13 @@ describe('updating Tern', () => {
       ok: true,
       issues: [],
     });
-    const backups = await page.evaluate(() => window.__ternTest.backups());
-    expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatchObject({
+    const snapshots = await page.evaluate(() => window.__ternTest.snapshots());
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]).toMatchObject({
       reason: 'pre-upgrade',
       nativeVersion: CURRENT_VERSION * 10,
     });
-    expect(backups[0]?.rowCount).toBeGreaterThanOrEqual(8);
+    expect(snapshots[0]?.rowCount).toBeGreaterThanOrEqual(8);
     expect(await page.evaluate((id) => window.__ternTest.getDraft(id), first)).toBe(
       'a saved draft',
     );

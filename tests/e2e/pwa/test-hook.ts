@@ -3,7 +3,7 @@
 // exactly what is stored, and shows the storage panel that Settings will hold.
 import { mount } from 'svelte';
 import StorageStatus from '$lib/components/pwa/StorageStatus.svelte';
-import { listBackups } from '$lib/db/backup';
+import { listSnapshots } from '$lib/db/snapshots';
 import { DEFAULT_WORKSPACE_ID } from '$lib/db/database';
 import { checkIntegrity } from '$lib/db/integrity';
 import { createPrefs } from '$lib/db/prefs';
@@ -38,7 +38,7 @@ export interface TernTestHook {
   ): Promise<void>;
   sessions(): Promise<StoredSession[]>;
   integrity(): Promise<{ ok: boolean; issues: unknown[] }>;
-  backups(): Promise<{ reason: string; nativeVersion: number; rowCount: number }[]>;
+  snapshots(): Promise<{ reason: string; nativeVersion: number; rowCount: number }[]>;
   storeNames(): string[];
   getDraft(sessionId: string): Promise<string>;
   setDraft(sessionId: string, text: string): Promise<void>;
@@ -95,8 +95,8 @@ window.__ternTest = {
     const report = await checkIntegrity(db());
     return { ok: report.ok, issues: report.issues };
   },
-  async backups() {
-    return (await listBackups()).map((b) => ({
+  async snapshots() {
+    return (await listSnapshots()).map((b) => ({
       reason: b.reason,
       nativeVersion: b.nativeVersion,
       rowCount: b.rowCount,

@@ -89,6 +89,7 @@ function inject(page: Page) {
       document.body.append(a);
       a.click();
     });
+    // Inside the page: the tests' own helpers are not there.
     await new Promise((r) => setTimeout(r, 300));
     return { ran: w.__ran, tried };
   });

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { sleep } from '../sleep';
 
 export interface TinyServer {
   url: string;
@@ -49,7 +50,7 @@ function build(state: TinyServer): McpServer {
       const token = extra._meta?.progressToken;
       const steps = Math.max(1, Math.round(seconds * 10));
       for (let i = 1; i <= steps; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
         if (extra.signal.aborted) {
           state.slowCancelled++;
           return { content: [{ type: 'text', text: 'cancelled' }] };

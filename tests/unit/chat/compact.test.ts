@@ -13,6 +13,7 @@ import { CONTEXT_TOO_LONG_MESSAGE } from '../../../src/lib/providers/errors';
 import type { ProviderKind } from '../../../src/lib/providers/types';
 import { setup } from './setup';
 import { useProviderServer } from '../../helpers/use-provider-server';
+import { sleep } from '../../helpers/sleep';
 
 const server = await useProviderServer();
 
@@ -132,7 +133,7 @@ describe('compacting a long conversation', () => {
     await seed(db, session.id, 12);
     server.scripts.push({ kind: 'reply', tokens: ['a', 'b', 'c', 'd'], delayMs: 100 });
     await engine.send(session.id, 'Go on');
-    while (!engine.isStreaming(session.id)) await new Promise((r) => setTimeout(r, 5));
+    while (!engine.isStreaming(session.id)) await sleep(5);
     await expect(engine.compact(session.id)).rejects.toMatchObject({ code: 'conflict' });
     await engine.idle();
   });

@@ -7,6 +7,7 @@ import type { ProviderKind } from '../../../src/lib/providers/types';
 import { DEFAULT_REPLY } from '../../helpers/provider-server';
 import { setup } from './setup';
 import { useProviderServer } from '../../helpers/use-provider-server';
+import { sleep } from '../../helpers/sleep';
 
 const server = await useProviderServer();
 const QUESTION = 'What is a tern, in a few words?';
@@ -92,7 +93,7 @@ describe('a title written by the model', () => {
     await engine.send(session.id, QUESTION);
     const end = Date.now() + 5000;
     while ((await getSession(db, session.id))?.title !== FIRST_WORDS && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     await renameSession(db, session.id, 'Mine');
     await engine.idle();
     expect((await getSession(db, session.id))?.title).toBe('Mine');

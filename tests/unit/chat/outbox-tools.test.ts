@@ -2,9 +2,7 @@
 // permission mode, against the real wire-protocol server.
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
-import { DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
 import { allMessages, openMessages } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import { calculate } from '../../../src/lib/domain/chat/tools';
 import type { ProviderKind } from '../../../src/lib/providers/types';
@@ -12,6 +10,7 @@ import { DEFAULT_REPLY } from '../../helpers/provider-server';
 import { openTestDb } from '../../helpers/db';
 import { engineFor, setup } from './setup';
 import { useProviderServer } from '../../helpers/use-provider-server';
+import { newSession } from '../../helpers/builders';
 
 const server = await useProviderServer();
 
@@ -61,7 +60,7 @@ describe('offline outbox', () => {
   it('two tabs racing for the same outbox send each message exactly once', async () => {
     let online = false;
     const a = await setup(server, { isOnline: () => online });
-    const other = await createSession(a.db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const other = await newSession(a.db);
     await setSettings(a.db, other.id, { provider: 'p1', model: 'model-a' });
     await a.engine.send(a.session.id, 'one');
     await a.engine.send(other.id, 'two');
@@ -225,7 +224,7 @@ describe('tool permissions', () => {
 describe('offline, with a model on this device', () => {
   it('sends at once to the model on this device while messages for a server wait', async () => {
     const { db, session: remote } = await setup(server, { isOnline: () => false });
-    const local = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    const local = await newSession(db);
     await setSettings(db, local.id, { provider: 'device', model: 'tiny.gguf' });
     const device = {
       id: 'device',

@@ -1,12 +1,13 @@
 // A chat engine on a fresh fake-indexeddb database, talking to the wire-protocol server.
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import { type TernDB } from '../../../src/lib/db/database';
 import { ChatEngine, type ChatEngineDeps } from '../../../src/lib/domain/chat/engine';
 import { allMessages } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings, type SettingsPatch } from '../../../src/lib/domain/settings';
 import type { ProviderConfig, ProviderKind } from '../../../src/lib/providers/types';
 import { openTestDb, type TestDeps } from '../../helpers/db';
 import type { ProviderServer } from '../../helpers/provider-server';
+import { newSession } from '../../helpers/builders';
+import { sleep } from '../../helpers/sleep';
 
 export const KEY = 'sk-chat-test-key-5678';
 
@@ -42,7 +43,7 @@ export async function setup(
   } = {},
 ) {
   const { db, deps } = await openTestDb(extra.deps);
-  const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const session = await newSession(db);
   await setSettings(db, session.id, {
     provider: 'p1',
     model: 'model-a',
@@ -53,8 +54,6 @@ export async function setup(
   const messages = () => allMessages(db, session.id);
   return { db, deps, session, engine, messages };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function until(check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -22,9 +22,9 @@ import {
   writeStoredProviders,
   type StoredProviders,
 } from '../../../src/lib/domain/provider-store';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { exportPieces, importFiles } from '../../../src/lib/state/io-service';
 import { openTestDb } from '../../helpers/db';
+import { newSession } from '../../helpers/builders';
 
 const KEYS = ['sk-live-4f9a8b7c6d5e', 'anthropic-key-0a1b2c3d'];
 
@@ -75,7 +75,7 @@ async function withProviders(): Promise<Prefs> {
 
 async function exportText(prefs: Prefs, includeSecrets: boolean): Promise<string> {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'A chat' });
+  const s = await newSession(db, { title: 'A chat' });
   await appendMessage(db, s.id, { role: 'user', content: 'hello' });
   const pieces = await exportPieces(db, {
     scope: { kind: 'all' },
@@ -171,7 +171,7 @@ describe('providers in a full backup', () => {
     const name = `tern-${crypto.randomUUID()}`;
     const db = createDatabase({ name });
     await db.open();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Backed up' });
+    const s = await newSession(db, { title: 'Backed up' });
     await appendMessage(db, s.id, { role: 'user', content: 'hi' });
     const file = await backupDatabase(db, undefined, await readAppSettings(prefs, includeSecrets));
     db.close();

@@ -5,15 +5,15 @@ import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database'
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import type { ImportReport } from '../../../src/lib/domain/import';
 import { appendMessage } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { exportPieces } from '../../../src/lib/state/io-service';
 import { openTestDb } from '../../helpers/db';
 import { bytes, corpus, count, fixture, importBytes, snapshot } from './helpers';
 import { mutate, rng, type Json } from './mutate';
+import { newSession } from '../../helpers/builders';
 
 async function seeded() {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Mine' });
+  const s = await newSession(db, { title: 'Mine' });
   await appendMessage(db, s.id, { role: 'user', content: 'keep me' });
   return db;
 }
@@ -48,7 +48,7 @@ async function expectSound(db: TernDB, report: ImportReport, before: Record<stri
 
 async function goodFiles(): Promise<Record<string, Json>> {
   const { db } = await openTestDb();
-  const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Exported' });
+  const s = await newSession(db, { title: 'Exported' });
   await appendMessage(db, s.id, { role: 'user', content: 'hello' });
   await appendMessage(db, s.id, {
     role: 'assistant',

@@ -2,21 +2,21 @@
 import './file-reader-shim';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { createDatabase, DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
+import { createDatabase } from '../../../src/lib/db/database';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
-import { listBackups } from '../../../src/lib/db/backup';
+import { listSnapshots } from '../../../src/lib/db/snapshots';
 import { backupDatabase, restoreDatabase } from '../../../src/lib/domain/full-backup';
 import { addImage } from '../../../src/lib/domain/images';
 import { appendMessage } from '../../../src/lib/domain/messages';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { snapshot } from './helpers';
+import { newSession } from '../../helpers/builders';
 
 describe('whole-database backup and restore', () => {
   it('restores every row, Blobs included, after the live data changed, keeping a pre-restore backup', async () => {
     const name = `tern-${crypto.randomUUID()}`;
     const db = createDatabase({ name });
     await db.open();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Kept 日本' });
+    const s = await newSession(db, { title: 'Kept 日本' });
     await appendMessage(db, s.id, { role: 'user', content: 'héllo 👋' });
     await addImage(db, {
       sessionId: s.id,
@@ -35,7 +35,7 @@ describe('whole-database backup and restore', () => {
     expect(await snapshot(again)).toEqual(before);
     expect((await checkIntegrity(again)).ok).toBe(true);
     expect(
-      (await listBackups({ name })).some(
+      (await listSnapshots({ name })).some(
         (b) => b.reason === 'pre-restore' && b.sourceName === name,
       ),
     ).toBe(true);
@@ -46,7 +46,7 @@ describe('whole-database backup and restore', () => {
     const name = `tern-${crypto.randomUUID()}`;
     const db = createDatabase({ name });
     await db.open();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Mine' });
+    const s = await newSession(db, { title: 'Mine' });
     await appendMessage(db, s.id, { role: 'user', content: 'stay' });
     const before = await snapshot(db);
     const good = await (await backupDatabase(db)).text();

@@ -1,48 +1,27 @@
 // Imports write several conversations per transaction. A bad conversation in a chunk costs only
 // itself; a cancel stops between chunks and leaves whole conversations only.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../../src/lib/db/database';
 import type { MessageRow } from '../../../src/lib/db/rows';
 import { ImportWriter, type ParsedItem } from '../../../src/lib/domain/import';
 import { openTestDb } from '../../helpers/db';
+import { messageRow, sessionRow } from '../../helpers/builders';
 
 function item(id: string, messages = 3, messageIds?: string[]): ParsedItem {
-  const at = 1_000;
-  const rows: MessageRow[] = Array.from({ length: messages }, (_, i) => ({
-    id: messageIds?.[i] ?? `${id}-m${i + 1}`,
-    sessionId: id,
-    seq: i + 1,
-    role: i % 2 ? 'assistant' : 'user',
-    content: `m${i + 1}`,
-    parts: [{ type: 'text', text: `m${i + 1}` }],
-    name: null,
-    toolCallId: null,
-    tokens: null,
-    status: 'complete',
-    error: null,
-    preserved: false,
-    metadata: {},
-    createdAt: at + i,
-    updatedAt: at + i,
-  }));
+  const rows: MessageRow[] = Array.from({ length: messages }, (_, i) =>
+    messageRow(
+      {
+        id: messageIds?.[i] ?? `${id}-m${i + 1}`,
+        sessionId: id,
+        seq: i + 1,
+        role: i % 2 ? 'assistant' : 'user',
+      },
+      1_000 + i,
+    ),
+  );
   return {
     kind: 'ok',
     conversation: {
-      session: {
-        id,
-        workspaceId: DEFAULT_WORKSPACE_ID,
-        title: `Chat ${id}`,
-        model: null,
-        createdAt: at,
-        updatedAt: at,
-        lastActivityAt: at,
-        deletedAt: null,
-        messageCount: 0,
-        imageCount: 0,
-        totalTokens: 0,
-        compactionCount: 0,
-        metadata: {},
-      },
+      session: sessionRow({ id }),
       settings: null,
       messages: rows,
       images: [],

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ExportScope } from '../../../src/lib/domain/export';
-import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
+import { type TernDB } from '../../../src/lib/db/database';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { addImage } from '../../../src/lib/domain/images';
 import { appendMessage } from '../../../src/lib/domain/messages';
@@ -17,10 +17,11 @@ import { setSettings } from '../../../src/lib/domain/settings';
 import { exportPieces } from '../../../src/lib/state/io-service';
 import { openTestDb } from '../../helpers/db';
 import { bytes, count, importBytes, snapshot } from './helpers';
+import { newSession } from '../../helpers/builders';
 
 async function seed(db: TernDB) {
   const ws = await createWorkspace(db, { name: 'Работа 仕事', id: 'ws-work' });
-  const a = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'First' });
+  const a = await newSession(db, { title: 'First' });
   await appendMessage(db, a.id, { role: 'system', content: 'Be kind.' });
   const u = await appendMessage(db, a.id, {
     role: 'user',

@@ -13,11 +13,11 @@ import type { Prefs } from '../../../src/lib/db/prefs';
 import { readAppSettings, restoreAppSettings } from '../../../src/lib/domain/app-settings';
 import { backupDatabase, readBackupAppSettings } from '../../../src/lib/domain/full-backup';
 import { loadMcpServers, saveMcpServers } from '../../../src/lib/domain/mcp-store';
-import { createSession } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
 import { exportPieces, importFiles } from '../../../src/lib/state/io-service';
 import { openTestDb } from '../../helpers/db';
 import { memoryPrefs } from '../../helpers/mcp/memory-prefs';
+import { newSession } from '../../helpers/builders';
 
 globalThis.indexedDB = new IDBFactory();
 
@@ -43,7 +43,7 @@ type FileShape = Record<string, unknown> & {
 
 async function exported(scope: 'all' | 'session', includeSecrets: boolean) {
   const { db } = await openTestDb();
-  const session = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+  const session = await newSession(db);
   await setSettings(db, session.id, {
     mcpServers: [
       { name: 'Files', url: DEF.url, enabled: true, serverId: 'files', tools: ['read'] },

@@ -14,7 +14,6 @@ import {
   editMessage,
 } from '../../../src/lib/domain/messages';
 import {
-  createSession,
   purgeSession,
   renameSession,
   restoreSession,
@@ -25,6 +24,7 @@ import { searchIndex } from '../../../src/lib/domain/search-index/query';
 import { flushQueue } from '../../../src/lib/domain/search-index/writer';
 import { rebuildSearchIndex, verifySearchIndex } from '../../../src/lib/domain/search-index/verify';
 import { openTestDb } from '../../helpers/db';
+import { newSession } from '../../helpers/builders';
 
 const VOCAB = ['river', 'garden', 'café', 'Zürich', '東京', 'python', 'budget', 'signal'];
 const ALL = { workspaceId: null, role: null, from: null, to: null, includeTrash: true };
@@ -69,8 +69,7 @@ async function run(seed: number) {
   const gone = new Set<string>();
   const tagOf = (m: MessageRow) => /tag\d+x/.exec(m.content)?.[0] ?? '';
   const sessions: string[] = [];
-  for (let i = 0; i < 3; i++)
-    sessions.push((await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID })).id);
+  for (let i = 0; i < 3; i++) sessions.push((await newSession(db)).id);
   for (let step = 0; step < 80; step++) {
     const sid = pick(sessions) ?? '';
     const msgs = sid ? await allMessages(db, sid) : [];
@@ -181,7 +180,7 @@ describe('the search index under every write path', () => {
 
   it('finds a session by its title, and follows a rename', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Quetzal trip' });
+    const s = await newSession(db, { title: 'Quetzal trip' });
     while ((await flushQueue(db)) > 0);
     expect((await searchIndex(db, 'quetz')).hits.map((h) => h.kind)).toEqual(['title']);
     await renameSession(db, s.id, 'Heron trip');
@@ -197,7 +196,7 @@ describe('the search index under every write path', () => {
 describe('the search index check and rebuild', () => {
   it('finds an index that disagrees with the messages, and a rebuild makes it agree', async () => {
     const { db } = await openTestDb();
-    const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID, title: 'Birds' });
+    const s = await newSession(db, { title: 'Birds' });
     const m = await appendMessage(db, s.id, { role: 'user', content: 'a kea on the car' });
     while ((await flushQueue(db)) > 0);
     expect(await verifySearchIndex(db)).toMatchObject({ ok: true, texts: 2 });

@@ -2,15 +2,14 @@
 // ids (never random), so importing the same export twice finds the same rows and changes nothing.
 import { InputError } from '../clean';
 import type {
-  Conversation,
-  ParsedItem,
   JsonObject,
   MessagePart,
   MessageRow,
   Role,
   SessionRow,
   SessionSettingsRow,
-} from '../types';
+} from '../../db/rows';
+import type { Conversation, ParsedItem } from '../types';
 
 export interface ForeignMessage {
   id: string;

@@ -3,7 +3,8 @@
 // on (from `current_node` up to the root), skipping the empty root, hidden nodes and the custom
 // instructions; tool traffic stays as tool messages; times come in seconds.
 import { isObj, isoMs, jsonObj, obj, optStr, secondsMs, title, type Obj } from '../clean';
-import type { ForeignOptions, ImageRow, MessagePart, ParsedItem, Role } from '../types';
+import type { ImageRow, MessagePart, Role } from '../../db/rows';
+import type { ForeignOptions, ParsedItem } from '../types';
 import { conversation, readItem, textOf, type ForeignMessage } from './build';
 
 export function isChatGptConversation(v: unknown): boolean {

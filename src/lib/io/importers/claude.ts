@@ -3,7 +3,8 @@
 // flat `text` can be empty); thinking is kept apart from the reply; a tool use and its result
 // become a call and a tool message; the extracted text of attachments is kept with the message.
 import { isObj, isoMs, jsonObj, obj, optStr, title, type Obj } from '../clean';
-import type { ForeignOptions, JsonObject, MessagePart, ParsedItem } from '../types';
+import type { JsonObject, MessagePart } from '../../db/rows';
+import type { ForeignOptions, ParsedItem } from '../types';
 import { conversation, readItem, type ForeignMessage } from './build';
 
 export function isClaudeConversation(v: unknown): boolean {

@@ -9,10 +9,9 @@ import type {
   MessageRow,
   SessionRow,
   SessionSettingsRow,
-  V1ChatRow,
-  V1WorkspaceRow,
   WorkspaceRow,
-} from '../types';
+} from '../../db/rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
 
 export const FORMAT_NAME = 'tern-export';
 export const FORMAT_VERSION = 1;

@@ -1,7 +1,7 @@
 // Reads a Tern export file of any format version and any schema version up to this app's. Rows of
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
-import { upgradeV1Rows } from '../../domain/io-rows';
+import { v1ToV2 } from '../../db/transforms/v1-to-v2';
 import {
   arr,
   InputError,
@@ -21,22 +21,19 @@ import { readItem } from '../importers/build';
 import type {
   CommandUsageRow,
   CompactionEventRow,
-  Conversation,
   ImageRow,
   MessageArchiveRow,
   MessagePart,
   MessageRow,
   MessageStatus,
-  ParsedFile,
-  ParsedItem,
   PermissionMode,
   Role,
   SessionRow,
   SessionSettingsRow,
-  V1ChatRow,
-  V1WorkspaceRow,
   WorkspaceRow,
-} from '../types';
+} from '../../db/rows';
+import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
+import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
 
 const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
@@ -339,7 +336,7 @@ function readV1(f: Obj): ParsedFile {
       createdAt: num(o.createdAt, 'A chat time'),
     };
   });
-  const out = upgradeV1Rows({ workspaces, chats });
+  const out = v1ToV2({ workspaces, chats });
   const items: ParsedItem[] = out.sessions.map((s) => ({
     kind: 'ok',
     conversation: {

@@ -2,7 +2,8 @@
 // data twice gives the same bytes apart from `exportedAt`. The file is built as a list of pieces
 // (one per session) to be put in a Blob, never as one string the size of the whole history.
 import type { ExportRows } from '../../domain/export';
-import type { Conversation, ImageRow, JsonValue, SessionSettingsRow } from '../types';
+import type { ImageRow, JsonValue, SessionSettingsRow } from '../../db/rows';
+import type { Conversation } from '../types';
 import {
   FORMAT_NAME,
   FORMAT_VERSION,

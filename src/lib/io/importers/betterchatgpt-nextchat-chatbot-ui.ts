@@ -3,14 +3,8 @@
 // settings Tern has a place for (model, temperature, top p, max tokens, penalties, system prompt).
 // API keys that some of these files carry (NextChat's `access-control`) are never read.
 import { isObj, jsonObj, obj, optNum, optStr, title, type Obj } from '../clean';
-import type {
-  ForeignOptions,
-  ImageRow,
-  MessagePart,
-  ModelParams,
-  ParsedItem,
-  Role,
-} from '../types';
+import type { ImageRow, MessagePart, ModelParams, Role } from '../../db/rows';
+import type { ForeignOptions, ParsedItem } from '../types';
 import { stableHash } from './chatgpt';
 import { conversation, readItem, type ForeignMessage } from './build';
 
@@ -60,11 +54,11 @@ const shapeOf = (v: unknown): string =>
         : `a ${typeof v}`;
 
 /**
- * A file that carries a peer app's own markers but no conversations Tern can reach: the reason in
+ * A file that carries one of these apps' own markers but no conversations Tern can reach: the reason in
  * words, or null. Such a file is refused as a whole, as Tern's own format is, instead of being
  * reported as "0 conversations imported".
  */
-export function peerShapeProblem(v: unknown): string | null {
+export function webAppShapeProblem(v: unknown): string | null {
   if (!isObj(v)) return null;
   const store = v['chat-next-web-store'];
   const [app, list, field] = isObj(store)

@@ -8,14 +8,17 @@ import { createDynamicDatabase, DB_NAME } from './database';
 import { toTernError } from './errors';
 import { probeNativeVersion } from './probe';
 
-/** Backups of database `name` live in `${name}-backups` (so `tern-backups` for the app). */
-export const backupDbName = (name: string): string => `${name}-backups`;
-export const BACKUPS_KEPT = 5;
+/**
+ * Snapshots of database `name` live in `${name}-backups` (so `tern-backups` for the app). That
+ * name, its stores and their fields were fixed when snapshots were called backups, and stay.
+ */
+export const snapshotDbName = (name: string): string => `${name}-backups`;
+export const SNAPSHOTS_KEPT = 5;
 const CHUNK_ROWS = 2000;
 
-export type BackupReason = 'pre-upgrade' | 'pre-restore' | 'manual';
+export type SnapshotReason = 'pre-upgrade' | 'pre-restore' | 'manual';
 
-export interface BackupTable {
+export interface SnapshotTable {
   name: string;
   /** Dexie schema string of the store as installed, primary key first. */
   schema: string;
@@ -23,18 +26,18 @@ export interface BackupTable {
   rowCount: number;
 }
 
-export interface BackupMeta {
+export interface SnapshotMeta {
   id: string;
   createdAt: number;
-  reason: BackupReason;
+  reason: SnapshotReason;
   sourceName: string;
   nativeVersion: number;
   appVersion: string;
-  tables: BackupTable[];
+  tables: SnapshotTable[];
   rowCount: number;
 }
 
-interface BackupChunk {
+interface SnapshotChunk {
   backupId: string;
   table: string;
   chunk: number;
@@ -47,11 +50,11 @@ interface Factory {
   IDBKeyRange?: typeof IDBKeyRange;
 }
 
-class BackupDB extends Dexie {
-  declare backups: Table<BackupMeta, string>;
-  declare chunks: Table<BackupChunk, [string, string, number]>;
+class SnapshotDB extends Dexie {
+  declare backups: Table<SnapshotMeta, string>;
+  declare chunks: Table<SnapshotChunk, [string, string, number]>;
   constructor(f: Factory & { name: string }) {
-    super(backupDbName(f.name), {
+    super(snapshotDbName(f.name), {
       ...(f.indexedDB ? { indexedDB: f.indexedDB } : {}),
       ...(f.IDBKeyRange ? { IDBKeyRange: f.IDBKeyRange } : {}),
     });
@@ -62,11 +65,11 @@ class BackupDB extends Dexie {
   }
 }
 
-async function withBackupDb<T>(
+async function withSnapshotDb<T>(
   f: Factory & { name?: string },
-  fn: (db: BackupDB) => Promise<T>,
+  fn: (db: SnapshotDB) => Promise<T>,
 ): Promise<T> {
-  const db = new BackupDB({ ...f, name: f.name ?? DB_NAME });
+  const db = new SnapshotDB({ ...f, name: f.name ?? DB_NAME });
   try {
     return await fn(db);
   } finally {
@@ -82,16 +85,16 @@ function schemaOf(table: Table): { schema: string; outbound: boolean } {
 }
 
 /**
- * Copies every row of `name` into the backup database. Returns null (and writes nothing) when the
+ * Copies every row of `name` into the snapshot database. Returns null (and writes nothing) when the
  * database does not exist or holds no rows.
  */
-export async function takeBackup(
-  options: Factory & { name?: string; reason: BackupReason; appVersion: string; keep?: number },
-): Promise<BackupMeta | null> {
+export async function takeSnapshot(
+  options: Factory & { name?: string; reason: SnapshotReason; appVersion: string; keep?: number },
+): Promise<SnapshotMeta | null> {
   const name = options.name ?? DB_NAME;
   const source = createDynamicDatabase({ ...options, name });
-  let meta: BackupMeta;
-  let chunks: BackupChunk[];
+  let meta: SnapshotMeta;
+  let chunks: SnapshotChunk[];
   try {
     const factory = options.indexedDB ?? Dexie.dependencies.indexedDB;
     if ((await probeNativeVersion(factory, name)) === 0) return null;
@@ -123,7 +126,7 @@ export async function takeBackup(
       rowCount,
     };
     chunks = contents.flatMap((c) => {
-      const out: BackupChunk[] = [];
+      const out: SnapshotChunk[] = [];
       for (let i = 0; i * CHUNK_ROWS < c.rows.length; i++) {
         out.push({
           backupId: id,
@@ -135,25 +138,25 @@ export async function takeBackup(
       return out;
     });
   } catch (e) {
-    throw new TernError('backup-failed', 'Could not read the data to back it up.', toTernError(e));
+    throw new TernError('snapshot-failed', 'Could not read the data to copy it.', toTernError(e));
   } finally {
     source.close();
   }
   try {
-    await withBackupDb({ ...options, name }, async (bdb) => {
+    await withSnapshotDb({ ...options, name }, async (bdb) => {
       await bdb.transaction('rw', bdb.backups, bdb.chunks, async () => {
         await bdb.backups.add(meta);
         await bdb.chunks.bulkAdd(chunks);
       });
-      await pruneBackups(bdb, options.keep ?? BACKUPS_KEPT);
+      await pruneSnapshots(bdb, options.keep ?? SNAPSHOTS_KEPT);
     });
   } catch (e) {
-    throw new TernError('backup-failed', 'Could not write the backup.', toTernError(e));
+    throw new TernError('snapshot-failed', 'Could not write the snapshot.', toTernError(e));
   }
   return meta;
 }
 
-async function pruneBackups(bdb: BackupDB, keep: number): Promise<void> {
+async function pruneSnapshots(bdb: SnapshotDB, keep: number): Promise<void> {
   const all = await bdb.backups.orderBy('createdAt').reverse().toArray();
   const stale = all.slice(keep).map((b) => b.id);
   if (stale.length === 0) return;
@@ -164,17 +167,17 @@ async function pruneBackups(bdb: BackupDB, keep: number): Promise<void> {
 }
 
 /** Newest first. */
-export async function listBackups(
+export async function listSnapshots(
   options: Factory & { name?: string } = {},
-): Promise<BackupMeta[]> {
-  return withBackupDb(options, (bdb) => bdb.backups.orderBy('createdAt').reverse().toArray());
+): Promise<SnapshotMeta[]> {
+  return withSnapshotDb(options, (bdb) => bdb.backups.orderBy('createdAt').reverse().toArray());
 }
 
-export async function deleteBackup(
+export async function deleteSnapshot(
   options: Factory & { name?: string },
   id: string,
 ): Promise<void> {
-  await withBackupDb(options, (bdb) =>
+  await withSnapshotDb(options, (bdb) =>
     bdb.transaction('rw', bdb.backups, bdb.chunks, async () => {
       await bdb.backups.delete(id);
       await bdb.chunks.where('backupId').equals(id).delete();
@@ -188,18 +191,18 @@ export async function deleteBackup(
  * connection to `name` in this tab first; other tabs are told through versionchange.
  * Open the app's database afterwards: its upgrades run over the restored rows.
  */
-export async function restoreBackup(
+export async function restoreSnapshot(
   options: Factory & { name?: string; appVersion: string },
   id: string,
-): Promise<BackupMeta> {
+): Promise<SnapshotMeta> {
   const name = options.name ?? DB_NAME;
-  const { meta, chunks } = await withBackupDb({ ...options, name }, async (bdb) => {
+  const { meta, chunks } = await withSnapshotDb({ ...options, name }, async (bdb) => {
     const meta = await bdb.backups.get(id);
-    if (!meta) throw new TernError('not-found', 'That backup no longer exists.');
+    if (!meta) throw new TernError('not-found', 'That snapshot no longer exists.');
     const chunks = await bdb.chunks.where('backupId').equals(id).toArray();
     return { meta, chunks };
   });
-  await takeBackup({ ...options, name, reason: 'pre-restore' });
+  await takeSnapshot({ ...options, name, reason: 'pre-restore' });
 
   const deps = {
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
