@@ -11,10 +11,10 @@ import type {
   ParsedItem,
   Role,
 } from '../types';
+import { ROLES } from '../../db/vocab';
 import { stableHash } from './chatgpt';
 import { conversation, readItem, type ForeignMessage } from './build';
 
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
 const roleOf = (v: unknown): Role => ROLES.find((r) => r === v) ?? 'user';
 
 function params(c: Obj): ModelParams {

@@ -1,6 +1,8 @@
 // Reads a Tern export file of any format version and any schema version up to this app's. Rows of
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
+import { cleanMetadata } from '../../db/row-check';
+import { MESSAGE_STATUSES, PERMISSION_MODES, ROLES } from '../../db/vocab';
 import { upgradeV1Rows } from '../../domain/io-rows';
 import {
   arr,
@@ -26,11 +28,8 @@ import type {
   MessageArchiveRow,
   MessagePart,
   MessageRow,
-  MessageStatus,
   ParsedFile,
   ParsedItem,
-  PermissionMode,
-  Role,
   SessionRow,
   SessionSettingsRow,
   V1ChatRow,
@@ -38,16 +37,6 @@ import type {
   WorkspaceRow,
 } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
-
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
-const STATUSES: readonly MessageStatus[] = [
-  'complete',
-  'pending',
-  'streaming',
-  'error',
-  'interrupted',
-];
-const MODES: readonly PermissionMode[] = ['auto', 'confirm', 'deny'];
 
 export function isTernFile(v: unknown): boolean {
   return isObj(v) && v.format === FORMAT_NAME;
@@ -109,7 +98,7 @@ function message(v: unknown, sessionId: string): MessageRow {
   const m = obj(v, 'A message');
   const seq = num(m.seq, 'A message seq');
   if (!Number.isInteger(seq) || seq < 1) throw invalid('A message seq is not a whole number.');
-  const status = oneOf(m.status ?? 'complete', STATUSES, 'A message status');
+  const status = oneOf(m.status ?? 'complete', MESSAGE_STATUSES, 'A message status');
   const row: MessageRow = {
     id: str(m.id, 'A message id'),
     sessionId,
@@ -122,7 +111,7 @@ function message(v: unknown, sessionId: string): MessageRow {
     tokens: optNum(m.tokens),
     status,
     preserved: m.preserved === true,
-    metadata: jsonObj(m.metadata),
+    metadata: cleanMetadata(jsonObj(m.metadata)),
     createdAt: num(m.createdAt, 'A message time'),
     updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
   };
@@ -169,7 +158,7 @@ function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
     model: optStr(s.model),
     params,
     allowedTools: strings(s.allowedTools ?? [], 'Allowed tools'),
-    permissionMode: oneOf(s.permissionMode ?? 'confirm', MODES, 'A permission mode'),
+    permissionMode: oneOf(s.permissionMode ?? 'confirm', PERMISSION_MODES, 'A permission mode'),
     mcpServers: arr(s.mcpServers ?? [], 'MCP servers').map((x) => {
       const m = obj(x, 'An MCP server');
       const out = {
