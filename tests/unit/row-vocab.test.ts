@@ -2,6 +2,7 @@
 // path that depends on them (repositories, the Tern reader, purge and export) agrees with it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
+import type { JsonObject } from '../../src/lib/db/rows';
 import { cleanMetadata, metadataProblem } from '../../src/lib/db/row-check';
 import { readSessionRows } from '../../src/lib/db/session-rows';
 import { SESSION_OWNED_TABLES } from '../../src/lib/db/vocab';
@@ -26,8 +27,11 @@ describe('message metadata', () => {
   it('is refused by the repository when a known field has the wrong type', async () => {
     const { db } = await openTestDb();
     const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
+    // As a caller passing on JSON from elsewhere would hand them over.
+    const wrongCount: JsonObject = { archivedCount: 'x' };
+    const wrongEvent: JsonObject = { compactionEventId: 5 };
     await expect(
-      appendMessage(db, s.id, { role: 'user', content: 'a', metadata: { archivedCount: 'x' } }),
+      appendMessage(db, s.id, { role: 'user', content: 'a', metadata: wrongCount }),
     ).rejects.toMatchObject({
       code: 'invalid-input',
       message: expect.stringContaining('archivedCount') as unknown,
@@ -37,9 +41,9 @@ describe('message metadata', () => {
       content: 'a',
       metadata: { model: 'm' },
     });
-    await expect(
-      editMessage(db, m.id, { metadata: { compactionEventId: 5 } }),
-    ).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(editMessage(db, m.id, { metadata: wrongEvent })).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
   });
 });
 

@@ -11,8 +11,6 @@ export type Rows<K extends keyof TernDB> = TernDB[K] extends { toCollection(): i
   ? C
   : never;
 
-type MessageKey = [string, number];
-
 // ---- Messages, on [sessionId+seq] (ordered by seq) ----
 
 /** Every message of a session, oldest first. */
@@ -28,29 +26,6 @@ export function messagesBelow(db: TernDB, sessionId: string, seq: number | null)
     .where('[sessionId+seq]')
     .between([sessionId, Dexie.minKey], [sessionId, seq ?? Dexie.maxKey], true, false);
 }
-
-/** Messages of a session with `from` <= seq (<= `to`, when given), oldest first. */
-export function messagesFrom(
-  db: TernDB,
-  sessionId: string,
-  from: number,
-  to: number | null = null,
-): Rows<'messages'> {
-  return db.messages
-    .where('[sessionId+seq]')
-    .between([sessionId, from], [sessionId, to ?? Dexie.maxKey], true, true);
-}
-
-/** Messages of a session with seq above `seq`, oldest first. */
-export function messagesAfter(db: TernDB, sessionId: string, seq: number): Rows<'messages'> {
-  return db.messages
-    .where('[sessionId+seq]')
-    .between([sessionId, seq], [sessionId, Dexie.maxKey], false, true);
-}
-
-/** The seq in a key read from one of the collections above (`.keys()`). */
-export const seqOfKey = (key: unknown): number =>
-  Array.isArray(key) ? Number((key as MessageKey)[1]) : NaN;
 
 /** Messages whose status is `status` (pending or streaming), oldest first, on the sparse index. */
 export function openMessagesWith(db: TernDB, status: OpenStatus): Rows<'messages'> {
@@ -73,11 +48,6 @@ export function messageImages(db: TernDB, messageId: string): Rows<'images'> {
   return db.images.where('messageId').equals(messageId);
 }
 
-/** The images made from an image. */
-export function derivedImages(db: TernDB, parentId: string): Rows<'images'> {
-  return db.images.where('parentId').equals(parentId);
-}
-
 /** A session's compaction events, oldest first. */
 export function sessionCompactions(db: TernDB, sessionId: string): Rows<'compactionEvents'> {
   return db.compactionEvents
@@ -88,13 +58,6 @@ export function sessionCompactions(db: TernDB, sessionId: string): Rows<'compact
 /** The archived messages of a session, from all its compactions. */
 export function sessionArchive(db: TernDB, sessionId: string): Rows<'messageArchive'> {
   return db.messageArchive.where('sessionId').equals(sessionId);
-}
-
-/** The messages one compaction archived, by message id. */
-export function eventArchive(db: TernDB, eventId: string): Rows<'messageArchive'> {
-  return db.messageArchive
-    .where('[eventId+messageId]')
-    .between([eventId, Dexie.minKey], [eventId, Dexie.maxKey], true, true);
 }
 
 // ---- Sessions ----

@@ -11,7 +11,8 @@ import type {
 } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { checkMetadata } from './messages';
-import { eventArchive, sessionCompactions, sessionMessages } from '../db/reads';
+import { eventArchive } from '../db/later-reads';
+import { sessionCompactions, sessionMessages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export interface CompactionPlan {

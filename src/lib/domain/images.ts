@@ -5,7 +5,8 @@ import { TernError } from '../errors';
 import type { ImageRow, JsonObject } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { isQuotaError, mapErrors, toTernError } from '../db/errors';
-import { derivedImages, sessionImages } from '../db/reads';
+import { derivedImages } from '../db/later-reads';
+import { sessionImages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export interface NewImage {

@@ -5,7 +5,8 @@
 import type { MessageRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
-import { messagesAfter, messagesBelow, messagesFrom as readFrom, seqOfKey } from '../db/reads';
+import { messagesAfter, messagesFrom as readFrom, seqOfKey } from '../db/later-reads';
+import { messagesBelow } from '../db/reads';
 
 /** Every message of a session with fromSeq <= seq (<= toSeq, when given), oldest first. */
 export function messagesFrom(
