@@ -73,6 +73,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'errors', test: /[\\/]src[\\/]lib[\\/](db[\\/])?errors\.ts$|preload-helper/ },
+            // The stored shapes' vocabularies, checks and reads: small, and shared the same way.
+            {
+              name: 'rows',
+              test: /[\\/]src[\\/]lib[\\/]db[\\/](rows|vocab|reads|session-rows|row-check)\.ts$/,
+            },
           ],
         },
       },

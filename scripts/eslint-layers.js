@@ -4,10 +4,15 @@
 // ties the lower one to it all the same.
 import path from 'node:path';
 
-/** Importable from every layer: the error type and the stored row shapes (no Dexie in them). */
+/**
+ * Importable from every layer: the error type, the stored row shapes, their vocabularies and the
+ * check of their metadata (no Dexie in them).
+ */
 const SHARED = new Set([
   'lib/errors',
   'lib/db/rows',
+  'lib/db/vocab',
+  'lib/db/row-check',
   'lib/db/schema/v1-rows',
   'lib/db/schema/v2-rows',
 ]);

@@ -73,124 +73,150 @@ const COUNTERS: readonly Counter[] = [
 export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
   return mapErrors(() =>
     db.transaction('r', db.tables, async () => {
-      const issues: IntegrityIssue[] = [];
       const workspaces = new Set(await db.workspaces.toCollection().primaryKeys());
       const sessions = await db.sessions.toArray();
       const sessionIds = new Set(sessions.map((s) => s.id));
-      const actual = await actualCounters(db);
-
-      for (const s of sessions) {
-        if (!workspaces.has(s.workspaceId))
-          issues.push({
-            kind: 'session-without-workspace',
-            sessionId: s.id,
-            workspaceId: s.workspaceId,
-          });
-        const a = actual.get(s.id);
-        for (const counter of COUNTERS) {
-          const real = a?.[counter] ?? 0;
-          if (s[counter] !== real)
-            issues.push({
-              kind: 'counter-mismatch',
-              sessionId: s.id,
-              counter,
-              stored: s[counter],
-              actual: real,
-            });
-        }
-      }
-
-      const seqs = new Map<string, string[]>();
-      const messageIds = new Set<string>();
-      const legacyMessagesBySession = new Map<string, number>();
-      let messageCount = 0;
-      await db.messages.each((m) => {
-        messageCount++;
-        messageIds.add(m.id);
-        if (typeof m.sessionId !== 'string' || !sessionIds.has(m.sessionId))
-          issues.push({ kind: 'orphan-message', messageId: m.id, sessionId: String(m.sessionId) });
-        if (!Number.isInteger(m.seq) || m.seq < 1) {
-          issues.push({ kind: 'missing-seq', messageId: m.id, sessionId: String(m.sessionId) });
-          return;
-        }
-        const key = `${m.sessionId}\u0000${m.seq}`;
-        const ids = seqs.get(key);
-        if (ids) ids.push(m.id);
-        else seqs.set(key, [m.id]);
-        if (m.metadata?.origin === 'v1-chat')
-          legacyMessagesBySession.set(
-            m.sessionId,
-            (legacyMessagesBySession.get(m.sessionId) ?? 0) + 1,
-          );
-      });
-      for (const [key, ids] of seqs) {
-        if (ids.length < 2) continue;
-        const [sessionId = '', seq = '0'] = key.split('\u0000');
-        issues.push({ kind: 'duplicate-seq', sessionId, seq: Number(seq), messageIds: ids });
-      }
-
+      const issues = sessionIssues(sessions, workspaces, await actualCounters(db));
+      const messages = await messageIssues(db, sessionIds);
+      issues.push(...messages.issues);
       // An image may belong to a message that a compaction archived: it comes back on revert.
-      await db.messageArchive.each((a) => void messageIds.add(a.messageId));
-      const imageIds = new Set(await db.images.toCollection().primaryKeys());
-      await db.images.each((i) => {
-        if (!sessionIds.has(i.sessionId))
-          issues.push({
-            kind: 'orphan-image',
-            imageId: i.id,
-            missing: 'session',
-            ref: i.sessionId,
-          });
-        if (i.messageId !== null && !messageIds.has(i.messageId))
-          issues.push({
-            kind: 'orphan-image',
-            imageId: i.id,
-            missing: 'message',
-            ref: i.messageId,
-          });
-        if (i.parentId !== null && !imageIds.has(i.parentId))
-          issues.push({ kind: 'orphan-image', imageId: i.id, missing: 'parent', ref: i.parentId });
-      });
-
-      for (const id of await db.sessionSettings.toCollection().primaryKeys())
-        if (!sessionIds.has(id)) issues.push({ kind: 'orphan-settings', sessionId: id });
-
-      const events = new Set<string>();
-      await db.compactionEvents.each((e) => {
-        events.add(e.id);
-        if (!sessionIds.has(e.sessionId))
-          issues.push({ kind: 'orphan-compaction-event', eventId: e.id, sessionId: e.sessionId });
-      });
-      await db.messageArchive.each((a) => {
-        if (!events.has(a.eventId))
-          issues.push({
-            kind: 'orphan-archive',
-            eventId: a.eventId,
-            messageId: a.messageId,
-            missing: 'event',
-          });
-        else if (!sessionIds.has(a.sessionId))
-          issues.push({
-            kind: 'orphan-archive',
-            eventId: a.eventId,
-            messageId: a.messageId,
-            missing: 'session',
-          });
-      });
-
-      issues.push(...legacyIssues(sessions, legacyMessagesBySession));
+      await db.messageArchive.each((a) => void messages.ids.add(a.messageId));
+      const images = await imageIssues(db, sessionIds, messages.ids);
+      issues.push(...images.issues);
+      issues.push(...(await settingsIssues(db, sessionIds)));
+      issues.push(...(await compactionIssues(db, sessionIds)));
+      issues.push(...legacyIssues(sessions, messages.legacyBySession));
       return {
         ok: issues.length === 0,
         checkedAt: Date.now(),
         totals: {
           workspaces: workspaces.size,
           sessions: sessions.length,
-          messages: messageCount,
-          images: imageIds.size,
+          messages: messages.count,
+          images: images.count,
         },
         issues,
       };
     }),
   );
+}
+
+/** A session's workspace exists and its stored counters match its rows. */
+function sessionIssues(
+  sessions: SessionRow[],
+  workspaces: Set<string>,
+  actual: Map<string, Actual>,
+): IntegrityIssue[] {
+  const issues: IntegrityIssue[] = [];
+  for (const s of sessions) {
+    if (!workspaces.has(s.workspaceId))
+      issues.push({
+        kind: 'session-without-workspace',
+        sessionId: s.id,
+        workspaceId: s.workspaceId,
+      });
+    const a = actual.get(s.id);
+    for (const counter of COUNTERS) {
+      const real = a?.[counter] ?? 0;
+      if (s[counter] !== real)
+        issues.push({
+          kind: 'counter-mismatch',
+          sessionId: s.id,
+          counter,
+          stored: s[counter],
+          actual: real,
+        });
+    }
+  }
+  return issues;
+}
+
+interface MessageCheck {
+  issues: IntegrityIssue[];
+  count: number;
+  /** Every message id, for the images' references. */
+  ids: Set<string>;
+  /** Messages that came from v1 chats, per session. */
+  legacyBySession: Map<string, number>;
+}
+
+/** Every message belongs to a live session and holds a seq no other message of it holds. */
+async function messageIssues(db: TernDB, sessionIds: Set<string>): Promise<MessageCheck> {
+  const issues: IntegrityIssue[] = [];
+  const seqs = new Map<string, string[]>();
+  const ids = new Set<string>();
+  const legacyBySession = new Map<string, number>();
+  let count = 0;
+  await db.messages.each((m) => {
+    count++;
+    ids.add(m.id);
+    if (typeof m.sessionId !== 'string' || !sessionIds.has(m.sessionId))
+      issues.push({ kind: 'orphan-message', messageId: m.id, sessionId: String(m.sessionId) });
+    if (!Number.isInteger(m.seq) || m.seq < 1) {
+      issues.push({ kind: 'missing-seq', messageId: m.id, sessionId: String(m.sessionId) });
+      return;
+    }
+    const key = `${m.sessionId}\u0000${m.seq}`;
+    const same = seqs.get(key);
+    if (same) same.push(m.id);
+    else seqs.set(key, [m.id]);
+    if (m.metadata?.origin === 'v1-chat')
+      legacyBySession.set(m.sessionId, (legacyBySession.get(m.sessionId) ?? 0) + 1);
+  });
+  for (const [key, messageIds] of seqs) {
+    if (messageIds.length < 2) continue;
+    const [sessionId = '', seq = '0'] = key.split('\u0000');
+    issues.push({ kind: 'duplicate-seq', sessionId, seq: Number(seq), messageIds });
+  }
+  return { issues, count, ids, legacyBySession };
+}
+
+/** Every image's session, message and parent exist. */
+async function imageIssues(
+  db: TernDB,
+  sessionIds: Set<string>,
+  messageIds: Set<string>,
+): Promise<{ issues: IntegrityIssue[]; count: number }> {
+  const issues: IntegrityIssue[] = [];
+  const imageIds = new Set(await db.images.toCollection().primaryKeys());
+  await db.images.each((i) => {
+    if (!sessionIds.has(i.sessionId))
+      issues.push({ kind: 'orphan-image', imageId: i.id, missing: 'session', ref: i.sessionId });
+    if (i.messageId !== null && !messageIds.has(i.messageId))
+      issues.push({ kind: 'orphan-image', imageId: i.id, missing: 'message', ref: i.messageId });
+    if (i.parentId !== null && !imageIds.has(i.parentId))
+      issues.push({ kind: 'orphan-image', imageId: i.id, missing: 'parent', ref: i.parentId });
+  });
+  return { issues, count: imageIds.size };
+}
+
+/** Every session's settings row belongs to a session. */
+async function settingsIssues(db: TernDB, sessionIds: Set<string>): Promise<IntegrityIssue[]> {
+  const issues: IntegrityIssue[] = [];
+  for (const id of await db.sessionSettings.toCollection().primaryKeys())
+    if (!sessionIds.has(id)) issues.push({ kind: 'orphan-settings', sessionId: id });
+  return issues;
+}
+
+/** Every compaction event belongs to a session, and every archived message to an event of one. */
+async function compactionIssues(db: TernDB, sessionIds: Set<string>): Promise<IntegrityIssue[]> {
+  const issues: IntegrityIssue[] = [];
+  const events = new Set<string>();
+  await db.compactionEvents.each((e) => {
+    events.add(e.id);
+    if (!sessionIds.has(e.sessionId))
+      issues.push({ kind: 'orphan-compaction-event', eventId: e.id, sessionId: e.sessionId });
+  });
+  await db.messageArchive.each((a) => {
+    const missing = !events.has(a.eventId)
+      ? 'event'
+      : !sessionIds.has(a.sessionId)
+        ? 'session'
+        : null;
+    if (missing)
+      issues.push({ kind: 'orphan-archive', eventId: a.eventId, messageId: a.messageId, missing });
+  });
+  return issues;
 }
 
 /** Every v1 workspace that had chats has exactly one Legacy Chat holding them. */

@@ -3,7 +3,9 @@
 // untouched, and a stale tab can still save its draft here after closing `tern` for good.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 
-export type Theme = 'system' | 'light' | 'dark';
+import { isOneOf, THEMES, type Theme } from './vocab';
+
+export { THEMES, type Theme };
 
 export interface Prefs {
   getTheme(): Promise<Theme>;
@@ -21,11 +23,10 @@ export interface Prefs {
 
 export function createPrefs(store?: UseStore): Prefs {
   const s = store ?? createStore('tern-prefs', 'prefs');
-  const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
   return {
     async getTheme() {
       const t = await get<Theme>('theme', s);
-      return t && THEMES.includes(t) ? t : 'system';
+      return isOneOf(THEMES, t) ? t : 'system';
     },
     setTheme: (theme) => set('theme', theme, s),
     async getLastSessionId() {

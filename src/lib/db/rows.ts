@@ -2,12 +2,10 @@
 // every database and export file in the wild: renaming one needs a new schema version and a
 // transform. Times are epoch milliseconds. Booleans are stored but never indexed.
 
-export type Role = 'system' | 'user' | 'assistant' | 'tool';
+import type { MessageStatus, PermissionMode, Role } from './vocab';
 
-export type MessageStatus = 'complete' | 'pending' | 'streaming' | 'error' | 'interrupted';
-
-/** Statuses that need attention after a restart; indexed through `openStatus`. */
-export const OPEN_STATUSES: readonly MessageStatus[] = ['pending', 'streaming'];
+export { OPEN_STATUSES } from './vocab';
+export type { MessageStatus, OpenStatus, PermissionMode, Role } from './vocab';
 
 export type MessagePart =
   | { type: 'text'; text: string }
@@ -58,6 +56,28 @@ export interface MessageError {
   retryAt?: number;
 }
 
+/**
+ * What a message's `metadata` may say, beside anything else a producer keeps there (free JSON).
+ * The known fields are checked on the way in (repositories and import), so readers can trust them.
+ */
+export type MessageMetadata = JsonObject & {
+  /** A compaction's summary: how many messages it stands for. */
+  archivedCount?: number;
+  /** A compaction's summary: the event that wrote it, for bringing the messages back. */
+  compactionEventId?: string;
+  /** Why a reply ended, as the provider said (`stopped` when the user stopped it). */
+  finishReason?: string;
+  /** A compaction's summary: `model`, or `list` when no model could write it. */
+  summarisedBy?: string;
+  /** The model that wrote the reply or the summary. */
+  model?: string;
+  /** Where the message came from (`v1-chat`, or a tool call's origin). */
+  origin?: string;
+  /** A tool call: the server's name, and how far it has got. */
+  server?: string;
+  progress?: string;
+};
+
 export interface MessageRow {
   id: string;
   sessionId: string;
@@ -76,7 +96,7 @@ export interface MessageRow {
   error?: MessageError | null;
   /** Kept as is when the session is compacted. */
   preserved: boolean;
-  metadata: JsonObject;
+  metadata: MessageMetadata;
   createdAt: number;
   updatedAt: number;
 }
@@ -98,8 +118,6 @@ export interface ImageRow {
   meta: JsonObject;
   createdAt: number;
 }
-
-export type PermissionMode = 'auto' | 'confirm' | 'deny';
 
 /**
  * An MCP server switched on for a session. The server itself (address, token) is defined app-wide

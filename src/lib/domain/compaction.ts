@@ -2,10 +2,17 @@
 // rows taken out are kept in messageArchive under the event, so that a revert puts back exactly
 // what was there. Preserved messages are never taken out. The summary takes the seq of the first
 // message it replaces, so order is kept without renumbering anything.
-import Dexie from 'dexie';
 import { TernError } from '../errors';
-import type { CompactionEventRow, JsonObject, MessageArchiveRow, MessageRow } from '../db/rows';
+import type {
+  CompactionEventRow,
+  MessageArchiveRow,
+  MessageMetadata,
+  MessageRow,
+} from '../db/rows';
 import type { TernDB } from '../db/database';
+import { checkMetadata } from './messages';
+import { eventArchive } from '../db/later-reads';
+import { sessionCompactions, sessionMessages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export interface CompactionPlan {
@@ -13,7 +20,7 @@ export interface CompactionPlan {
   summary: { content: string; tokens: number | null };
   strategy: string;
   /** Kept on the summary message beside `compactionEventId` and `archivedCount`. */
-  metadata?: JsonObject;
+  metadata?: MessageMetadata;
 }
 
 export { isSummary } from './summary';
@@ -29,6 +36,7 @@ export async function compactSession(
 ): Promise<CompactionEventRow> {
   if (plan.archiveIds.length === 0)
     throw new TernError('invalid-input', 'There is nothing to compact.');
+  checkMetadata(plan.metadata);
   return rw(db, tables(db), async () => {
     const session = await db.sessions.get(sessionId);
     if (!session) throw new TernError('not-found', 'That session no longer exists.');
@@ -41,9 +49,7 @@ export async function compactSession(
       rows.push(m);
     }
     rows.sort((a, b) => a.seq - b.seq);
-    const preserved = await db.messages
-      .where('[sessionId+seq]')
-      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+    const preserved = await sessionMessages(db, sessionId)
       .filter((m) => m.preserved)
       .primaryKeys();
     const t = now();
@@ -114,10 +120,7 @@ export async function revertCompaction(db: TernDB, eventId: string): Promise<voi
       : undefined;
     if (event.summaryMessageId && !summary)
       throw new TernError('invalid-input', 'Undo the later compaction first.');
-    const archive = await db.messageArchive
-      .where('[eventId+messageId]')
-      .between([eventId, Dexie.minKey], [eventId, Dexie.maxKey])
-      .toArray();
+    const archive = await eventArchive(db, eventId).toArray();
     if (summary) await db.messages.delete(summary.id);
     await db.messages.bulkAdd(archive.map((a) => a.row));
     await db.messageArchive.bulkDelete(archive.map((a) => [a.eventId, a.messageId]));
@@ -134,8 +137,5 @@ export async function revertCompaction(db: TernDB, eventId: string): Promise<voi
 }
 
 export function listCompactions(db: TernDB, sessionId: string): Promise<CompactionEventRow[]> {
-  return db.compactionEvents
-    .where('[sessionId+createdAt]')
-    .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
-    .toArray();
+  return sessionCompactions(db, sessionId).toArray();
 }

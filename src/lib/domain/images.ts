@@ -1,11 +1,12 @@
 // Images as Blobs. Where a browser refuses to store a Blob (some WebKit versions and private
 // modes), the bytes are read out before the transaction and stored as an ArrayBuffer instead; a
 // reader always gets a Blob back through imageBlob().
-import Dexie from 'dexie';
 import { TernError } from '../errors';
 import type { ImageRow, JsonObject } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { isQuotaError, mapErrors, toTernError } from '../db/errors';
+import { derivedImages } from '../db/later-reads';
+import { sessionImages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export interface NewImage {
@@ -88,7 +89,7 @@ export async function removeImage(db: TernDB, id: string): Promise<void> {
     const img = await db.images.get(id);
     if (!img) throw new TernError('not-found', 'That image no longer exists.');
     const session = await db.sessions.get(img.sessionId);
-    await db.images.where('parentId').equals(id).modify({ parentId: null });
+    await derivedImages(db, id).modify({ parentId: null });
     await db.images.delete(id);
     if (session) {
       const t = now();
@@ -103,10 +104,5 @@ export function getImage(db: TernDB, id: string): Promise<ImageRow | undefined> 
 
 /** A session's images, oldest first. */
 export function listImages(db: TernDB, sessionId: string): Promise<ImageRow[]> {
-  return mapErrors(() =>
-    db.images
-      .where('[sessionId+createdAt]')
-      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
-      .toArray(),
-  );
+  return mapErrors(() => sessionImages(db, sessionId).toArray());
 }

@@ -2,7 +2,6 @@
 // messages, images, settings and compaction history, or not at all; the session's counters are
 // computed from the rows written, so they are true whatever the file claimed. Merging is by id:
 // a session already stored is left alone unless the user chose to let a newer copy replace it.
-import Dexie from 'dexie';
 import type { TernDB } from '../db/database';
 import { toTernError } from '../db/errors';
 import type {
@@ -15,6 +14,8 @@ import type {
   SessionSettingsRow,
   WorkspaceRow,
 } from '../db/rows';
+import { workspaceSessions } from '../db/reads';
+import { deleteSessionRows, sessionTables } from '../db/session-rows';
 import { now } from './tx';
 
 /** One session and everything that belongs to it, in stored shape, ready to write. */
@@ -81,28 +82,6 @@ function withCounters(c: Conversation): SessionRow {
   };
 }
 
-function sessionTables(db: TernDB) {
-  return [
-    db.workspaces,
-    db.sessions,
-    db.messages,
-    db.images,
-    db.sessionSettings,
-    db.compactionEvents,
-    db.messageArchive,
-  ];
-}
-
-async function removeChildren(db: TernDB, id: string): Promise<void> {
-  const lo = [id, Dexie.minKey];
-  const hi = [id, Dexie.maxKey];
-  await db.messages.where('[sessionId+seq]').between(lo, hi, true, true).delete();
-  await db.images.where('[sessionId+createdAt]').between(lo, hi, true, true).delete();
-  await db.sessionSettings.delete(id);
-  await db.compactionEvents.where('[sessionId+createdAt]').between(lo, hi, true, true).delete();
-  await db.messageArchive.where('sessionId').equals(id).delete();
-}
-
 function fallbackWorkspace(id: string, at: number): WorkspaceRow {
   return { id, name: 'Imported', createdAt: at, updatedAt: at };
 }
@@ -143,7 +122,7 @@ async function writeInside(
     if (policy === 'keep-local') return { ...base, kind: 'skipped', reason: 'exists' };
     if (local.updatedAt >= session.updatedAt)
       return { ...base, kind: 'skipped', reason: 'not-newer' };
-    await removeChildren(db, session.id);
+    await deleteSessionRows(db, session.id);
   }
   // What this conversation writes is what the next one with the same ids finds.
   stored.sessions.set(session.id, session);
@@ -237,8 +216,7 @@ export async function importWorkspaces(db: TernDB, rows: readonly WorkspaceRow[]
     for (const w of rows) {
       const local = await db.workspaces.get(w.id);
       if (!local) await db.workspaces.add(w);
-      else if ((await db.sessions.where('workspaceId').equals(w.id).count()) === 0)
-        await db.workspaces.put(w);
+      else if ((await workspaceSessions(db, w.id).count()) === 0) await db.workspaces.put(w);
     }
   });
 }

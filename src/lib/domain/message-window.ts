@@ -2,10 +2,11 @@
 // is everything from a given seq onwards, so the pages scrolled back through stay live along with
 // the newest one; opened at an older message (from a search), it also has an upper bound that moves
 // down a page at a time until it reaches the newest message.
-import Dexie from 'dexie';
 import type { MessageRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
+import { messagesAfter, messagesFrom as readFrom, seqOfKey } from '../db/later-reads';
+import { messagesBelow } from '../db/reads';
 
 /** Every message of a session with fromSeq <= seq (<= toSeq, when given), oldest first. */
 export function messagesFrom(
@@ -14,26 +15,13 @@ export function messagesFrom(
   fromSeq: number,
   toSeq: number | null = null,
 ): Promise<MessageRow[]> {
-  return mapErrors(() =>
-    db.messages
-      .where('[sessionId+seq]')
-      .between([sessionId, fromSeq], [sessionId, toSeq ?? Dexie.maxKey], true, true)
-      .toArray(),
-  );
+  return mapErrors(() => readFrom(db, sessionId, fromSeq, toSeq).toArray());
 }
 
 /** Whether the session has any message before `seq` (so more history can be loaded). */
 export function hasMessagesBefore(db: TernDB, sessionId: string, seq: number): Promise<boolean> {
-  return mapErrors(
-    async () =>
-      (await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, Dexie.minKey], [sessionId, seq], true, false)
-        .first()) !== undefined,
-  );
+  return mapErrors(async () => (await messagesBelow(db, sessionId, seq).first()) !== undefined);
 }
-
-const seqOf = (key: unknown): number => (Array.isArray(key) ? Number(key[1]) : NaN);
 
 /** The seq values of up to `limit` messages just after `afterSeq`, in order (keys only). */
 export function seqsAfter(
@@ -43,24 +31,13 @@ export function seqsAfter(
   limit: number,
 ): Promise<number[]> {
   return mapErrors(async () =>
-    (
-      await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, afterSeq], [sessionId, Dexie.maxKey], false, true)
-        .limit(limit)
-        .keys()
-    ).map(seqOf),
+    (await messagesAfter(db, sessionId, afterSeq).limit(limit).keys()).map(seqOfKey),
   );
 }
 
 /** How many messages of a session come after `seq` (keys only). */
 export function countAfter(db: TernDB, sessionId: string, seq: number): Promise<number> {
-  return mapErrors(() =>
-    db.messages
-      .where('[sessionId+seq]')
-      .between([sessionId, seq], [sessionId, Dexie.maxKey], false, true)
-      .count(),
-  );
+  return mapErrors(() => messagesAfter(db, sessionId, seq).count());
 }
 
 export interface WindowBounds {
@@ -87,23 +64,19 @@ export function windowAround(
 ): Promise<WindowBounds> {
   return mapErrors(async () => {
     const older = (
-      await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, Dexie.minKey], [sessionId, seq], true, false)
+      await messagesBelow(db, sessionId, seq)
         .reverse()
         .limit(before + 1)
         .keys()
-    ).map(seqOf);
+    ).map(seqOfKey);
     const lead = Math.min(before, older.length);
     const floor = lead > 0 ? (older[lead - 1] ?? seq) : seq;
     const room = Math.max(1, size - lead);
     const newer = (
-      await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, seq], [sessionId, Dexie.maxKey], true, true)
+      await readFrom(db, sessionId, seq)
         .limit(room + 1)
         .keys()
-    ).map(seqOf);
+    ).map(seqOfKey);
     const ceiling = newer.length > room ? (newer[room - 1] ?? null) : null;
     return {
       floor,

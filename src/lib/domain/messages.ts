@@ -2,31 +2,25 @@
 // read-write transaction that bumps the session's counters; IndexedDB serialises read-write
 // transactions over the same stores, so two racing appends (even from two tabs) get distinct,
 // ordered seq values, and the unique [sessionId+seq] index refuses any that would not.
-import Dexie from 'dexie';
 import { TernError } from '../errors';
 import {
-  OPEN_STATUSES,
   type JsonObject,
   type MessageError,
+  type MessageMetadata,
   type MessagePart,
   type MessageRow,
   type MessageStatus,
   type Role,
   type SessionRow,
 } from '../db/rows';
+import { isOneOf, MESSAGE_STATUSES, OPEN_STATUSES, ROLES, type OpenStatus } from '../db/vocab';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
+import { metadataProblem } from '../db/row-check';
+import { messageImages, messagesBelow, openMessagesWith, sessionMessages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export const PAGE_SIZE = 50;
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
-const STATUSES: readonly MessageStatus[] = [
-  'complete',
-  'pending',
-  'streaming',
-  'error',
-  'interrupted',
-];
 
 export interface NewMessage {
   role: Role;
@@ -38,7 +32,7 @@ export interface NewMessage {
   status?: MessageStatus;
   error?: MessageError | null;
   preserved?: boolean;
-  metadata?: JsonObject;
+  metadata?: MessageMetadata;
 }
 
 export interface MessagePatch {
@@ -48,7 +42,7 @@ export interface MessagePatch {
   status?: MessageStatus;
   error?: MessageError | null;
   preserved?: boolean;
-  metadata?: JsonObject;
+  metadata?: MessageMetadata;
   name?: string | null;
 }
 
@@ -60,6 +54,14 @@ export function textOf(parts: readonly MessagePart[]): string {
     .join('\n\n');
 }
 
+/** Refuses metadata whose known fields hold the wrong type (see MessageMetadata). */
+export function checkMetadata<T extends JsonObject | undefined>(metadata: T): T {
+  const problem = metadata && metadataProblem(metadata);
+  if (problem)
+    throw new TernError('invalid-input', `A message's ${problem.field} ${problem.reason}.`);
+  return metadata;
+}
+
 function checkTokens(tokens: number | null | undefined): number | null {
   if (tokens === undefined || tokens === null) return null;
   if (!Number.isFinite(tokens) || tokens < 0)
@@ -68,13 +70,14 @@ function checkTokens(tokens: number | null | undefined): number | null {
 }
 
 function checkStatus(status: MessageStatus): MessageStatus {
-  if (!STATUSES.includes(status)) throw new TernError('invalid-input', `Unknown status ${status}.`);
+  if (!isOneOf(MESSAGE_STATUSES, status))
+    throw new TernError('invalid-input', `Unknown status ${String(status)}.`);
   return status;
 }
 
 /** Keeps the sparse `openStatus` index in step with `status`. */
 export function withOpenStatus(row: MessageRow): MessageRow {
-  if (OPEN_STATUSES.includes(row.status)) row.openStatus = row.status;
+  if (isOneOf(OPEN_STATUSES, row.status)) row.openStatus = row.status;
   else delete row.openStatus;
   return row;
 }
@@ -88,10 +91,7 @@ async function liveSession(db: TernDB, id: string): Promise<SessionRow> {
 }
 
 async function lastSeq(db: TernDB, sessionId: string): Promise<number> {
-  const last = await db.messages
-    .where('[sessionId+seq]')
-    .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
-    .last();
+  const last = await sessionMessages(db, sessionId).last();
   return last?.seq ?? 0;
 }
 
@@ -100,7 +100,7 @@ export async function appendMessage(
   sessionId: string,
   input: NewMessage,
 ): Promise<MessageRow> {
-  if (!ROLES.includes(input.role))
+  if (!isOneOf(ROLES, input.role))
     throw new TernError('invalid-input', `Unknown role ${String(input.role)}.`);
   const parts =
     input.parts ??
@@ -110,6 +110,7 @@ export async function appendMessage(
   const content = input.content ?? textOf(parts);
   const tokens = checkTokens(input.tokens);
   const status = checkStatus(input.status ?? 'complete');
+  const metadata = checkMetadata(input.metadata ?? {});
 
   const imageIds = parts.flatMap((p) => (p.type === 'image' ? [p.imageId] : []));
   return rw(db, [db.sessions, db.messages, db.images], async () => {
@@ -128,7 +129,7 @@ export async function appendMessage(
       status,
       error: input.error ?? null,
       preserved: input.preserved ?? false,
-      metadata: input.metadata ?? {},
+      metadata,
       createdAt: t,
       updatedAt: t,
     });
@@ -158,6 +159,7 @@ export async function editMessage(
 ): Promise<MessageRow> {
   const tokens = patch.tokens === undefined ? undefined : checkTokens(patch.tokens);
   if (patch.status !== undefined) checkStatus(patch.status);
+  checkMetadata(patch.metadata);
   return rw(db, [db.sessions, db.messages], async () => {
     const msg = await db.messages.get(id);
     if (!msg) throw new TernError('not-found', 'That message no longer exists.');
@@ -196,7 +198,7 @@ export async function deleteMessage(db: TernDB, id: string): Promise<void> {
     const msg = await db.messages.get(id);
     if (!msg) throw new TernError('not-found', 'That message no longer exists.');
     const session = await liveSession(db, msg.sessionId);
-    const images = await db.images.where('messageId').equals(id).primaryKeys();
+    const images = await messageImages(db, id).primaryKeys();
     await db.images.bulkDelete(images);
     await db.messages.delete(id);
     const t = now();
@@ -221,14 +223,7 @@ export function latestMessages(
   limit = PAGE_SIZE,
 ): Promise<MessageRow[]> {
   return mapErrors(async () =>
-    (
-      await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
-        .reverse()
-        .limit(limit)
-        .toArray()
-    ).reverse(),
+    (await sessionMessages(db, sessionId).reverse().limit(limit).toArray()).reverse(),
   );
 }
 
@@ -240,25 +235,13 @@ export function messagesBefore(
   limit = PAGE_SIZE,
 ): Promise<MessageRow[]> {
   return mapErrors(async () =>
-    (
-      await db.messages
-        .where('[sessionId+seq]')
-        .between([sessionId, Dexie.minKey], [sessionId, beforeSeq], true, false)
-        .reverse()
-        .limit(limit)
-        .toArray()
-    ).reverse(),
+    (await messagesBelow(db, sessionId, beforeSeq).reverse().limit(limit).toArray()).reverse(),
   );
 }
 
 /** Every message of a session in order. For exports and small sessions; pages otherwise. */
 export function allMessages(db: TernDB, sessionId: string): Promise<MessageRow[]> {
-  return mapErrors(() =>
-    db.messages
-      .where('[sessionId+seq]')
-      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
-      .toArray(),
-  );
+  return mapErrors(() => sessionMessages(db, sessionId).toArray());
 }
 
 /** The first message of a session written by `role`, reading no further than it. */
@@ -268,9 +251,7 @@ export function firstMessageBy(
   role: MessageRow['role'],
 ): Promise<MessageRow | undefined> {
   return mapErrors(() =>
-    db.messages
-      .where('[sessionId+seq]')
-      .between([sessionId, Dexie.minKey], [sessionId, Dexie.maxKey])
+    sessionMessages(db, sessionId)
       .filter((m) => m.role === role)
       .first(),
   );
@@ -282,16 +263,8 @@ export function countMessagesUpTo(db: TernDB, limit: number): Promise<number> {
 }
 
 /** Messages still pending or streaming, across sessions, oldest first. */
-export function openMessages(
-  db: TernDB,
-  status: Extract<MessageStatus, 'pending' | 'streaming'>,
-): Promise<MessageRow[]> {
-  return mapErrors(() =>
-    db.messages
-      .where('[openStatus+createdAt]')
-      .between([status, Dexie.minKey], [status, Dexie.maxKey])
-      .toArray(),
-  );
+export function openMessages(db: TernDB, status: OpenStatus): Promise<MessageRow[]> {
+  return mapErrors(() => openMessagesWith(db, status).toArray());
 }
 
 /** Sessions with messages in the outbox, the oldest waiting first. */

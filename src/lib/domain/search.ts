@@ -3,12 +3,13 @@
 // a turn, so typing and scrolling stay smooth however large the library. Hits are handed over as
 // they are found, the search stops at a limit, and an AbortSignal stops it at the next read with a
 // TernError 'aborted'. Nothing is written.
-import Dexie from 'dexie';
 import type { MessageRow, Role, SessionRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { TernError } from '../errors';
 import { searchableText } from './search-index/texts';
 import { matcher, queryTerms, snippet, type Snippet } from './text-match';
+import { messagesBelow } from '../db/reads';
+import { sessionsActiveBy } from '../db/search-reads';
 import { ro } from './tx';
 
 export const SEARCH_LIMIT = 50;
@@ -79,12 +80,8 @@ class SessionWalk {
   async fetch(): Promise<void> {
     const at = this.#at;
     const seen = this.#seenAt;
-    const index =
-      at === null
-        ? this.db.sessions.orderBy('lastActivityAt')
-        : this.db.sessions.where('lastActivityAt').belowOrEqual(at);
     const limit = SESSION_BATCH + seen.size;
-    const rows = await index.reverse().limit(limit).toArray();
+    const rows = await sessionsActiveBy(this.db, at).reverse().limit(limit).toArray();
     if (rows.length < limit) this.#done = true;
     for (const s of rows) {
       if (s.lastActivityAt === at && seen.has(s.id)) continue;
@@ -129,17 +126,7 @@ async function readChunk(db: TernDB, walk: SessionWalk, size: number): Promise<S
   }
   const results = await Promise.all(
     plan.map(({ reading, limit }) =>
-      db.messages
-        .where('[sessionId+seq]')
-        .between(
-          [reading.session.id, Dexie.minKey],
-          [reading.session.id, reading.below ?? Dexie.maxKey],
-          true,
-          false,
-        )
-        .reverse()
-        .limit(limit)
-        .toArray(),
+      messagesBelow(db, reading.session.id, reading.below).reverse().limit(limit).toArray(),
     ),
   );
   const out: Slice[] = [];

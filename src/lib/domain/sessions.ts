@@ -1,10 +1,11 @@
 // Workspaces and sessions: create, rename, move, trash, restore, purge. Each function is one
 // transaction; a purge removes everything that belongs to the session in the same one.
-import Dexie from 'dexie';
 import { TernError } from '../errors';
 import type { JsonObject, SessionRow, WorkspaceRow } from '../db/rows';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
+import { trashedSessions, workspaceSessions, workspaceSessionsByActivity } from '../db/reads';
+import { deleteSessionRows, sessionTables } from '../db/session-rows';
 import { newId, now, rw } from './tx';
 
 export const DEFAULT_SESSION_TITLE = 'New chat';
@@ -67,11 +68,11 @@ export async function deleteWorkspace(
   id: string,
   what: WorkspaceRemoval,
 ): Promise<void> {
-  await rw(db, cascadeTables(db), async () => {
+  await rw(db, sessionTables(db), async () => {
     await mustGetWorkspace(db, id);
     if ((await db.workspaces.count()) <= 1)
       throw new TernError('invalid-input', 'Tern needs at least one workspace.');
-    const sessions = await db.sessions.where('workspaceId').equals(id).toArray();
+    const sessions = await workspaceSessions(db, id).toArray();
     if (what.kind === 'move-sessions') {
       if (what.to === id) throw new TernError('invalid-input', 'Pick another workspace.');
       await mustGetWorkspace(db, what.to);
@@ -160,37 +161,14 @@ export async function restoreSession(db: TernDB, id: string): Promise<void> {
   });
 }
 
-function cascadeTables(db: TernDB) {
-  return [
-    db.workspaces,
-    db.sessions,
-    db.messages,
-    db.images,
-    db.sessionSettings,
-    db.compactionEvents,
-    db.messageArchive,
-  ];
-}
-
 async function purgeInside(db: TernDB, id: string): Promise<void> {
-  const range: [unknown, unknown] = [
-    [id, Dexie.minKey],
-    [id, Dexie.maxKey],
-  ];
-  await db.messages.where('[sessionId+seq]').between(range[0], range[1], true, true).delete();
-  await db.images.where('[sessionId+createdAt]').between(range[0], range[1], true, true).delete();
-  await db.sessionSettings.delete(id);
-  await db.compactionEvents
-    .where('[sessionId+createdAt]')
-    .between(range[0], range[1], true, true)
-    .delete();
-  await db.messageArchive.where('sessionId').equals(id).delete();
+  await deleteSessionRows(db, id);
   await db.sessions.delete(id);
 }
 
 /** Gone for good, with its messages, images, settings, compaction events and archive. */
 export async function purgeSession(db: TernDB, id: string): Promise<void> {
-  await rw(db, cascadeTables(db), async () => {
+  await rw(db, sessionTables(db), async () => {
     await mustGetSession(db, id);
     await purgeInside(db, id);
   });
@@ -207,10 +185,10 @@ export async function emptyTrash(
   db: TernDB,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number> {
-  const ids = await mapErrors(() => db.sessions.where('deletedAt').above(0).primaryKeys());
+  const ids = await mapErrors(() => trashedSessions(db).primaryKeys());
   for (let i = 0; i < ids.length; i += PURGE_CHUNK) {
     const chunk = ids.slice(i, i + PURGE_CHUNK);
-    await rw(db, cascadeTables(db), async () => {
+    await rw(db, sessionTables(db), async () => {
       // Restored meanwhile (from another tab): it stays.
       const rows = await db.sessions.bulkGet(chunk);
       for (const s of rows) if (s && s.deletedAt !== null) await purgeInside(db, s.id);
@@ -222,13 +200,11 @@ export async function emptyTrash(
 
 /** Live sessions of a workspace, most recent activity first. */
 export function listSessions(db: TernDB, workspaceId: string): Promise<SessionRow[]> {
-  return mapErrors(() => workspaceSessions(db, workspaceId).toArray());
+  return mapErrors(() => liveByActivity(db, workspaceId).toArray());
 }
 
-function workspaceSessions(db: TernDB, workspaceId: string, match?: (s: SessionRow) => boolean) {
-  return db.sessions
-    .where('[workspaceId+lastActivityAt]')
-    .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+function liveByActivity(db: TernDB, workspaceId: string, match?: (s: SessionRow) => boolean) {
+  return workspaceSessionsByActivity(db, workspaceId)
     .reverse()
     .filter((s) => s.deletedAt === null && (!match || match(s)));
 }
@@ -262,9 +238,7 @@ export function sessionPage(
       // filter would step a cursor a row at a time.
       const trashed = await countTrash(db);
       if (trashed <= PAGE_TRASH_SLACK) {
-        const rows = await db.sessions
-          .where('[workspaceId+lastActivityAt]')
-          .between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey])
+        const rows = await workspaceSessionsByActivity(db, workspaceId)
           .reverse()
           .limit(limit + 1 + trashed)
           .toArray();
@@ -272,7 +246,7 @@ export function sessionPage(
         return { rows: live.slice(0, limit), more: live.length > limit };
       }
     }
-    return pageOf((n) => workspaceSessions(db, workspaceId, match).limit(n).toArray(), limit);
+    return pageOf((n) => liveByActivity(db, workspaceId, match).limit(n).toArray(), limit);
   });
 }
 
@@ -281,14 +255,12 @@ const PAGE_TRASH_SLACK = 300;
 
 /** Sessions of a workspace, live and trashed, counted on the index without reading a row. */
 export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise<number> {
-  return mapErrors(() => db.sessions.where('workspaceId').equals(workspaceId).count());
+  return mapErrors(() => workspaceSessions(db, workspaceId).count());
 }
 
 /** The `limit` most recently trashed sessions. */
 export function trashPage(db: TernDB, limit: number): Promise<Page<SessionRow>> {
-  return mapErrors(() =>
-    pageOf((n) => db.sessions.where('deletedAt').above(0).reverse().limit(n).toArray(), limit),
-  );
+  return mapErrors(() => pageOf((n) => trashedSessions(db).reverse().limit(n).toArray(), limit));
 }
 
 /**
@@ -296,19 +268,14 @@ export function trashPage(db: TernDB, limit: number): Promise<Page<SessionRow>> 
  * on an index runs again after any write to the table, such as each imported session.)
  */
 export function countTrash(db: TernDB): Promise<number> {
-  return mapErrors(
-    async () => (await db.sessions.where('deletedAt').above(0).primaryKeys()).length,
-  );
+  return mapErrors(async () => (await trashedSessions(db).primaryKeys()).length);
 }
 
 /** How many trashed sessions each workspace has (reads the trash, which only trash changes touch). */
 export function trashedByWorkspace(db: TernDB): Promise<Map<string, number>> {
   return mapErrors(async () => {
     const by = new Map<string, number>();
-    await db.sessions
-      .where('deletedAt')
-      .above(0)
-      .each((s) => by.set(s.workspaceId, (by.get(s.workspaceId) ?? 0) + 1));
+    await trashedSessions(db).each((s) => by.set(s.workspaceId, (by.get(s.workspaceId) ?? 0) + 1));
     return by;
   });
 }

@@ -1,7 +1,8 @@
 // Per-session settings: one row per session, created on first write. Reading a session that has
 // none gives the defaults. The session's `model` mirrors the settings' model in the same write.
 import { TernError } from '../errors';
-import type { PermissionMode, SessionSettingsRow } from '../db/rows';
+import type { SessionSettingsRow } from '../db/rows';
+import { isOneOf, PERMISSION_MODES } from '../db/vocab';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { now, rw } from './tx';
@@ -9,8 +10,6 @@ import { now, rw } from './tx';
 export type SettingsPatch = Partial<
   Omit<SessionSettingsRow, 'sessionId' | 'createdAt' | 'updatedAt'>
 >;
-
-const MODES: readonly PermissionMode[] = ['auto', 'confirm', 'deny'];
 
 export function defaultSettings(sessionId: string, at = 0): SessionSettingsRow {
   return {
@@ -39,8 +38,11 @@ export function getSettings(db: TernDB, sessionId: string): Promise<SessionSetti
 }
 
 function validate(patch: SettingsPatch): void {
-  if (patch.permissionMode !== undefined && !MODES.includes(patch.permissionMode))
-    throw new TernError('invalid-input', `Unknown permission mode ${patch.permissionMode}.`);
+  if (patch.permissionMode !== undefined && !isOneOf(PERMISSION_MODES, patch.permissionMode))
+    throw new TernError(
+      'invalid-input',
+      `Unknown permission mode ${String(patch.permissionMode)}.`,
+    );
   const temp = patch.params?.temperature;
   if (temp !== undefined && (!Number.isFinite(temp) || temp < 0 || temp > 2))
     throw new TernError('invalid-input', 'Temperature goes from 0 to 2.');

@@ -1,6 +1,7 @@
 // App preferences as runes state: the theme (applied to the page at once), whether the model writes
 // session titles, the last opened session, and per-session drafts. They live in idb-keyval, apart from the main database.
-import { createPrefs, type Theme } from '../db/prefs';
+import { createPrefs, THEMES, type Theme } from '../db/prefs';
+import { isOneOf } from '../db/vocab';
 
 export type { Theme };
 
@@ -10,13 +11,12 @@ const store = createPrefs();
 // before a reload can be lost with the page. A synchronous copy of this one word in localStorage
 // paints the right theme from the first frame and survives an immediate reload.
 const THEME_COPY = 'tern:theme';
-const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 const MODEL_TITLES = 'modelTitles';
 
 function readThemeCopy(): Theme | null {
   try {
     const v = localStorage.getItem(THEME_COPY);
-    return THEMES.includes(v as Theme) ? (v as Theme) : null;
+    return isOneOf(THEMES, v) ? v : null;
   } catch {
     return null;
   }

@@ -15,6 +15,5 @@ export function compactionText(
 
 /** What a summary message is called: “Summary of 12 earlier messages”. */
 export function summaryTitle(row: Pick<MessageRow, 'metadata'>): string {
-  const n = row.metadata.archivedCount;
-  return `Summary of ${plural(typeof n === 'number' ? n : 0, 'earlier message')}`;
+  return `Summary of ${plural(row.metadata.archivedCount ?? 0, 'earlier message')}`;
 }

@@ -5,9 +5,10 @@
 // short transactions, the last of which moves the watermark (`search:backfill`) past the block. A
 // closed tab or a crash loses at most the block under way, which the next run writes again over
 // the same keys. Texts written while the pass runs go through the queue instead.
-import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
 import type { SearchDocRow, SessionRow } from '../../db/rows';
+import { messagesBelow, sessionMessages } from '../../db/reads';
+import { searchDocsOf, sessionsActiveAfter, sessionsActiveBy } from '../../db/search-reads';
 import { ro, rw } from '../tx';
 import { addPostings, document, indexTables } from './writer';
 import { asJson, BACKFILL_KEY, blockOf, BLOCK, LIVE_BASE, type BackfillState } from './postings';
@@ -56,9 +57,7 @@ export async function beginBackfill(db: TernDB): Promise<BackfillState> {
 async function nextSessions(db: TernDB, state: BackfillState): Promise<SessionRow[]> {
   const c = state.cursor;
   const top = c ? c.at : state.startedAt;
-  const rows = await db.sessions
-    .where('lastActivityAt')
-    .belowOrEqual(top)
+  const rows = await sessionsActiveBy(db, top)
     .reverse()
     .filter((s) => !c || s.lastActivityAt < c.at || s.id <= c.id)
     .limit(SESSION_BATCH)
@@ -77,7 +76,7 @@ interface Block {
 /** Whether a text already has a document from outside this block (a write that got there first). */
 async function doneElsewhere(db: TernDB, keys: string[], block: Block): Promise<Set<string>> {
   const [docs, queued] = await Promise.all([
-    db.searchDocs.where('key').anyOf(keys).toArray(),
+    searchDocsOf(db, keys).toArray(),
     db.searchQueue.bulkGet(keys),
   ]);
   const out = new Set<string>();
@@ -120,7 +119,7 @@ export async function backfillBlock(
     let at = 0;
     while (at < sessions.length) {
       if (block.down < block.low) break gather;
-      const plan: { s: SessionRow; below: number; fresh: boolean; limit: number }[] = [];
+      const plan: { s: SessionRow; below: number | null; fresh: boolean; limit: number }[] = [];
       let budget = Math.min(READ_BATCH, block.down - block.low + 1);
       while (at < sessions.length && budget > 0) {
         const s = sessions[at] as SessionRow;
@@ -128,21 +127,14 @@ export async function backfillBlock(
         const fresh = resume === null;
         // The title takes a document number too.
         const limit = Math.max(1, Math.min(budget - (fresh ? 1 : 0), s.messageCount + 1));
-        plan.push({ s, below: resume ?? (Dexie.maxKey as unknown as number), fresh, limit });
+        plan.push({ s, below: resume, fresh, limit });
         budget -= limit + (fresh ? 1 : 0);
         if (limit >= s.messageCount + 1 || budget <= 0) at++;
         if (limit < s.messageCount + 1) break;
       }
       const reads = await ro(db, [db.messages, db.searchDocs, db.searchQueue], async () => {
         const rows = await Promise.all(
-          plan.map((p) =>
-            db.messages
-              .where('[sessionId+seq]')
-              .between([p.s.id, Dexie.minKey], [p.s.id, p.below], true, false)
-              .reverse()
-              .limit(p.limit)
-              .toArray(),
-          ),
+          plan.map((p) => messagesBelow(db, p.s.id, p.below).reverse().limit(p.limit).toArray()),
         );
         const keys = plan.flatMap((p, i) => [
           ...(p.fresh ? [titleKey(p.s.id)] : []),
@@ -203,16 +195,13 @@ async function writeBlock(db: TernDB, block: Block, pause: Pause): Promise<void>
 // through the queue, and whatever they held before is queued here.
 async function sweep(db: TernDB, startedAt: number): Promise<void> {
   const sessions = await ro(db, [db.sessions], () =>
-    db.sessions.where('lastActivityAt').above(startedAt).primaryKeys(),
+    sessionsActiveAfter(db, startedAt).primaryKeys(),
   );
   for (const id of sessions) {
     await rw(db, [db.messages, ...indexTables(db)], async () => {
-      const ids = await db.messages
-        .where('[sessionId+seq]')
-        .between([id, Dexie.minKey], [id, Dexie.maxKey])
-        .primaryKeys();
+      const ids = await sessionMessages(db, id).primaryKeys();
       const keys = [titleKey(id), ...ids];
-      const have = new Set(await db.searchDocs.where('key').anyOf(keys).keys());
+      const have = new Set(await searchDocsOf(db, keys).keys());
       const missing = keys.filter((k) => !have.has(k));
       if (missing.length > 0) await db.searchQueue.bulkPut(missing.map((key) => ({ key })));
     });

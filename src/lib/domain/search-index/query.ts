@@ -5,11 +5,11 @@
 // edit or a delete find nothing. Texts still in the queue are checked directly, so a write is
 // findable at once, in every tab. A word too common to list (a short prefix) is only checked
 // against the text. Nothing is written.
-import Dexie from 'dexie';
 import type { TernDB } from '../../db/database';
 import { SEARCH_TITLE_PREFIX, type MessageRow, type Role, type SessionRow } from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
+import { postingsBetween, queuedWithPrefix, searchDocsBelow } from '../../db/search-reads';
 import { ro } from '../tx';
 import { NO_FILTERS, type SearchFilters } from './filters';
 import { holds, union } from './postings';
@@ -108,9 +108,7 @@ class WordDocs {
   /** A word's documents, or null when it begins too many words to list (checked on the text). */
   static async read(db: TernDB, word: string): Promise<WordDocs | null> {
     const upper = exactOnly(word) ? word : word + '\uffff';
-    const keys = (await db.searchPostings
-      .where('[term+block]')
-      .between([word, Dexie.minKey], [upper, Dexie.maxKey], true, true)
+    const keys = (await postingsBetween(db, word, upper)
       .limit(WORD_ROWS + 1)
       .primaryKeys()) as PostingKey[];
     if (keys.length > WORD_ROWS) return null;
@@ -272,7 +270,7 @@ export async function searchIndex(
   const queued = await ro(db, [db.searchQueue], async () => {
     const [first, titles] = await Promise.all([
       db.searchQueue.limit(QUEUE_LOOK).primaryKeys(),
-      db.searchQueue.where('key').startsWith(SEARCH_TITLE_PREFIX).limit(QUEUE_LOOK).primaryKeys(),
+      queuedWithPrefix(db, SEARCH_TITLE_PREFIX).limit(QUEUE_LOOK).primaryKeys(),
     ]);
     return [...new Set([...first, ...titles])];
   });
@@ -343,12 +341,7 @@ async function checkNewest(
   let checked = 0;
   while (out.hits.length < limit && checked < MAX_CHECKED) {
     const done = await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
-      const docs = await db.searchDocs
-        .where('doc')
-        .below(below)
-        .reverse()
-        .limit(CHECK_BATCH)
-        .toArray();
+      const docs = await searchDocsBelow(db, below).reverse().limit(CHECK_BATCH).toArray();
       const last = docs[docs.length - 1];
       if (!last) return true;
       below = last.doc;

@@ -2,6 +2,7 @@
 // and rebuilt from scratch in the background when it disagrees.
 import type { TernDB } from '../../db/database';
 import { announceSearchWork } from '../../db/search-queue';
+import { searchDocsByKey, searchDocsByNumber } from '../../db/search-reads';
 import { ro, rw } from '../tx';
 import { BACKFILL_KEY, blockOf, LIVE_KEY } from './postings';
 import { readBackfill } from './backfill';
@@ -35,7 +36,7 @@ export async function verifySearchIndex(db: TernDB): Promise<SearchIndexReport> 
     const [messageIds, sessionIds, docKeys, queued] = await Promise.all([
       db.messages.toCollection().primaryKeys(),
       db.sessions.toCollection().primaryKeys(),
-      db.searchDocs.orderBy('key').keys(),
+      searchDocsByKey(db).keys(),
       db.searchQueue.toCollection().primaryKeys(),
     ]);
     const texts = new Set<string>([...messageIds, ...sessionIds.map(titleKey)]);
@@ -53,7 +54,7 @@ export async function verifySearchIndex(db: TernDB): Promise<SearchIndexReport> 
     }
     // The newest documents' words, looked up in the postings.
     let unposted = 0;
-    const docs = await db.searchDocs.orderBy('doc').reverse().limit(SAMPLE).toArray();
+    const docs = await searchDocsByNumber(db).reverse().limit(SAMPLE).toArray();
     const msgs = await db.messages.bulkGet(docs.map((d) => d.key));
     const sess = await db.sessions.bulkGet(
       docs.map((d) => (isTitleKey(d.key) ? sessionOfTitleKey(d.key) : '')),

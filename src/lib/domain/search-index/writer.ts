@@ -5,6 +5,7 @@
 // the block is rewritten: a search checks every hit against the text itself, so they find nothing.
 import type { TernDB } from '../../db/database';
 import type { MessageRow, SearchDocRow, SearchPostingRow, SessionRow } from '../../db/rows';
+import { searchDocsOf } from '../../db/search-reads';
 import { rw } from '../tx';
 import { asJson, blockOf, LIVE_BASE, LIVE_KEY, type LiveState } from './postings';
 import { indexable, isTitleKey, searchableText, sessionOfTitleKey, titleKey } from './texts';
@@ -76,7 +77,7 @@ export async function flushQueue(db: TernDB, batch = FLUSH_BATCH): Promise<numbe
     const [messages, sessions, olds, live] = await Promise.all([
       db.messages.bulkGet(messageIds),
       db.sessions.bulkGet(sessionIds),
-      db.searchDocs.where('key').anyOf(queued).toArray(),
+      searchDocsOf(db, queued).toArray(),
       db.meta.get(LIVE_KEY),
     ]);
     const state: LiveState = (live?.value as LiveState | undefined) ?? { next: LIVE_BASE };

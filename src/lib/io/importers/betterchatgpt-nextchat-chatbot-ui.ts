@@ -5,10 +5,10 @@
 import { isObj, jsonObj, obj, optNum, optStr, title, type Obj } from '../clean';
 import type { ImageRow, MessagePart, ModelParams, Role } from '../../db/rows';
 import type { ForeignOptions, ParsedItem } from '../types';
+import { ROLES } from '../../db/vocab';
 import { stableHash } from './chatgpt';
 import { conversation, readItem, type ForeignMessage } from './build';
 
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
 const roleOf = (v: unknown): Role => ROLES.find((r) => r === v) ?? 'user';
 
 function params(c: Obj): ModelParams {

@@ -3,15 +3,14 @@
 // on (from `current_node` up to the root), skipping the empty root, hidden nodes and the custom
 // instructions; tool traffic stays as tool messages; times come in seconds.
 import { isObj, isoMs, jsonObj, obj, optStr, secondsMs, title, type Obj } from '../clean';
-import type { ImageRow, MessagePart, Role } from '../../db/rows';
+import type { ImageRow, MessagePart } from '../../db/rows';
 import type { ForeignOptions, ParsedItem } from '../types';
+import { ROLES } from '../../db/vocab';
 import { conversation, readItem, textOf, type ForeignMessage } from './build';
 
 export function isChatGptConversation(v: unknown): boolean {
   return isObj(v) && isObj(v.mapping);
 }
-
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
 
 /** FNV-1a: a stable id for conversations that carry none (some old exports). */
 export function stableHash(s: string): string {

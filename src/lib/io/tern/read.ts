@@ -2,6 +2,8 @@
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
 import { v1ToV2 } from '../../db/transforms/v1-to-v2';
+import { cleanMetadata } from '../../db/row-check';
+import { MESSAGE_STATUSES, PERMISSION_MODES, ROLES } from '../../db/vocab';
 import {
   arr,
   InputError,
@@ -25,9 +27,6 @@ import type {
   MessageArchiveRow,
   MessagePart,
   MessageRow,
-  MessageStatus,
-  PermissionMode,
-  Role,
   SessionRow,
   SessionSettingsRow,
   WorkspaceRow,
@@ -35,16 +34,6 @@ import type {
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
 import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
-
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
-const STATUSES: readonly MessageStatus[] = [
-  'complete',
-  'pending',
-  'streaming',
-  'error',
-  'interrupted',
-];
-const MODES: readonly PermissionMode[] = ['auto', 'confirm', 'deny'];
 
 export function isTernFile(v: unknown): boolean {
   return isObj(v) && v.format === FORMAT_NAME;
@@ -106,7 +95,7 @@ function message(v: unknown, sessionId: string): MessageRow {
   const m = obj(v, 'A message');
   const seq = num(m.seq, 'A message seq');
   if (!Number.isInteger(seq) || seq < 1) throw invalid('A message seq is not a whole number.');
-  const status = oneOf(m.status ?? 'complete', STATUSES, 'A message status');
+  const status = oneOf(m.status ?? 'complete', MESSAGE_STATUSES, 'A message status');
   const row: MessageRow = {
     id: str(m.id, 'A message id'),
     sessionId,
@@ -119,7 +108,7 @@ function message(v: unknown, sessionId: string): MessageRow {
     tokens: optNum(m.tokens),
     status,
     preserved: m.preserved === true,
-    metadata: jsonObj(m.metadata),
+    metadata: cleanMetadata(jsonObj(m.metadata)),
     createdAt: num(m.createdAt, 'A message time'),
     updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
   };
@@ -166,7 +155,7 @@ function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
     model: optStr(s.model),
     params,
     allowedTools: strings(s.allowedTools ?? [], 'Allowed tools'),
-    permissionMode: oneOf(s.permissionMode ?? 'confirm', MODES, 'A permission mode'),
+    permissionMode: oneOf(s.permissionMode ?? 'confirm', PERMISSION_MODES, 'A permission mode'),
     mcpServers: arr(s.mcpServers ?? [], 'MCP servers').map((x) => {
       const m = obj(x, 'An MCP server');
       const out = {
