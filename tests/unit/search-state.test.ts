@@ -15,13 +15,13 @@ async function library() {
   for (let i = 0; i < 1_200; i++)
     await appendMessage(db, s.id, { role: 'user', content: i % 2 ? `tern ${i}` : `gull ${i}` });
   while ((await flushQueue(db)) > 0);
-  app.db = db;
+  app.use(db);
   return db;
 }
 
 describe('the sidebar search state', () => {
   afterEach(() => {
-    app.db = null;
+    app.use(null);
   });
 
   it('waits for typing to stop, and only the last query runs', async () => {

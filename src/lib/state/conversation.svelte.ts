@@ -14,7 +14,7 @@ import {
 } from '../domain/message-window';
 import { getSession } from '../domain/sessions';
 import { getSettings } from '../domain/settings';
-import { getImage, imageBlob, listImages } from '../domain/images';
+import { getImage, listImages } from '../domain/images';
 import { listCommandUsage } from '../domain/commands';
 import { app } from './app.svelte';
 import { live, type Live } from './live.svelte';
@@ -196,7 +196,7 @@ export class ConversationWindow {
   }
 }
 
-export function liveSession(id: () => string | null): Live<SessionRow | null> {
+export function liveSessionRow(id: () => string | null): Live<SessionRow | null> {
   return live(async () => {
     const sid = id();
     return app.db && sid ? ((await getSession(app.db, sid)) ?? null) : null;
@@ -218,5 +218,3 @@ export function liveCommandUsage() {
 export function liveImage(id: string) {
   return live(async () => (app.db ? ((await getImage(app.db, id)) ?? null) : null));
 }
-
-export { imageBlob };

@@ -23,6 +23,8 @@ function download(blob: Blob, name: string): void {
 }
 
 const day = () => new Date().toISOString().slice(0, 10);
+/** The app settings (providers, MCP servers, …) load with the first export or import. */
+const appSettings = () => import('../domain/app-settings');
 
 class IoState {
   phase = $state<IoPhase>({ kind: 'idle' });
@@ -64,7 +66,11 @@ class IoState {
         appVersion: __APP_VERSION__,
         // Providers and other app settings belong to the whole: only in an export of everything.
         ...(scope.kind === 'all'
-          ? { appSettings: await io.readAppSettings(createPrefs(), includeSecrets) }
+          ? {
+              appSettings: await (
+                await appSettings()
+              ).readAppSettings(createPrefs(), includeSecrets),
+            }
           : {}),
       });
       download(blob, `tern-export-${day()}.json`);
@@ -95,7 +101,7 @@ class IoState {
         signal,
         onRead: this.progress,
         onAppSettings: async (settings) => {
-          const { restoreAppSettings } = await import('./io-service');
+          const { restoreAppSettings } = await appSettings();
           notes = (await restoreAppSettings(createPrefs(), settings)).notes;
           await this.reloadAppSettings();
         },
@@ -119,7 +125,7 @@ class IoState {
   backup(includeSecrets: boolean): Promise<void> {
     return this.run('Backing up', async () => {
       const { backupDatabase } = await import('../domain/full-backup');
-      const { readAppSettings } = await import('./io-service');
+      const { readAppSettings } = await appSettings();
       const settings = await readAppSettings(createPrefs(), includeSecrets);
       download(
         await backupDatabase(this.db(), this.progress, settings),
@@ -139,7 +145,7 @@ class IoState {
   restore(file: File): Promise<void> {
     return this.run('Restoring', async () => {
       const { restoreDatabase, readBackupAppSettings } = await import('../domain/full-backup');
-      const { restoreAppSettings } = await import('./io-service');
+      const { restoreAppSettings } = await appSettings();
       this.db().close();
       await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
       await app.open();

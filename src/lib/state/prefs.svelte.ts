@@ -1,5 +1,6 @@
 // App preferences as runes state: the theme (applied to the page at once), whether the model writes
-// session titles, the last opened session, and per-session drafts. They live in idb-keyval, apart from the main database.
+// session titles and the last opened session. They live in idb-keyval, apart from the main
+// database; the drafts are drafts.ts's.
 import { createPrefs, type Theme } from '../db/prefs';
 
 export type { Theme };
@@ -74,17 +75,4 @@ export function lastSessionId(): Promise<string | null> {
 }
 export function rememberSession(id: string | null): Promise<void> {
   return store.setLastSessionId(id).catch(() => undefined);
-}
-export function loadDraft(sessionId: string): Promise<string> {
-  return store.getDraft(sessionId).catch(() => '');
-}
-export function saveDraft(sessionId: string, text: string): Promise<void> {
-  return store.setDraft(sessionId, text);
-}
-export async function loadDraftImages(sessionId: string): Promise<string[]> {
-  const ids = await store.get<string[]>(`draftImages:${sessionId}`).catch(() => undefined);
-  return Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [];
-}
-export function saveDraftImages(sessionId: string, ids: string[]): Promise<void> {
-  return store.set(`draftImages:${sessionId}`, ids);
 }

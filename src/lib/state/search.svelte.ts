@@ -9,9 +9,6 @@ import { isTernError } from '../errors';
 import { app } from './app.svelte';
 import { filtersFromHash, hashOf, NO_FILTERS } from './search-hash';
 
-export type { SearchHit, SearchFilters } from '../domain/search-index/query';
-export type { IndexProgress } from '../domain/search-index/indexer';
-export type { Snippet } from '../domain/text-match';
 /** A hit in the sidebar's list. */
 export type MessageHit = SearchHit;
 

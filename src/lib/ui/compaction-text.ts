@@ -1,5 +1,6 @@
 // A compaction's outcome in words, for the notice after /compact or "Compact and retry".
-import type { CompactionOutcome, MessageRow } from '../state/chat.svelte';
+import type { MessageRow } from '../db/rows';
+import type { CompactionOutcome } from '../domain/chat/compact';
 import { plural } from './format';
 
 export function compactionText(outcome: CompactionOutcome): string {

@@ -1,6 +1,6 @@
 // How a message is shown, apart from its Markdown: whether there is anything to show at all, and
 // whether it is long enough to be folded behind "Show more".
-import type { MessageRow } from '../state/types';
+import type { MessageRow } from '../db/rows';
 
 /**
  * A finished message with no text and no parts: some imports carry these; nothing to show. A reply

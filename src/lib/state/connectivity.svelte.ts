@@ -1,0 +1,43 @@
+// Whether the network is there, and how many messages wait for it: the one state behind every
+// indicator (the sidebar's, the conversation header's) and behind sending the outbox when the
+// network comes back. The count is every tab's: a message another tab queued counts here too.
+import { liveQuery } from 'dexie';
+import { openMessages } from '../domain/messages';
+import { app } from './app.svelte';
+
+class Connectivity {
+  #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  #waiting = $state(0);
+  #started = false;
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  /** Messages written but not yet handed to a provider. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** Follows the network and the outbox from now on; safe to call again. */
+  start(): void {
+    if (this.#started || typeof window === 'undefined') return;
+    this.#started = true;
+    window.addEventListener('online', () => (this.#online = true));
+    window.addEventListener('offline', () => (this.#online = false));
+    $effect.root(() => {
+      $effect(() => {
+        const db = app.db;
+        if (!db) return;
+        const sub = liveQuery(() => openMessages(db, 'pending')).subscribe({
+          next: (rows) => (this.#waiting = rows.length),
+          // A closed database (stale tab) ends the query; the count keeps its last value.
+          error: () => {},
+        });
+        return () => sub.unsubscribe();
+      });
+    });
+  }
+}
+
+export const connectivity = new Connectivity();
