@@ -27,12 +27,20 @@ const day = () => new Date().toISOString().slice(0, 10);
 const appSettings = () => import('../domain/app-settings');
 
 class IoState {
-  phase = $state<IoPhase>({ kind: 'idle' });
-  report = $state.raw<ImportReport | null>(null);
+  #phase = $state<IoPhase>({ kind: 'idle' });
+  #report = $state.raw<ImportReport | null>(null);
+
+  get phase() {
+    return this.#phase;
+  }
+  get report() {
+    return this.#report;
+  }
+
   private controller: AbortController | null = null;
 
   get busy(): boolean {
-    return this.phase.kind === 'working';
+    return this.#phase.kind === 'working';
   }
 
   private db() {
@@ -42,18 +50,18 @@ class IoState {
 
   private async run(what: string, fn: () => Promise<string>): Promise<void> {
     if (this.busy) return;
-    this.phase = { kind: 'working', what, done: 0, total: 0, count: null };
+    this.#phase = { kind: 'working', what, done: 0, total: 0, count: null };
     try {
-      this.phase = { kind: 'done', message: await fn() };
+      this.#phase = { kind: 'done', message: await fn() };
     } catch (e) {
-      this.phase = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+      this.#phase = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
     } finally {
       this.controller = null;
     }
   }
 
   progress = (done: number, total: number, count: number | null = null): void => {
-    if (this.phase.kind === 'working') this.phase = { ...this.phase, done, total, count };
+    if (this.#phase.kind === 'working') this.#phase = { ...this.#phase, done, total, count };
   };
 
   export(scope: ExportScope, includeImages: boolean, includeSecrets: boolean): Promise<void> {
@@ -88,14 +96,14 @@ class IoState {
   }
 
   import(files: readonly File[], policy: ConflictPolicy): Promise<void> {
-    this.report = null;
+    this.#report = null;
     this.controller = new AbortController();
     const signal = this.controller.signal;
     return this.run('Importing', async () => {
       // Read in a worker, a slice at a time: a file of hundreds of megabytes never sits in memory.
       const { importInWorker } = await import('./import-runner');
       let notes: string[] = [];
-      this.report = await importInWorker(this.db(), files, {
+      this.#report = await importInWorker(this.db(), files, {
         policy,
         workspaceId: DEFAULT_WORKSPACE_ID,
         signal,
@@ -106,9 +114,9 @@ class IoState {
           await this.reloadAppSettings();
         },
       });
-      if (notes.length > 0) this.report = { ...this.report, notes };
+      if (notes.length > 0) this.#report = { ...this.#report, notes };
       if (signal.aborted) return 'The import was cancelled.';
-      const report = this.report;
+      const report = this.#report;
       if (report.fileError)
         return report.items.length === 0
           ? 'Nothing was imported from this file.'

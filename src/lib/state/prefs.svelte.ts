@@ -32,32 +32,39 @@ function writeThemeCopy(theme: Theme): void {
 }
 
 class PrefsState {
-  theme = $state<Theme>(readThemeCopy() ?? 'system');
+  #theme = $state<Theme>(readThemeCopy() ?? 'system');
   /** The model writes a new session's title after the first reply (on unless turned off). */
-  modelTitles = $state(true);
+  #modelTitles = $state(true);
+
+  get theme() {
+    return this.#theme;
+  }
+  get modelTitles() {
+    return this.#modelTitles;
+  }
 
   constructor() {
-    applyTheme(this.theme);
+    applyTheme(this.#theme);
   }
 
   async load(): Promise<void> {
     const copy = readThemeCopy();
     const stored = await store.getTheme().catch(() => null);
     // The copy is newer when a reload overtook the record's write: catch the record up.
-    this.theme = copy ?? stored ?? 'system';
-    applyTheme(this.theme);
+    this.#theme = copy ?? stored ?? 'system';
+    applyTheme(this.#theme);
     if (copy && copy !== stored) await store.setTheme(copy).catch(() => undefined);
     const titles = await store.get<boolean>(MODEL_TITLES).catch(() => undefined);
-    this.modelTitles = titles !== false;
+    this.#modelTitles = titles !== false;
   }
 
   async setModelTitles(on: boolean): Promise<void> {
-    this.modelTitles = on;
+    this.#modelTitles = on;
     await store.set(MODEL_TITLES, on);
   }
 
   async setTheme(theme: Theme): Promise<void> {
-    this.theme = theme;
+    this.#theme = theme;
     applyTheme(theme);
     writeThemeCopy(theme);
     await store.setTheme(theme);
