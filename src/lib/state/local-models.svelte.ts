@@ -5,6 +5,7 @@
 // API for the UI:
 //   localModels.open()                 lists models and space; loads the engine's code and wasm
 //                                      (so the service worker keeps them for offline use)
+//   await localModels.refresh()        lists them again
 //   localModels.models, .partials, .space, .runtime, .engineReady
 //   localModels.busy                   { kind: 'file' | 'download', name, received, total,
 //                                        bytesPerSecond, paused } | null

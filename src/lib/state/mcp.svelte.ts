@@ -8,6 +8,7 @@
 //   mcp.catalogs[id]                     its tools, prompts and resources once connected
 //   await mcp.load(prefs)                done when this module is first imported (nothing on the
 //                                        first screen imports it)
+//   mcp.get(id)                          a server's definition
 //   await mcp.save(def) / mcp.remove(id) a changed address or token reconnects
 //   mcp.connect(id) / mcp.reconnect(id)  (loads the client)
 //   mcp.sessionServers(settings)         the servers a session switched on, with allowed tools
