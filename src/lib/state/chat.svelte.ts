@@ -40,7 +40,7 @@ import { appendMessage, openMessages } from '../domain/messages';
 import { connectivity } from './connectivity.svelte';
 import { providers } from './providers.svelte';
 import { prefs } from './prefs.svelte';
-import { openTabChannel, type TabChannel } from './tab-channel';
+import type { TabChannel } from './tab-channel';
 
 class ChatState {
   #streaming = $state<Record<string, string>>({});
@@ -57,7 +57,9 @@ class ChatState {
   private db: TernDB | null = null;
   // A reply streams into the tab that asked for it, but every tab shows it with a Stop button:
   // a stop pressed anywhere is passed to the tab holding the request (a tool call's cancel too).
-  private channel: TabChannel | null = null;
+  // Only a tab with the engine loaded streams or runs tools, so the channel opens with the engine
+  // (or with the first stop pressed here), off the first load.
+  private channel: Promise<TabChannel> | null = null;
 
   /** The last action's failure (a TernError with a code), or null. */
   get lastError(): unknown {
@@ -87,12 +89,7 @@ class ChatState {
     if (this.db) return;
     this.db = db;
     this.markBegun();
-    this.channel = openTabChannel();
-    this.channel.on((m) => {
-      if (m.type === 'stop') this.engine?.stop(m.sessionId);
-      else this.engine?.cancelToolCall(m.toolCallId);
-    });
-    connectivity.start();
+    connectivity.start((db) => openMessages(db, 'pending').then((rows) => rows.length));
     // The network coming back, or the first provider set up, sends what waited for them.
     $effect.root(() => {
       $effect(() => {
@@ -112,9 +109,22 @@ class ChatState {
     if (open > 0) await this.guard(() => this.must().recover());
   }
 
+  private tabs(): Promise<TabChannel> {
+    this.channel ??= import('./tab-channel').then(({ openTabChannel }) => {
+      const channel = openTabChannel();
+      channel.on((m) => {
+        if (m.type === 'stop') this.engine?.stop(m.sessionId);
+        else this.engine?.cancelToolCall(m.toolCallId);
+      });
+      return channel;
+    });
+    return this.channel;
+  }
+
   private engineReady(): Promise<ChatEngine> {
     const db = this.db;
     if (!db) return Promise.reject(new Error('chat.start(db) has not run'));
+    void this.tabs();
     this.loading ??= import('../domain/chat/engine').then(({ ChatEngine }) => {
       this.engine = new ChatEngine({
         db,
@@ -194,7 +204,7 @@ class ChatState {
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
-    this.channel?.post({ type: 'stop', sessionId });
+    void this.tabs().then((c) => c.post({ type: 'stop', sessionId }));
   }
   regenerate(replyId: string): Promise<void> {
     return this.guard(() => this.must().regenerate(replyId)).then(() => {});
@@ -242,7 +252,7 @@ class ChatState {
   /** Cancels a running tool call, whichever tab runs it; the server is told. */
   cancelToolCall(toolCallId: string): void {
     if (!this.engine?.cancelToolCall(toolCallId))
-      this.channel?.post({ type: 'cancel-tool', toolCallId });
+      void this.tabs().then((c) => c.post({ type: 'cancel-tool', toolCallId }));
   }
   async answerToolCall(sessionId: string, toolCallId: string, answer: ToolAnswer): Promise<void> {
     // The answered call leaves the prompt at once; the rest waits for the model's next round.

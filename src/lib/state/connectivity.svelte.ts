@@ -2,7 +2,7 @@
 // indicator (the sidebar's, the conversation header's) and behind sending the outbox when the
 // network comes back. The count is every tab's: a message another tab queued counts here too.
 import { liveQuery } from 'dexie';
-import { openMessages } from '../domain/messages';
+import type { TernDB } from '../db/database';
 import { app } from './app.svelte';
 
 class Connectivity {
@@ -19,8 +19,12 @@ class Connectivity {
     return this.#waiting;
   }
 
-  /** Follows the network and the outbox from now on; safe to call again. */
-  start(): void {
+  /**
+   * Follows the network and the outbox from now on; safe to call again. The outbox is counted by
+   * `countWaiting`, handed in by the state that starts this (which has the repositories at hand)
+   * so that the components importing this module do not pull the repositories into their chunk.
+   */
+  start(countWaiting: (db: TernDB) => Promise<number>): void {
     if (this.#started || typeof window === 'undefined') return;
     this.#started = true;
     window.addEventListener('online', () => (this.#online = true));
@@ -29,8 +33,8 @@ class Connectivity {
       $effect(() => {
         const db = app.db;
         if (!db) return;
-        const sub = liveQuery(() => openMessages(db, 'pending')).subscribe({
-          next: (rows) => (this.#waiting = rows.length),
+        const sub = liveQuery(() => countWaiting(db)).subscribe({
+          next: (n) => (this.#waiting = n),
           // A closed database (stale tab) ends the query; the count keeps its last value.
           error: () => {},
         });

@@ -4,7 +4,7 @@
 // and the outbox in connectivity.svelte.ts.
 import { liveQuery } from 'dexie';
 import { createPrefs, type Prefs } from '../db/prefs';
-import { countMessagesUpTo } from '../domain/messages';
+import { countMessagesUpTo, openMessages } from '../domain/messages';
 import { app } from './app.svelte';
 import { connectivity } from './connectivity.svelte';
 import { events } from './events';
@@ -50,7 +50,7 @@ class PwaState {
     this.#started = true;
     this.#prefs = createPrefs();
 
-    connectivity.start();
+    connectivity.start((db) => openMessages(db, 'pending').then((rows) => rows.length));
 
     // Only an installed app (or one being installed) asks to keep its data from the start; the
     // rest of the keeping code loads when the user has enough messages or opens Settings.
