@@ -7,7 +7,8 @@ import type { SearchFilters, SearchHit } from '../domain/search-index/query';
 import type { QueryProblem } from '../domain/search-index/tokens';
 import { isTernError } from '../errors';
 import { app } from './app.svelte';
-import { filtersFromHash, hashOf, NO_FILTERS } from './search-hash';
+import { NO_FILTERS } from '../domain/search-index/filters';
+import { filtersFromHash, hashOf } from './search-hash';
 
 /** A hit in the sidebar's list. */
 export type MessageHit = SearchHit;
