@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase, DEFAULT_WORKSPACE_ID, type TernDB } from '../../src/lib/db/database';
 import type { MessageRow, SessionRow } from '../../src/lib/db/rows';
 import { importChunk, type Conversation } from '../../src/lib/domain/import';
-import { appendMessage } from '../../src/lib/domain/messages';
-import { pendingSessions } from '../../src/lib/domain/chat/store';
+import { appendMessage, countMessagesUpTo, openMessages } from '../../src/lib/domain/messages';
 import { listImages } from '../../src/lib/domain/images';
 import { latestMessages } from '../../src/lib/domain/messages';
 import { trashSession } from '../../src/lib/domain/sessions';
 import { app } from '../../src/lib/state/app.svelte';
-import { readMessageBadges } from '../../src/lib/state/badges';
 import {
   readLibrary,
   readTrash,
@@ -203,7 +201,7 @@ function screens(db: TernDB, openId: string): Screens {
   return {
     sidebar: () => readLibrary(db, { pages: {}, filter: '', openId }),
     trash: async () => [await readTrashSummary(db), await readTrash(db, TRASH_PAGE)],
-    badges: async () => [await readMessageBadges(db, 10), await pendingSessions(db)],
+    badges: async () => [await openMessages(db, 'pending'), await countMessagesUpTo(db, 10)],
     conversation: async () => [await latestMessages(db, openId), await listImages(db, openId)],
   };
 }
@@ -262,7 +260,7 @@ describe('rows read by the live queries after one write', () => {
   }, 120_000);
 
   it('the search inside messages reads nothing after a write, and its hits stay', async () => {
-    app.db = big;
+    app.use(big);
     // The library was written in bulk, as rows no indexer has seen yet; index the one session
     // searched for here (the rest of the index plays no part in what this test counts).
     await big.searchQueue.clear();
@@ -282,6 +280,6 @@ describe('rows read by the live queries after one write', () => {
     await settle();
     expect(tally.rows).toBe(0);
     expect(search.hits).toBe(hits);
-    app.db = null;
+    app.use(null);
   }, 60_000);
 });

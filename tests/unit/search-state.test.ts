@@ -14,13 +14,13 @@ async function library() {
     message: () => ({ role: 'user' }),
   });
   while ((await flushQueue(db)) > 0);
-  app.db = db;
+  app.use(db);
   return db;
 }
 
 describe('the sidebar search state', () => {
   afterEach(() => {
-    app.db = null;
+    app.use(null);
   });
 
   it('waits for typing to stop, and only the last query runs', async () => {

@@ -9,6 +9,13 @@ export interface ProviderInfo {
   needsKey: boolean;
   /** Where a browser needs the server set up to allow it, shown beside the settings. */
   note: string;
+  /** Replies need the network: all but a model on this device. */
+  needsNetwork: boolean;
+  /**
+   * The model goes on from a trailing assistant turn by itself (a continued reply needs no
+   * request to continue), except while thinking, when a prefilled reply is refused.
+   */
+  continuesPrefill: boolean;
 }
 
 export const PROVIDERS = {
@@ -18,6 +25,8 @@ export const PROVIDERS = {
     defaultBaseUrl: 'http://localhost:11434/v1',
     needsKey: false,
     note: 'OpenAI, Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, Groq… Local servers must allow this page’s origin (Ollama: OLLAMA_ORIGINS).',
+    needsNetwork: true,
+    continuesPrefill: false,
   },
   anthropic: {
     kind: 'anthropic',
@@ -25,6 +34,8 @@ export const PROVIDERS = {
     defaultBaseUrl: 'https://api.anthropic.com',
     needsKey: true,
     note: 'Called straight from the browser with Anthropic’s direct-access header.',
+    needsNetwork: true,
+    continuesPrefill: true,
   },
   gemini: {
     kind: 'gemini',
@@ -32,6 +43,8 @@ export const PROVIDERS = {
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     needsKey: true,
     note: 'Uses the Gemini API key from Google AI Studio.',
+    needsNetwork: true,
+    continuesPrefill: false,
   },
   local: {
     kind: 'local',
@@ -39,6 +52,8 @@ export const PROVIDERS = {
     defaultBaseUrl: '',
     needsKey: false,
     note: 'A GGUF model kept in this browser: it answers with no network.',
+    needsNetwork: false,
+    continuesPrefill: false,
   },
 } as const satisfies Record<ProviderKind, ProviderInfo>;
 
@@ -57,7 +72,7 @@ const loaders: Record<ProviderKind, () => Promise<Provider>> = {
 
 /** True when replies from this kind of provider need the network: all but a model on this device. */
 export function needsNetwork(kind: ProviderKind): boolean {
-  return kind !== 'local';
+  return PROVIDERS[kind].needsNetwork;
 }
 
 export function loadProvider(kind: ProviderKind): Promise<Provider> {

@@ -27,8 +27,8 @@ export async function attempt<T>(fn: (db: TernDB) => Promise<T>): Promise<T | un
 }
 
 export function openSession(id: string | null): void {
-  view.sessionId = id;
-  view.drawerOpen = false;
+  view.openSession(id);
+  view.setDrawer(false);
   void rememberSession(id);
 }
 

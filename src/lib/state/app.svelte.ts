@@ -5,6 +5,7 @@ import type { TernDB } from '../db/database';
 import type { SnapshotMeta } from '../db/snapshots';
 import { toTernError } from '../db/errors';
 import type { TernError } from '../errors';
+import { events } from './events';
 import { startSearchIndexer } from './search-indexer';
 
 export type DbStatus =
@@ -18,14 +19,28 @@ export type DbStatus =
   | { kind: 'failed'; error: TernError };
 
 class AppState {
-  status = $state<DbStatus>({ kind: 'opening' });
-  db = $state.raw<TernDB | null>(null);
-  lastSnapshot = $state.raw<SnapshotMeta | null>(null);
-  /** Called before this tab closes its database for good, so drafts can be saved. */
-  beforeStale: (() => void) | null = null;
+  #status = $state<DbStatus>({ kind: 'opening' });
+  #db = $state.raw<TernDB | null>(null);
+  #lastSnapshot = $state.raw<SnapshotMeta | null>(null);
+
+  get status(): DbStatus {
+    return this.#status;
+  }
+  get db(): TernDB | null {
+    return this.#db;
+  }
+  /** The snapshot taken before this start's upgrade, if there was one. */
+  get lastSnapshot(): SnapshotMeta | null {
+    return this.#lastSnapshot;
+  }
 
   get writable(): boolean {
-    return this.status.kind === 'ready' || this.status.kind === 'memory';
+    return this.#status.kind === 'ready' || this.#status.kind === 'memory';
+  }
+
+  /** Works on a database opened elsewhere (tests and tools), or on none. */
+  use(db: TernDB | null): void {
+    this.#db = db;
   }
 
   async open(name?: string): Promise<void> {
@@ -34,11 +49,12 @@ class AppState {
         ...(name ? { name } : {}),
         appVersion: __APP_VERSION__,
         handlers: {
-          onUpgrading: (from, to) => (this.status = { kind: 'upgrading', from, to }),
-          onBlocked: () => (this.status = { kind: 'blocked' }),
+          onUpgrading: (from, to) => (this.#status = { kind: 'upgrading', from, to }),
+          onBlocked: () => (this.#status = { kind: 'blocked' }),
           onVersionChange: (v) => {
-            this.beforeStale?.();
-            this.status = { kind: 'stale', deleted: v === null };
+            // The listeners start their writes now, before the database closes.
+            void events.emit('flush');
+            this.#status = { kind: 'stale', deleted: v === null };
           },
         },
         memoryFallback: async () => {
@@ -46,20 +62,20 @@ class AppState {
           return { indexedDB: new m.IDBFactory(), IDBKeyRange: m.IDBKeyRange };
         },
       });
-      this.db = result.db;
+      this.#db = result.db;
       if (result.kind === 'ready') {
-        this.lastSnapshot = result.snapshot;
-        this.status = { kind: 'ready' };
+        this.#lastSnapshot = result.snapshot;
+        this.#status = { kind: 'ready' };
         startSearchIndexer(result.db);
       } else if (result.kind === 'read-only') {
-        this.status = {
+        this.#status = {
           kind: 'read-only',
           storedVersion: result.storedVersion,
           codeVersion: result.codeVersion,
         };
-      } else this.status = { kind: 'memory' };
+      } else this.#status = { kind: 'memory' };
     } catch (e) {
-      this.status = { kind: 'failed', error: toTernError(e) };
+      this.#status = { kind: 'failed', error: toTernError(e) };
     }
   }
 }

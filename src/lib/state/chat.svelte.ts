@@ -1,56 +1,54 @@
-// Chat state for the UI: which sessions are streaming, online/offline, the outbox size, tool calls
-// waiting for approval, and the actions. Messages themselves come from the database through
+// Chat state for the UI: which sessions are streaming, tool calls waiting for approval, and the
+// actions; the network and the outbox size are connectivity.svelte.ts's. Messages themselves come from the database through
 // liveQuery (see live.svelte.ts): a streaming reply is rewritten a couple of times a second with
 // status 'streaming', so a message list that reads the session's messages shows it as it arrives.
 //
 // API for the UI:
 //   chat.start(db)                        once the database is open: recovers replies a reload
-//                                         cut (→ 'interrupted'), sends the outbox, follows online
-//   chat.online, chat.pending             network state and number of sessions with unsent messages
+//                                         cut (→ 'interrupted'), sends the outbox now and whenever
+//                                         the network or a first provider comes
 //   chat.isStreaming(sessionId)           true while a reply arrives (show Stop)
-//   chat.approvals[sessionId]             tool calls waiting for the user (permission 'confirm')
+//   chat.approvals(sessionId)             tool calls waiting for the user (permission 'confirm')
 //   chat.lastError                        an action's failure (TernError with code), else null
 //   chat.send(sessionId, text, parts?)    stores the message at once; sends now or when online.
 //                                         With no provider set up it is kept without a reply
-//   chat.canSend                          online with a provider set up (else messages wait)
 //   chat.stop(sessionId)                  keeps what arrived (status 'complete', finishReason 'stopped'),
 //                                         whichever tab is receiving the reply
 //   chat.regenerate(replyId) / chat.retry(replyId) / chat.continueReply(replyId)
 //   chat.editAndResend(userMessageId, text)
 //   chat.answerToolCall(sessionId, toolCallId, 'once' | 'always' | 'deny')
 //   chat.cancelToolCall(toolCallId)       stops it (in whichever tab runs it); the server is told
-//   chat.compacting[sessionId]            true while older messages are being set aside
+//   chat.isCompacting(sessionId)          true while older messages are being set aside
+//   chat.callOrigin(toolCallId)           where a waiting call's tool comes from
 //   chat.compact(sessionId)               sets all but the latest messages aside behind a summary
 //                                         (by the session's model, or a list when it cannot)
 //   chat.compactAndRetry(sessionId, replyId, compacted?)
 //                                         the same for a reply refused as too long (`compacted` is
 //                                         told once it is done), then retries; resolves after it
 //   chat.bringBack(eventId)               undoes a compaction: the messages back exactly as they were
-//   isSummary(row)                        a compaction's summary message (metadata.archivedCount)
 // Replies carry their outcome in the row: status 'error' with error {code, message, retryAt?},
 // 'interrupted' (offer continue/regenerate), metadata.finishReason, metadata.usage, tokens.
-import { liveQuery } from 'dexie';
+import { untrack } from 'svelte';
 import type { TernDB } from '../db/database';
 import type { MessagePart, MessageRow } from '../db/rows';
 import type { CompactionOutcome } from '../domain/chat/compact';
-import type { ChatEngine, ChatEvent, ToolAnswer } from '../domain/chat/engine';
+import type { ChatEngine } from '../domain/chat/engine';
+import type { ChatEvent } from '../domain/chat/engine-core';
+import type { ToolAnswer } from '../domain/chat/tool-rounds';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { appendMessage, openMessages, pendingSessions } from '../domain/messages';
+import { appendMessage, openMessages } from '../domain/messages';
+import { connectivity } from './connectivity.svelte';
 import { providers } from './providers.svelte';
 import { prefs } from './prefs.svelte';
-
-export type { MessageRow, CompactionOutcome };
-export { isSummary } from '../domain/summary';
+import type { TabChannel } from './tab-channel';
 
 class ChatState {
-  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
-  pending = $state(0);
-  streaming = $state<Record<string, string>>({});
-  approvals = $state<Record<string, WaitingCalls | null>>({});
-  compacting = $state<Record<string, boolean>>({});
-  /** Where a waiting call's tool comes from: "Built-in" or its MCP server's name, by call id. */
-  callOrigins = $state<Record<string, string>>({});
-  lastError = $state.raw<unknown>(null);
+  #streaming = $state<Record<string, string>>({});
+  #approvals = $state<Record<string, WaitingCalls | null>>({});
+  #compacting = $state<Record<string, boolean>>({});
+  // Where a waiting call's tool comes from: "Built-in" or its MCP server's name, by call id.
+  #callOrigins = $state<Record<string, string>>({});
+  #lastError = $state.raw<unknown>(null);
   private engine: ChatEngine | null = null;
   private loading: Promise<ChatEngine> | null = null;
   // Settles when start() is called: an action taken while the app is still opening waits for it.
@@ -58,42 +56,48 @@ class ChatState {
   private begun = new Promise<void>((resolve) => (this.markBegun = resolve));
   private db: TernDB | null = null;
   // A reply streams into the tab that asked for it, but every tab shows it with a Stop button:
-  // a stop pressed anywhere is passed to the tab holding the request.
-  private channel: BroadcastChannel | null = null;
+  // a stop pressed anywhere is passed to the tab holding the request (a tool call's cancel too).
+  // Only a tab with the engine loaded streams or runs tools, so the channel opens with the engine
+  // (or with the first stop pressed here), off the first load.
+  private channel: Promise<TabChannel> | null = null;
 
-  get canSend(): boolean {
-    return this.online && providers.list.length > 0;
+  /** The last action's failure (a TernError with a code), or null. */
+  get lastError(): unknown {
+    return this.#lastError;
+  }
+
+  /** Tool calls of the session waiting for the user's answer, or null. */
+  approvals(sessionId: string): WaitingCalls | null {
+    return this.#approvals[sessionId] ?? null;
+  }
+
+  /** Where a waiting call's tool comes from: "Built-in" or its MCP server's name. */
+  callOrigin(toolCallId: string): string | undefined {
+    return this.#callOrigins[toolCallId];
+  }
+
+  isCompacting(sessionId: string): boolean {
+    return this.#compacting[sessionId] === true;
+  }
+
+  // Online with a provider set up; otherwise messages wait in the outbox.
+  private get canSend(): boolean {
+    return connectivity.online && providers.list.length > 0;
   }
 
   async start(db: TernDB): Promise<void> {
     if (this.db) return;
     this.db = db;
     this.markBegun();
-    if (typeof BroadcastChannel !== 'undefined') {
-      this.channel = new BroadcastChannel('tern-chat');
-      this.channel.onmessage = (e: MessageEvent<unknown>) => {
-        const d = e.data as { type?: unknown; sessionId?: unknown } | null;
-        if (d?.type === 'stop' && typeof d.sessionId === 'string') this.engine?.stop(d.sessionId);
-        const id = (d as { toolCallId?: unknown } | null)?.toolCallId;
-        if (d?.type === 'cancel-tool' && typeof id === 'string') this.engine?.cancelToolCall(id);
-      };
-    }
-    if (typeof window !== 'undefined') {
-      window.addEventListener('online', () => {
-        this.online = true;
-        if (this.pending > 0) void this.guard(() => this.must().drain());
-      });
-      window.addEventListener('offline', () => (this.online = false));
-    }
-    // The outbox as every tab sees it: a message another tab queued counts here too.
-    liveQuery(() => pendingSessions(db)).subscribe({
-      next: (ids) => (this.pending = ids.length),
-      error: () => {},
-    });
-    // The first provider set up sends what waited for one.
+    connectivity.start((db) => openMessages(db, 'pending').then((rows) => rows.length));
+    // The network coming back, or the first provider set up, sends what waited for them.
     $effect.root(() => {
       $effect(() => {
-        if (providers.list.length > 0 && this.pending > 0)
+        if (providers.list.length > 0 && connectivity.waiting > 0)
+          void this.guard(() => this.must().drain());
+      });
+      $effect(() => {
+        if (connectivity.online && untrack(() => connectivity.waiting > 0))
           void this.guard(() => this.must().drain());
       });
     });
@@ -105,9 +109,22 @@ class ChatState {
     if (open > 0) await this.guard(() => this.must().recover());
   }
 
+  private tabs(): Promise<TabChannel> {
+    this.channel ??= import('./tab-channel').then(({ openTabChannel }) => {
+      const channel = openTabChannel();
+      channel.on((m) => {
+        if (m.type === 'stop') this.engine?.stop(m.sessionId);
+        else this.engine?.cancelToolCall(m.toolCallId);
+      });
+      return channel;
+    });
+    return this.channel;
+  }
+
   private engineReady(): Promise<ChatEngine> {
     const db = this.db;
     if (!db) return Promise.reject(new Error('chat.start(db) has not run'));
+    void this.tabs();
     this.loading ??= import('../domain/chat/engine').then(({ ChatEngine }) => {
       this.engine = new ChatEngine({
         db,
@@ -134,9 +151,8 @@ class ChatState {
   }
 
   private onEvent(e: ChatEvent): void {
-    if (e.type === 'streaming') this.streaming[e.sessionId] = e.replyId;
-    else if (e.type === 'idle') delete this.streaming[e.sessionId];
-    else if (e.type === 'outbox') this.pending = e.pending;
+    if (e.type === 'streaming') this.#streaming[e.sessionId] = e.replyId;
+    else if (e.type === 'idle') delete this.#streaming[e.sessionId];
     else void this.refreshApprovals(e.sessionId);
   }
 
@@ -147,26 +163,26 @@ class ChatState {
 
   private async guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
-      this.lastError = null;
+      this.#lastError = null;
       await this.begun;
       await this.engineReady();
       return await fn();
     } catch (e) {
-      this.lastError = e;
+      this.#lastError = e;
       return undefined;
     }
   }
 
   isStreaming(sessionId: string): boolean {
-    return sessionId in this.streaming;
+    return sessionId in this.#streaming;
   }
 
   async refreshApprovals(sessionId: string): Promise<void> {
     const waiting = (await this.guard(() => this.must().pendingApprovals(sessionId))) ?? null;
-    this.approvals[sessionId] = waiting;
+    this.#approvals[sessionId] = waiting;
     if (waiting)
       void this.engine?.callOrigins(sessionId).then(
-        (o) => (this.callOrigins = { ...this.callOrigins, ...o }),
+        (o) => (this.#callOrigins = { ...this.#callOrigins, ...o }),
         () => {},
       );
   }
@@ -188,7 +204,7 @@ class ChatState {
   }
   stop(sessionId: string): void {
     this.engine?.stop(sessionId);
-    this.channel?.postMessage({ type: 'stop', sessionId });
+    void this.tabs().then((c) => c.post({ type: 'stop', sessionId }));
   }
   regenerate(replyId: string): Promise<void> {
     return this.guard(() => this.must().regenerate(replyId)).then(() => {});
@@ -212,7 +228,7 @@ class ChatState {
   ): Promise<CompactionOutcome | undefined> {
     return this.whileCompacting(sessionId, () =>
       this.must().compactAndRetry(replyId, (o) => {
-        delete this.compacting[sessionId];
+        delete this.#compacting[sessionId];
         compacted?.(o);
       }),
     );
@@ -226,23 +242,23 @@ class ChatState {
     }).then((ok) => ok ?? false);
   }
   private async whileCompacting<T>(sessionId: string, fn: () => Promise<T>) {
-    this.compacting[sessionId] = true;
+    this.#compacting[sessionId] = true;
     try {
       return await this.guard(fn);
     } finally {
-      delete this.compacting[sessionId];
+      delete this.#compacting[sessionId];
     }
   }
   /** Cancels a running tool call, whichever tab runs it; the server is told. */
   cancelToolCall(toolCallId: string): void {
     if (!this.engine?.cancelToolCall(toolCallId))
-      this.channel?.postMessage({ type: 'cancel-tool', toolCallId });
+      void this.tabs().then((c) => c.post({ type: 'cancel-tool', toolCallId }));
   }
   async answerToolCall(sessionId: string, toolCallId: string, answer: ToolAnswer): Promise<void> {
     // The answered call leaves the prompt at once; the rest waits for the model's next round.
-    const waiting = this.approvals[sessionId];
+    const waiting = this.#approvals[sessionId];
     if (waiting)
-      this.approvals[sessionId] = {
+      this.#approvals[sessionId] = {
         ...waiting,
         calls: waiting.calls.filter((c) => c.id !== toolCallId),
       };

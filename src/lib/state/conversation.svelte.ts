@@ -14,7 +14,7 @@ import {
 } from '../domain/message-window';
 import { getSession } from '../domain/sessions';
 import { getSettings } from '../domain/settings';
-import { getImage, imageBlob, listImages } from '../domain/images';
+import { getImage, listImages } from '../domain/images';
 import { listCommandUsage } from '../domain/commands';
 import { app } from './app.svelte';
 import { live, type Live } from './live.svelte';
@@ -37,32 +37,70 @@ interface Loaded {
 export class ConversationWindow {
   readonly sessionId: string;
   /** Lowest seq in the window; null until the first read is known. */
-  floor = $state<number | null>(null);
+  #floor = $state<number | null>(null);
   /** Highest seq in the window; null when it reaches the newest message and follows new ones. */
-  ceiling = $state<number | null>(null);
-  hasOlder = $state(false);
-  hasNewer = $state(false);
+  #ceiling = $state<number | null>(null);
+  #hasOlder = $state(false);
+  #hasNewer = $state(false);
   /**
    * Messages after the ceiling, as counted when it was set: what comes after the last loaded row,
    * so that replacing "everything after" asks first even when it is not on screen.
    */
-  beyond = $state(0);
-  loadingOlder = $state(false);
-  loadingNewer = $state(false);
+  #beyond = $state(0);
+  #loadingOlder = $state(false);
+  #loadingNewer = $state(false);
   /** True while older rows are being put in front (the list keeps its place from the end). */
-  prepending = $state(false);
+  #prepending = $state(false);
   /** True while newer rows are being added at the end (the list must not jump to the end). */
-  appending = $state(false);
+  #appending = $state(false);
   /** The message to bring into view once loaded; the list clears it when done. */
-  target = $state<JumpTarget | null>(null);
+  #target = $state<JumpTarget | null>(null);
   /** The message outlined for a moment after a jump. */
-  flashId = $state<string | null>(null);
+  #flashId = $state<string | null>(null);
   /** Bumped whenever the window is moved elsewhere: a jump, or back to the newest messages. */
-  moves = $state(0);
+  #moves = $state(0);
+
+  get floor() {
+    return this.#floor;
+  }
+  get ceiling() {
+    return this.#ceiling;
+  }
+  get hasOlder() {
+    return this.#hasOlder;
+  }
+  get hasNewer() {
+    return this.#hasNewer;
+  }
+  get beyond() {
+    return this.#beyond;
+  }
+  get loadingOlder() {
+    return this.#loadingOlder;
+  }
+  get loadingNewer() {
+    return this.#loadingNewer;
+  }
+  get prepending() {
+    return this.#prepending;
+  }
+  get appending() {
+    return this.#appending;
+  }
+  get target() {
+    return this.#target;
+  }
+  get flashId() {
+    return this.#flashId;
+  }
+  get moves() {
+    return this.#moves;
+  }
+
   #around = $state<number | null>(null);
   #window = $derived.by(() => {
-    const floor = this.floor;
-    const ceiling = this.ceiling;
+    const floor = this.#floor;
+    const ceiling = this.#ceiling;
     const around = this.#around;
     const id = this.sessionId;
     return live(async (): Promise<Loaded> => {
@@ -80,7 +118,7 @@ export class ConversationWindow {
   constructor(sessionId: string, target?: JumpTarget) {
     this.sessionId = sessionId;
     if (target) {
-      this.target = target;
+      this.#target = target;
       this.#around = target.seq;
     }
   }
@@ -90,8 +128,8 @@ export class ConversationWindow {
     const current = this.#window.current;
     if (current) {
       this.#last = current.rows;
-      const moves = this.moves;
-      if (this.floor === null) queueMicrotask(() => this.#fix(current, moves));
+      const moves = this.#moves;
+      if (this.#floor === null) queueMicrotask(() => this.#fix(current, moves));
     }
     return current?.rows ?? this.#last;
   }
@@ -107,65 +145,80 @@ export class ConversationWindow {
 
   // Pin the window to the first read's bounds so new messages add to it instead of sliding it.
   #fix(first: Loaded, moves: number): void {
-    if (this.floor !== null || moves !== this.moves) return;
+    if (this.#floor !== null || moves !== this.#moves) return;
     if (first.bounds) {
-      this.hasOlder = first.bounds.hasOlder;
-      this.hasNewer = first.bounds.ceiling !== null;
-      this.beyond = first.bounds.after;
-      this.ceiling = first.bounds.ceiling;
-      this.floor = first.bounds.floor;
+      this.#hasOlder = first.bounds.hasOlder;
+      this.#hasNewer = first.bounds.ceiling !== null;
+      this.#beyond = first.bounds.after;
+      this.#ceiling = first.bounds.ceiling;
+      this.#floor = first.bounds.floor;
     } else {
-      this.hasOlder = first.rows.length >= PAGE_SIZE;
-      this.floor = first.rows[0]?.seq ?? 0;
+      this.#hasOlder = first.rows.length >= PAGE_SIZE;
+      this.#floor = first.rows[0]?.seq ?? 0;
     }
   }
 
   async loadOlder(): Promise<void> {
     const db = app.db;
-    if (!db || this.loadingOlder || !this.hasOlder || this.floor === null) return;
-    const moves = this.moves;
-    this.loadingOlder = true;
+    if (!db || this.#loadingOlder || !this.#hasOlder || this.#floor === null) return;
+    const moves = this.#moves;
+    this.#loadingOlder = true;
     try {
-      const older = await messagesBefore(db, this.sessionId, this.floor);
-      if (moves !== this.moves) return;
-      this.hasOlder = older.length >= PAGE_SIZE;
+      const older = await messagesBefore(db, this.sessionId, this.#floor);
+      if (moves !== this.#moves) return;
+      this.#hasOlder = older.length >= PAGE_SIZE;
       const first = older[0];
       if (first) {
-        this.prepending = true;
-        this.floor = first.seq;
+        this.#prepending = true;
+        this.#floor = first.seq;
       }
     } finally {
-      this.loadingOlder = false;
+      this.#loadingOlder = false;
     }
   }
 
   async loadNewer(): Promise<void> {
     const db = app.db;
-    if (!db || this.loadingNewer || !this.hasNewer || this.ceiling === null) return;
-    const moves = this.moves;
-    this.loadingNewer = true;
+    if (!db || this.#loadingNewer || !this.#hasNewer || this.#ceiling === null) return;
+    const moves = this.#moves;
+    this.#loadingNewer = true;
     try {
-      const seqs = await seqsAfter(db, this.sessionId, this.ceiling, PAGE_SIZE + 1);
+      const seqs = await seqsAfter(db, this.sessionId, this.#ceiling, PAGE_SIZE + 1);
       const ceiling = seqs.length > PAGE_SIZE ? (seqs[PAGE_SIZE - 1] ?? null) : null;
       const beyond = ceiling === null ? 0 : await countAfter(db, this.sessionId, ceiling);
-      if (moves !== this.moves) return;
-      this.appending = seqs.length > 0;
-      this.hasNewer = ceiling !== null;
-      this.beyond = beyond;
-      this.ceiling = ceiling;
+      if (moves !== this.#moves) return;
+      this.#appending = seqs.length > 0;
+      this.#hasNewer = ceiling !== null;
+      this.#beyond = beyond;
+      this.#ceiling = ceiling;
     } finally {
-      this.loadingNewer = false;
+      this.#loadingNewer = false;
     }
   }
 
   /** Brings a message into view: at once if it is loaded, else by opening the window around it. */
   jumpTo(target: JumpTarget): void {
     if (this.loaded && this.rows?.some((m) => m.id === target.messageId)) {
-      this.target = target;
+      this.#target = target;
       return;
     }
     this.#move(target.seq);
-    this.target = target;
+    this.#target = target;
+  }
+
+  /** The list has shown the target message, or found it gone. */
+  clearTarget(): void {
+    this.#target = null;
+  }
+
+  /** The list has drawn the older page it was given (see `prepending`). */
+  prependDrawn(): void {
+    this.#prepending = false;
+  }
+
+  /** The list has drawn the newer page it was given (see `appending`). */
+  appendDrawn(): void {
+    this.#appending = false;
   }
 
   /** Back to the newest messages (after a jump into older history). */
@@ -174,29 +227,29 @@ export class ConversationWindow {
   }
 
   #move(around: number | null): void {
-    this.moves++;
-    this.target = null;
+    this.#moves++;
+    this.#target = null;
     this.#around = around;
-    this.prepending = false;
-    this.appending = false;
-    this.hasOlder = false;
-    this.hasNewer = false;
-    this.beyond = 0;
-    this.ceiling = null;
-    this.floor = null;
+    this.#prepending = false;
+    this.#appending = false;
+    this.#hasOlder = false;
+    this.#hasNewer = false;
+    this.#beyond = 0;
+    this.#ceiling = null;
+    this.#floor = null;
   }
 
   /** Outlines a message for a moment. */
   flash(messageId: string): void {
     clearTimeout(this.#flashTimer);
-    this.flashId = messageId;
+    this.#flashId = messageId;
     this.#flashTimer = setTimeout(() => {
-      if (this.flashId === messageId) this.flashId = null;
+      if (this.#flashId === messageId) this.#flashId = null;
     }, FLASH_MS);
   }
 }
 
-export function liveSession(id: () => string | null): Live<SessionRow | null> {
+export function liveSessionRow(id: () => string | null): Live<SessionRow | null> {
   return live(async () => {
     const sid = id();
     return app.db && sid ? ((await getSession(app.db, sid)) ?? null) : null;
@@ -218,5 +271,3 @@ export function liveCommandUsage() {
 export function liveImage(id: string) {
   return live(async () => (app.db ? ((await getImage(app.db, id)) ?? null) : null));
 }
-
-export { imageBlob };

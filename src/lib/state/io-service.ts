@@ -9,9 +9,6 @@ import { fileErrorOf, readFiles, type InputFile } from '../io/parse';
 import { writeTernFile } from '../io/tern/write';
 import { sessionMarkdown } from '../io/markdown';
 
-// The app settings (providers, MCP servers, …) travel through the same lazily loaded module as the files.
-export { readAppSettings, restoreAppSettings } from '../domain/app-settings';
-
 export interface ExportChoice {
   scope: ExportScope;
   includeImages: boolean;

@@ -23,14 +23,24 @@ function download(blob: Blob, name: string): void {
 }
 
 const day = () => new Date().toISOString().slice(0, 10);
+/** The app settings (providers, MCP servers, …) load with the first export or import. */
+const appSettings = () => import('../domain/app-settings');
 
 class IoState {
-  phase = $state<IoPhase>({ kind: 'idle' });
-  report = $state.raw<ImportReport | null>(null);
+  #phase = $state<IoPhase>({ kind: 'idle' });
+  #report = $state.raw<ImportReport | null>(null);
+
+  get phase() {
+    return this.#phase;
+  }
+  get report() {
+    return this.#report;
+  }
+
   private controller: AbortController | null = null;
 
   get busy(): boolean {
-    return this.phase.kind === 'working';
+    return this.#phase.kind === 'working';
   }
 
   private db() {
@@ -40,18 +50,18 @@ class IoState {
 
   private async run(what: string, fn: () => Promise<string>): Promise<void> {
     if (this.busy) return;
-    this.phase = { kind: 'working', what, done: 0, total: 0, count: null };
+    this.#phase = { kind: 'working', what, done: 0, total: 0, count: null };
     try {
-      this.phase = { kind: 'done', message: await fn() };
+      this.#phase = { kind: 'done', message: await fn() };
     } catch (e) {
-      this.phase = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+      this.#phase = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
     } finally {
       this.controller = null;
     }
   }
 
   progress = (done: number, total: number, count: number | null = null): void => {
-    if (this.phase.kind === 'working') this.phase = { ...this.phase, done, total, count };
+    if (this.#phase.kind === 'working') this.#phase = { ...this.#phase, done, total, count };
   };
 
   export(scope: ExportScope, includeImages: boolean, includeSecrets: boolean): Promise<void> {
@@ -64,7 +74,11 @@ class IoState {
         appVersion: __APP_VERSION__,
         // Providers and other app settings belong to the whole: only in an export of everything.
         ...(scope.kind === 'all'
-          ? { appSettings: await io.readAppSettings(createPrefs(), includeSecrets) }
+          ? {
+              appSettings: await (
+                await appSettings()
+              ).readAppSettings(createPrefs(), includeSecrets),
+            }
           : {}),
       });
       download(blob, `tern-export-${day()}.json`);
@@ -82,27 +96,27 @@ class IoState {
   }
 
   import(files: readonly File[], policy: ConflictPolicy): Promise<void> {
-    this.report = null;
+    this.#report = null;
     this.controller = new AbortController();
     const signal = this.controller.signal;
     return this.run('Importing', async () => {
       // Read in a worker, a slice at a time: a file of hundreds of megabytes never sits in memory.
       const { importInWorker } = await import('./import-runner');
       let notes: string[] = [];
-      this.report = await importInWorker(this.db(), files, {
+      this.#report = await importInWorker(this.db(), files, {
         policy,
         workspaceId: DEFAULT_WORKSPACE_ID,
         signal,
         onRead: this.progress,
         onAppSettings: async (settings) => {
-          const { restoreAppSettings } = await import('./io-service');
+          const { restoreAppSettings } = await appSettings();
           notes = (await restoreAppSettings(createPrefs(), settings)).notes;
           await this.reloadAppSettings();
         },
       });
-      if (notes.length > 0) this.report = { ...this.report, notes };
+      if (notes.length > 0) this.#report = { ...this.#report, notes };
       if (signal.aborted) return 'The import was cancelled.';
-      const report = this.report;
+      const report = this.#report;
       if (report.fileError)
         return report.items.length === 0
           ? 'Nothing was imported from this file.'
@@ -119,7 +133,7 @@ class IoState {
   backup(includeSecrets: boolean): Promise<void> {
     return this.run('Backing up', async () => {
       const { backupDatabase } = await import('../domain/full-backup');
-      const { readAppSettings } = await import('./io-service');
+      const { readAppSettings } = await appSettings();
       const settings = await readAppSettings(createPrefs(), includeSecrets);
       download(
         await backupDatabase(this.db(), this.progress, settings),
@@ -139,7 +153,7 @@ class IoState {
   restore(file: File): Promise<void> {
     return this.run('Restoring', async () => {
       const { restoreDatabase, readBackupAppSettings } = await import('../domain/full-backup');
-      const { restoreAppSettings } = await import('./io-service');
+      const { restoreAppSettings } = await appSettings();
       this.db().close();
       await restoreDatabase(file, { appVersion: __APP_VERSION__, onProgress: this.progress });
       await app.open();

@@ -52,27 +52,46 @@ export function exportIsOld(lastExportAt: number | null, now: number, hasData: b
 export type PersistState = 'unsupported' | 'unknown' | 'granted' | 'not-granted';
 
 class KeepingState {
-  persist = $state<PersistState>('unknown');
+  #persist = $state<PersistState>('unknown');
   /** Why we last asked for persistent storage, if we did in this tab. */
-  persistAskedBecause = $state<'installed' | 'use' | 'user' | null>(null);
-  standalone = $state(false);
-  platform = $state.raw<Platform>({ ios: false, safari: false });
-  lastExportAt = $state<number | null>(null);
-  now = $state(Date.now());
+  #persistAskedBecause = $state<'installed' | 'use' | 'user' | null>(null);
+  #standalone = $state(false);
+  #platform = $state.raw<Platform>({ ios: false, safari: false });
+  #lastExportAt = $state<number | null>(null);
+  #now = $state(Date.now());
+
+  get persist() {
+    return this.#persist;
+  }
+  get persistAskedBecause() {
+    return this.#persistAskedBecause;
+  }
+  get standalone() {
+    return this.#standalone;
+  }
+  get platform() {
+    return this.#platform;
+  }
+  get lastExportAt() {
+    return this.#lastExportAt;
+  }
+  get now() {
+    return this.#now;
+  }
 
   #prefs: Prefs | null = null;
   #started: Promise<void> | null = null;
 
   get sevenDayRule(): boolean {
-    return sevenDayRuleApplies(this.platform, this.standalone);
+    return sevenDayRuleApplies(this.#platform, this.#standalone);
   }
 
   get exportAge(): string {
-    return exportAgeText(this.lastExportAt, this.now);
+    return exportAgeText(this.#lastExportAt, this.#now);
   }
 
   get exportNudge(): boolean {
-    return exportIsOld(this.lastExportAt, this.now, pwa.messageTotal > 0);
+    return exportIsOld(this.#lastExportAt, this.#now, pwa.messageTotal > 0);
   }
 
   /** Safe to call again; resolves once the persistence state has been read. */
@@ -80,30 +99,30 @@ class KeepingState {
     if (this.#started) return this.#started;
     if (typeof window === 'undefined') return Promise.resolve();
     this.#prefs = createPrefs();
-    this.platform = detectPlatform(navigator.userAgent, navigator.maxTouchPoints);
+    this.#platform = detectPlatform(navigator.userAgent, navigator.maxTouchPoints);
 
     const standaloneQuery = window.matchMedia('(display-mode: standalone)');
     const readStandalone = () => {
       // iOS Safari does not report display-mode for Home Screen apps; it has its own flag.
       const iosStandalone = (navigator as Navigator & { standalone?: boolean }).standalone;
-      this.standalone = standaloneQuery.matches || iosStandalone === true;
+      this.#standalone = standaloneQuery.matches || iosStandalone === true;
     };
     readStandalone();
     standaloneQuery.addEventListener('change', readStandalone);
 
     // Ages shown in the UI move on while the tab stays open, and an export made in another tab
     // shows up when the user comes back to this one.
-    setInterval(() => (this.now = Date.now()), 60_000);
+    setInterval(() => (this.#now = Date.now()), 60_000);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') {
-        this.now = Date.now();
+        this.#now = Date.now();
         void this.refreshLastExport();
       }
     });
 
     void this.refreshLastExport();
     this.#started = this.#readPersisted().then(() => {
-      if (this.standalone) void this.askToPersist('installed');
+      if (this.#standalone) void this.askToPersist('installed');
     });
     return this.#started;
   }
@@ -111,7 +130,7 @@ class KeepingState {
   async refreshLastExport(): Promise<void> {
     if (!this.#prefs) return;
     try {
-      this.lastExportAt = await this.#prefs.getLastExportAt();
+      this.#lastExportAt = await this.#prefs.getLastExportAt();
     } catch {
       // Prefs unavailable (no IndexedDB): there is no export date to show.
     }
@@ -120,7 +139,7 @@ class KeepingState {
   /** The user has stored enough messages to care: ask once, unless already granted or asked. */
   async enoughMessages(): Promise<void> {
     await this.start();
-    if (this.persist === 'not-granted' && this.persistAskedBecause === null)
+    if (this.#persist === 'not-granted' && this.#persistAskedBecause === null)
       await this.askToPersist('use');
   }
 
@@ -132,28 +151,28 @@ class KeepingState {
   async askToPersist(because: 'installed' | 'use' | 'user'): Promise<void> {
     const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
     if (!storage?.persist) {
-      this.persist = 'unsupported';
+      this.#persist = 'unsupported';
       return;
     }
-    if (this.persist === 'granted') return;
-    this.persistAskedBecause = because;
+    if (this.#persist === 'granted') return;
+    this.#persistAskedBecause = because;
     try {
-      this.persist = (await storage.persist()) ? 'granted' : 'not-granted';
+      this.#persist = (await storage.persist()) ? 'granted' : 'not-granted';
     } catch {
-      this.persist = 'not-granted';
+      this.#persist = 'not-granted';
     }
   }
 
   async #readPersisted(): Promise<void> {
     const storage = navigator.storage as StorageManager | undefined;
     if (!storage?.persisted) {
-      this.persist = 'unsupported';
+      this.#persist = 'unsupported';
       return;
     }
     try {
-      this.persist = (await storage.persisted()) ? 'granted' : 'not-granted';
+      this.#persist = (await storage.persisted()) ? 'granted' : 'not-granted';
     } catch {
-      this.persist = 'unknown';
+      this.#persist = 'unknown';
     }
   }
 }

@@ -100,14 +100,23 @@ export async function readTrash(db: TernDB, limit: number): Promise<TrashView> {
 /** The sidebar's library: a page per workspace, the title filter, and the trash's counts. */
 export class Library {
   /** What the title filter looks for, as typed. */
-  filter = $state('');
+  #filter = $state('');
+
+  get filter() {
+    return this.#filter;
+  }
+
+  setFilter(filter: string): void {
+    this.#filter = filter;
+  }
+
   #pages = $state<Record<string, number>>({});
   #list = $derived.by(() => {
     const db = app.db;
     if (!db) return null;
     const q: LibraryQuery = {
       pages: { ...this.#pages },
-      filter: this.filter.trim().toLowerCase(),
+      filter: this.#filter.trim().toLowerCase(),
       openId: view.sessionId,
     };
     return live(() => readLibrary(db, q));
@@ -154,7 +163,7 @@ export class Library {
   }
 
   get filtering(): boolean {
-    return this.filter.trim() !== '';
+    return this.#filter.trim() !== '';
   }
 
   showMore(workspaceId: string): void {

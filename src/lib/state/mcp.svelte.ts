@@ -8,6 +8,7 @@
 //   mcp.catalogs[id]                     its tools, prompts and resources once connected
 //   await mcp.load(prefs)                done when this module is first imported (nothing on the
 //                                        first screen imports it)
+//   mcp.get(id)                          a server's definition
 //   await mcp.save(def) / mcp.remove(id) a changed address or token reconnects
 //   mcp.connect(id) / mcp.reconnect(id)  (loads the client)
 //   mcp.sessionServers(settings)         the servers a session switched on, with allowed tools
@@ -46,9 +47,20 @@ export function definitionFor(
 }
 
 class McpState {
-  servers = $state.raw<McpServerDef[]>([]);
-  status = $state<Record<string, McpStatus>>({});
-  catalogs = $state.raw<Record<string, McpCatalog>>({});
+  #servers = $state.raw<McpServerDef[]>([]);
+  #status = $state<Record<string, McpStatus>>({});
+  #catalogs = $state.raw<Record<string, McpCatalog>>({});
+
+  get servers() {
+    return this.#servers;
+  }
+  get status() {
+    return this.#status;
+  }
+  get catalogs() {
+    return this.#catalogs;
+  }
+
   private prefs: Prefs | null = null;
   private manager: Promise<McpManager> | null = null;
   private loading: Promise<void> = Promise.resolve();
@@ -56,21 +68,21 @@ class McpState {
   load(prefs: Prefs): Promise<void> {
     this.prefs = prefs;
     this.loading = loadMcpServers(prefs).then((list) => {
-      if (this.prefs === prefs) this.servers = list;
+      if (this.prefs === prefs) this.#servers = list;
     });
     return this.loading;
   }
 
   private async persist(): Promise<void> {
-    if (this.prefs) await saveMcpServers(this.prefs, $state.snapshot(this.servers));
+    if (this.prefs) await saveMcpServers(this.prefs, $state.snapshot(this.#servers));
   }
 
   /** The client, loaded on first use. */
   private client(): Promise<McpManager> {
     this.manager ??= import('../mcp/manager').then(({ McpManager }) => {
       const m = new McpManager({
-        onStatus: (id, s) => (this.status[id] = s),
-        onCatalog: (id, c) => (this.catalogs = { ...this.catalogs, [id]: c }),
+        onStatus: (id, s) => (this.#status[id] = s),
+        onCatalog: (id, c) => (this.#catalogs = { ...this.#catalogs, [id]: c }),
       });
       if (typeof window !== 'undefined') window.addEventListener('online', () => m.retryFailed());
       return m;
@@ -79,7 +91,7 @@ class McpState {
   }
 
   get(id: string): McpServerDef | undefined {
-    return this.servers.find((d) => d.id === id);
+    return this.#servers.find((d) => d.id === id);
   }
 
   async save(def: McpServerDef): Promise<McpServerDef> {
@@ -90,19 +102,19 @@ class McpState {
       headerName: def.headerName.trim(),
       headerValue: def.headerValue.trim(),
     };
-    const i = this.servers.findIndex((d) => d.id === clean.id);
-    this.servers =
-      i < 0 ? [...this.servers, clean] : this.servers.map((d) => (d.id === clean.id ? clean : d));
+    const i = this.#servers.findIndex((d) => d.id === clean.id);
+    this.#servers =
+      i < 0 ? [...this.#servers, clean] : this.#servers.map((d) => (d.id === clean.id ? clean : d));
     await this.persist();
     return clean;
   }
 
   async remove(id: string): Promise<void> {
-    this.servers = this.servers.filter((d) => d.id !== id);
-    delete this.status[id];
-    const catalogs = { ...this.catalogs };
+    this.#servers = this.#servers.filter((d) => d.id !== id);
+    delete this.#status[id];
+    const catalogs = { ...this.#catalogs };
     delete catalogs[id];
-    this.catalogs = catalogs;
+    this.#catalogs = catalogs;
     await this.persist();
     if (this.manager) await (await this.manager).remove(id);
   }
@@ -124,7 +136,7 @@ class McpState {
 
   sessionServers(settings: Pick<SessionSettingsRow, 'mcpServers'>): SessionServer[] {
     return settings.mcpServers.flatMap((entry) => {
-      const def = entry.enabled ? definitionFor(entry, this.servers) : undefined;
+      const def = entry.enabled ? definitionFor(entry, this.#servers) : undefined;
       return def ? [{ def, tools: entry.tools }] : [];
     });
   }
@@ -146,8 +158,8 @@ class McpState {
     const out: { name: string; reason: string }[] = [];
     for (const entry of settings.mcpServers) {
       if (!entry.enabled) continue;
-      const def = definitionFor(entry, this.servers);
-      const s = def ? this.status[def.id] : undefined;
+      const def = definitionFor(entry, this.#servers);
+      const s = def ? this.#status[def.id] : undefined;
       if (!def) out.push({ name: entry.name, reason: 'not set up in Settings → MCP servers' });
       else if (s?.state === 'failed') out.push({ name: def.name, reason: s.message });
     }

@@ -6,19 +6,24 @@ import { pushRecent } from '../ui/model-order';
 const KEY = 'recentModels';
 
 class RecentModels {
-  list = $state.raw<string[]>([]);
+  #list = $state.raw<string[]>([]);
+
+  get list() {
+    return this.#list;
+  }
+
   private prefs: Prefs | null = null;
 
   async load(): Promise<void> {
     this.prefs ??= createPrefs();
     const stored = await this.prefs.get<unknown>(KEY);
-    this.list = Array.isArray(stored) ? stored.filter((m) => typeof m === 'string') : [];
+    this.#list = Array.isArray(stored) ? stored.filter((m) => typeof m === 'string') : [];
   }
 
   async use(model: string): Promise<void> {
-    this.list = pushRecent(this.list, model);
+    this.#list = pushRecent(this.#list, model);
     this.prefs ??= createPrefs();
-    await this.prefs.set(KEY, this.list);
+    await this.prefs.set(KEY, this.#list);
   }
 }
 

@@ -1,5 +1,6 @@
 // App preferences as runes state: the theme (applied to the page at once), whether the model writes
-// session titles, the last opened session, and per-session drafts. They live in idb-keyval, apart from the main database.
+// session titles and the last opened session. They live in idb-keyval, apart from the main
+// database; the drafts are drafts.ts's.
 import { createPrefs, THEMES, type Theme } from '../db/prefs';
 import { isOneOf } from '../db/vocab';
 
@@ -31,32 +32,39 @@ function writeThemeCopy(theme: Theme): void {
 }
 
 class PrefsState {
-  theme = $state<Theme>(readThemeCopy() ?? 'system');
+  #theme = $state<Theme>(readThemeCopy() ?? 'system');
   /** The model writes a new session's title after the first reply (on unless turned off). */
-  modelTitles = $state(true);
+  #modelTitles = $state(true);
+
+  get theme() {
+    return this.#theme;
+  }
+  get modelTitles() {
+    return this.#modelTitles;
+  }
 
   constructor() {
-    applyTheme(this.theme);
+    applyTheme(this.#theme);
   }
 
   async load(): Promise<void> {
     const copy = readThemeCopy();
     const stored = await store.getTheme().catch(() => null);
     // The copy is newer when a reload overtook the record's write: catch the record up.
-    this.theme = copy ?? stored ?? 'system';
-    applyTheme(this.theme);
+    this.#theme = copy ?? stored ?? 'system';
+    applyTheme(this.#theme);
     if (copy && copy !== stored) await store.setTheme(copy).catch(() => undefined);
     const titles = await store.get<boolean>(MODEL_TITLES).catch(() => undefined);
-    this.modelTitles = titles !== false;
+    this.#modelTitles = titles !== false;
   }
 
   async setModelTitles(on: boolean): Promise<void> {
-    this.modelTitles = on;
+    this.#modelTitles = on;
     await store.set(MODEL_TITLES, on);
   }
 
   async setTheme(theme: Theme): Promise<void> {
-    this.theme = theme;
+    this.#theme = theme;
     applyTheme(theme);
     writeThemeCopy(theme);
     await store.setTheme(theme);
@@ -74,17 +82,4 @@ export function lastSessionId(): Promise<string | null> {
 }
 export function rememberSession(id: string | null): Promise<void> {
   return store.setLastSessionId(id).catch(() => undefined);
-}
-export function loadDraft(sessionId: string): Promise<string> {
-  return store.getDraft(sessionId).catch(() => '');
-}
-export function saveDraft(sessionId: string, text: string): Promise<void> {
-  return store.setDraft(sessionId, text);
-}
-export async function loadDraftImages(sessionId: string): Promise<string[]> {
-  const ids = await store.get<string[]>(`draftImages:${sessionId}`).catch(() => undefined);
-  return Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [];
-}
-export function saveDraftImages(sessionId: string, ids: string[]): Promise<void> {
-  return store.set(`draftImages:${sessionId}`, ids);
 }

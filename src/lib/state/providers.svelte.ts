@@ -33,11 +33,28 @@ export const DEFAULT_STALL_SECONDS = DEFAULT_STALL_MS / 1000;
 const lockLib = () => import('../domain/key-lock');
 
 export class ProvidersState {
-  list = $state.raw<ProviderConfig[]>([]);
-  defaultId = $state<string | null>(null);
-  stallSeconds = $state(DEFAULT_STALL_SECONDS);
-  lockOn = $state(false);
-  locked = $state(false);
+  #list = $state.raw<ProviderConfig[]>([]);
+  #defaultId = $state<string | null>(null);
+  #stallSeconds = $state(DEFAULT_STALL_SECONDS);
+  #lockOn = $state(false);
+  #locked = $state(false);
+
+  get list() {
+    return this.#list;
+  }
+  get defaultId() {
+    return this.#defaultId;
+  }
+  get stallSeconds() {
+    return this.#stallSeconds;
+  }
+  get lockOn() {
+    return this.#lockOn;
+  }
+  get locked() {
+    return this.#locked;
+  }
+
   private prefs: Prefs | null = null;
   /** The lock and, once unlocked in this tab, its key (in memory only). */
   private vault: KeyVault | null = null;
@@ -47,20 +64,20 @@ export class ProvidersState {
     const stored = await readStoredProviders(prefs);
     if (!stored.lock) this.vault = null;
     else if (!this.vault) this.vault = new (await lockLib()).KeyVault(stored.lock);
-    this.list = this.vault ? await this.vault.open(stored.list) : stored.list;
-    this.defaultId = stored.defaultId;
-    this.stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;
-    this.lockOn = this.vault !== null;
-    this.locked = this.vault !== null && !this.vault.unlocked;
+    this.#list = this.vault ? await this.vault.open(stored.list) : stored.list;
+    this.#defaultId = stored.defaultId;
+    this.#stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    this.#lockOn = this.vault !== null;
+    this.#locked = this.vault !== null && !this.vault.unlocked;
   }
 
   async setLock(passphrase: string): Promise<void> {
     const lib = await lockLib();
-    if (this.locked) throw lib.lockedError('changing the lock');
+    if (this.#locked) throw lib.lockedError('changing the lock');
     this.vault = await lib.KeyVault.create(passphrase);
     await this.persist();
-    this.lockOn = true;
-    this.locked = false;
+    this.#lockOn = true;
+    this.#locked = false;
   }
 
   async unlock(passphrase: string): Promise<void> {
@@ -78,10 +95,10 @@ export class ProvidersState {
   }
 
   async removeLock(): Promise<void> {
-    if (this.locked) throw (await lockLib()).lockedError('removing the lock');
+    if (this.#locked) throw (await lockLib()).lockedError('removing the lock');
     this.vault = null;
     await this.persist();
-    this.lockOn = false;
+    this.#lockOn = false;
   }
 
   /** Reads the stored configurations again (after a restore wrote them). */
@@ -89,24 +106,24 @@ export class ProvidersState {
     if (this.prefs) await this.load(this.prefs);
   }
 
-  private async persist(list = this.list, defaultId = this.defaultId): Promise<void> {
+  private async persist(list = this.#list, defaultId = this.#defaultId): Promise<void> {
     if (!this.prefs) return;
     const plain = $state.snapshot(list);
     await writeStoredProviders(this.prefs, {
       list: this.vault ? await this.vault.store(plain) : plain,
       defaultId,
-      stallSeconds: this.stallSeconds,
+      stallSeconds: this.#stallSeconds,
       ...(this.vault ? { lock: this.vault.record } : {}),
     });
   }
 
   resolve(id: string | null): ProviderConfig | null {
-    return this.list.find((c) => c.id === (id ?? this.defaultId)) ?? null;
+    return this.#list.find((c) => c.id === (id ?? this.#defaultId)) ?? null;
   }
 
   async save(config: ProviderConfig): Promise<ProviderConfig> {
     const apiKey = config.apiKey.trim();
-    const before = this.list.find((c) => c.id === config.id);
+    const before = this.#list.find((c) => c.id === config.id);
     // An edit that leaves a locked key's field empty keeps that key.
     const keyLocked = Boolean(before?.keyLocked && apiKey === '');
     const clean: ProviderConfig = {
@@ -117,32 +134,32 @@ export class ProvidersState {
     if (keyLocked) clean.keyLocked = true;
     else delete clean.keyLocked;
     const list = before
-      ? this.list.map((c) => (c.id === clean.id ? clean : c))
-      : [...this.list, clean];
-    const defaultId = this.defaultId ?? clean.id;
+      ? this.#list.map((c) => (c.id === clean.id ? clean : c))
+      : [...this.#list, clean];
+    const defaultId = this.#defaultId ?? clean.id;
     // Written first: a key typed while the keys are locked is refused, with nothing changed.
     await this.persist(list, defaultId);
-    this.list = list;
-    this.defaultId = defaultId;
+    this.#list = list;
+    this.#defaultId = defaultId;
     return clean;
   }
 
   async remove(id: string): Promise<void> {
-    this.list = this.list.filter((c) => c.id !== id);
-    if (this.defaultId === id) this.defaultId = this.list[0]?.id ?? null;
+    this.#list = this.#list.filter((c) => c.id !== id);
+    if (this.#defaultId === id) this.#defaultId = this.#list[0]?.id ?? null;
     await this.persist();
   }
 
   async setDefault(id: string, model?: string): Promise<void> {
-    this.defaultId = id;
+    this.#defaultId = id;
     if (model !== undefined)
-      this.list = this.list.map((c) => (c.id === id ? { ...c, defaultModel: model } : c));
+      this.#list = this.#list.map((c) => (c.id === id ? { ...c, defaultModel: model } : c));
     await this.persist();
   }
 
   async setStallSeconds(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds) || seconds <= 0) return;
-    this.stallSeconds = seconds;
+    this.#stallSeconds = seconds;
     await this.persist();
   }
 

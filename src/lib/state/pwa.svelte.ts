@@ -1,10 +1,13 @@
 // Tern as an installed, offline app: the service worker (a new version is offered, never forced),
-// and whether the network is there and what waits for it. Keeping the data (persistence, the
-// seven-day rule, the export age) lives in keeping.svelte.ts, loaded when first needed.
+// and whether enough is stored to ask the browser to keep it. Keeping the data (persistence, the
+// seven-day rule, the export age) lives in keeping.svelte.ts, loaded when first needed; the network
+// and the outbox in connectivity.svelte.ts.
 import { liveQuery } from 'dexie';
 import { createPrefs, type Prefs } from '../db/prefs';
-import { readMessageBadges } from './badges';
+import { countMessagesUpTo, openMessages } from '../domain/messages';
 import { app } from './app.svelte';
+import { connectivity } from './connectivity.svelte';
+import { events } from './events';
 
 /** Ask for persistent storage once the database holds this many messages: the user cares. */
 export const PERSIST_AFTER_MESSAGES = 10;
@@ -15,21 +18,31 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
 const loadKeeping = () => import('./keeping.svelte').then((m) => m.keeping);
 
 class PwaState {
-  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
-  /** A new version is installed and waiting for the user's yes. */
-  updateReady = $state(false);
-  /** Every file the app needs is cached: it will open with no network. */
-  offlineReady = $state(false);
-  updating = $state(false);
-  /** Messages written but not yet handed to a provider. */
-  pending = $state(0);
-  /** Messages stored, counted no further than PERSIST_AFTER_MESSAGES. */
-  messageTotal = $state(0);
+  #updateReady = $state(false);
+  #offlineReady = $state(false);
+  #updating = $state(false);
+  #messageTotal = $state(0);
 
   #prefs: Prefs | null = null;
   #applyUpdate: (() => Promise<void>) | null = null;
   #reloading = false;
   #started = false;
+
+  /** A new version is installed and waiting for the user's yes. */
+  get updateReady(): boolean {
+    return this.#updateReady;
+  }
+  /** Every file the app needs is cached: it will open with no network. */
+  get offlineReady(): boolean {
+    return this.#offlineReady;
+  }
+  get updating(): boolean {
+    return this.#updating;
+  }
+  /** Messages stored, counted no further than PERSIST_AFTER_MESSAGES. */
+  get messageTotal(): number {
+    return this.#messageTotal;
+  }
 
   /** Called once at start-up; safe to call again. */
   start(): void {
@@ -37,8 +50,7 @@ class PwaState {
     this.#started = true;
     this.#prefs = createPrefs();
 
-    window.addEventListener('online', () => (this.online = true));
-    window.addEventListener('offline', () => (this.online = false));
+    connectivity.start((db) => openMessages(db, 'pending').then((rows) => rows.length));
 
     // Only an installed app (or one being installed) asks to keep its data from the start; the
     // rest of the keeping code loads when the user has enough messages or opens Settings.
@@ -55,8 +67,8 @@ class PwaState {
 
   /** Accepting the new version: save drafts, activate it; every tab then reloads. */
   async acceptUpdate(): Promise<void> {
-    if (!this.#applyUpdate || this.updating) return;
-    this.updating = true;
+    if (!this.#applyUpdate || this.#updating) return;
+    this.#updating = true;
     await this.#saveDrafts();
     await this.#applyUpdate();
     // Should the new version never take over (its registration gone), reloading still leaves the
@@ -65,7 +77,7 @@ class PwaState {
   }
 
   dismissUpdate(): void {
-    this.updateReady = false;
+    this.#updateReady = false;
   }
 
   #watchMessages(): void {
@@ -75,13 +87,12 @@ class PwaState {
         if (!db) return;
         // Counting every message would walk them all after each write (an import makes thousands
         // of writes); all that matters here is whether there are at least a few.
-        const sub = liveQuery(() => readMessageBadges(db, PERSIST_AFTER_MESSAGES)).subscribe({
-          next: ({ pending, stored: total }) => {
-            this.pending = pending;
-            this.messageTotal = total;
+        const sub = liveQuery(() => countMessagesUpTo(db, PERSIST_AFTER_MESSAGES)).subscribe({
+          next: (total) => {
+            this.#messageTotal = total;
             if (total >= PERSIST_AFTER_MESSAGES) void loadKeeping().then((k) => k.enoughMessages());
           },
-          // A closed database (stale tab) ends the query; the counts keep their last value.
+          // A closed database (stale tab) ends the query; the count keeps its last value.
           error: () => {},
         });
         return () => sub.unsubscribe();
@@ -90,9 +101,7 @@ class PwaState {
   }
 
   async #saveDrafts(): Promise<void> {
-    // The UI's draft hook may be asynchronous; wait for it when it is.
-    const saving: unknown = app.beforeStale?.();
-    if (saving instanceof Promise) await saving.catch(() => {});
+    await events.emit('flush');
     // A read on the prefs store runs only after every write queued before it has committed.
     await this.#prefs?.get('lastExportAt').catch(() => {});
   }
@@ -100,7 +109,7 @@ class PwaState {
   async #reloadForUpdate(): Promise<void> {
     if (this.#reloading) return;
     this.#reloading = true;
-    this.updating = true;
+    this.#updating = true;
     await this.#saveDrafts();
     window.location.reload();
   }
@@ -112,12 +121,12 @@ class PwaState {
     const { useRegisterSW } = await import('virtual:pwa-register/svelte');
     const { updateServiceWorker } = useRegisterSW({
       immediate: true,
-      onNeedRefresh: () => (this.updateReady = true),
-      onOfflineReady: () => (this.offlineReady = true),
+      onNeedRefresh: () => (this.#updateReady = true),
+      onOfflineReady: () => (this.#offlineReady = true),
       onNeedReload: () => void this.#reloadForUpdate(),
       onRegisteredSW: (_url, registration) => {
         if (!registration) return;
-        if (registration.active) this.offlineReady = true;
+        if (registration.active) this.#offlineReady = true;
         setInterval(() => {
           if (navigator.onLine && !registration.installing) void registration.update();
         }, UPDATE_CHECK_MS);
@@ -128,7 +137,7 @@ class PwaState {
     // very first visit (claimed later) must reload too. A controller change while a new version
     // waits is that version taking over; the first install's claim happens with none waiting.
     navigator.serviceWorker.addEventListener('controllerchange', () => {
-      if (this.updateReady || this.updating) void this.#reloadForUpdate();
+      if (this.#updateReady || this.#updating) void this.#reloadForUpdate();
     });
   }
 }

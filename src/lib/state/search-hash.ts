@@ -1,8 +1,6 @@
 // The search in the URL hash: `#search=<query>&ws=<id>&role=user|assistant&from=<yyyy-mm-dd>&
 // to=<yyyy-mm-dd>&trash=1`. Dates are whole days in local time, `to` inclusive.
-import { NO_FILTERS, type SearchFilters } from '../domain/search-index/filters';
-
-export { NO_FILTERS };
+import type { SearchFilters } from '../domain/search-index/filters';
 
 const DAY = 86_400_000;
 

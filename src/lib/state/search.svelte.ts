@@ -7,11 +7,9 @@ import type { SearchFilters, SearchHit } from '../domain/search-index/query';
 import type { QueryProblem } from '../domain/search-index/tokens';
 import { isTernError } from '../errors';
 import { app } from './app.svelte';
-import { filtersFromHash, hashOf, NO_FILTERS } from './search-hash';
+import { NO_FILTERS } from '../domain/search-index/filters';
+import { filtersFromHash, hashOf } from './search-hash';
 
-export type { SearchHit, SearchFilters } from '../domain/search-index/query';
-export type { IndexProgress } from '../domain/search-index/indexer';
-export type { Snippet } from '../domain/text-match';
 /** A hit in the sidebar's list. */
 export type MessageHit = SearchHit;
 
@@ -25,15 +23,41 @@ const engine = () => import('./search-engine');
 
 export class MessageSearch {
   /** The query the hits are for (trimmed); '' when there is none. */
-  query = $state('');
-  hits = $state.raw<SearchHit[]>([]);
-  status = $state<SearchStatus>('idle');
+  #query = $state('');
+  #hits = $state.raw<SearchHit[]>([]);
+  #status = $state<SearchStatus>('idle');
   /** True when more may match than were looked at. */
-  limited = $state(false);
-  problems = $state.raw<QueryProblem[]>([]);
-  error = $state.raw<unknown>(null);
-  filters = $state.raw<SearchFilters>(NO_FILTERS);
-  progress = $state.raw<IndexProgress | null>(null);
+  #limited = $state(false);
+  #problems = $state.raw<QueryProblem[]>([]);
+  #error = $state.raw<unknown>(null);
+  #filters = $state.raw<SearchFilters>(NO_FILTERS);
+  #progress = $state.raw<IndexProgress | null>(null);
+
+  get query() {
+    return this.#query;
+  }
+  get hits() {
+    return this.#hits;
+  }
+  get status() {
+    return this.#status;
+  }
+  get limited() {
+    return this.#limited;
+  }
+  get problems() {
+    return this.#problems;
+  }
+  get error() {
+    return this.#error;
+  }
+  get filters() {
+    return this.#filters;
+  }
+  get progress() {
+    return this.#progress;
+  }
+
   #raw = '';
   #controller: AbortController | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,39 +71,39 @@ export class MessageSearch {
     const query = raw.trim();
     this.#stop();
     if (query === '') {
-      this.query = '';
-      this.hits = [];
-      this.limited = false;
-      this.problems = [];
-      this.error = null;
-      this.status = 'idle';
+      this.#query = '';
+      this.#hits = [];
+      this.#limited = false;
+      this.#problems = [];
+      this.#error = null;
+      this.#status = 'idle';
       this.#watchProgress(false);
       return;
     }
-    this.status = 'searching';
+    this.#status = 'searching';
     this.#timer = setTimeout(() => void this.#run(query), this.delay);
   }
 
   /** New filters: the current query runs again at once. */
   setFilters(filters: SearchFilters): void {
-    this.filters = filters;
+    this.#filters = filters;
     if (this.#raw.trim() !== '') {
       this.#stop();
-      this.status = 'searching';
+      this.#status = 'searching';
       void this.#run(this.#raw.trim());
     }
   }
 
   /** The query and filters as a URL hash ('' for none). */
   get hash(): string {
-    return hashOf(this.#raw.trim(), this.filters);
+    return hashOf(this.#raw.trim(), this.#filters);
   }
 
   /** Query and filters from a URL hash; the query is returned for the search box. */
   fromHash(hash: string): string | null {
     const parsed = filtersFromHash(hash);
     if (!parsed) return null;
-    this.filters = parsed.filters;
+    this.#filters = parsed.filters;
     return parsed.query;
   }
 
@@ -87,7 +111,7 @@ export class MessageSearch {
   stop(): void {
     this.#stop();
     this.#watchProgress(false);
-    if (this.status === 'searching') this.status = 'done';
+    if (this.#status === 'searching') this.#status = 'done';
   }
 
   #stop(): void {
@@ -112,13 +136,13 @@ export class MessageSearch {
     if (!db) return;
     try {
       const p = await (await engine()).progress(db);
-      const before = this.progress;
-      this.progress = p;
+      const before = this.#progress;
+      this.#progress = p;
       this.#watchProgress(!(p.done && p.queued === 0));
       // More of the history is indexed: the hits are brought up to date, in place.
       const grew = before !== null && (p.indexed !== before.indexed || p.done !== before.done);
-      if (grew && this.status === 'done' && this.query !== '' && !this.#controller)
-        void this.#run(this.query, true);
+      if (grew && this.#status === 'done' && this.#query !== '' && !this.#controller)
+        void this.#run(this.#query, true);
     } catch {
       this.#watchProgress(false);
     }
@@ -130,30 +154,30 @@ export class MessageSearch {
     if (!db) return;
     const controller = new AbortController();
     this.#controller = controller;
-    this.query = query;
+    this.#query = query;
     // The hits shown stay until the new ones are known: no flicker while typing, and a hit that
     // is in both keeps its place (and focus).
-    this.error = null;
+    this.#error = null;
     performance.mark?.('tern:search-start');
     try {
       const { search } = await engine();
       const result = await search(db, query, {
-        filters: this.filters,
+        filters: this.#filters,
         signal: controller.signal,
         onFirst: (hits) => {
-          if (!controller.signal.aborted && !quiet) this.hits = hits;
+          if (!controller.signal.aborted && !quiet) this.#hits = hits;
         },
       });
       if (controller.signal.aborted) return;
-      this.hits = result.hits;
-      this.limited = result.limited;
-      this.problems = result.problems;
-      this.status = 'done';
+      this.#hits = result.hits;
+      this.#limited = result.limited;
+      this.#problems = result.problems;
+      this.#status = 'done';
       void this.#readProgress();
     } catch (e) {
       if (controller.signal.aborted || isTernError(e, 'aborted')) return;
-      this.error = e;
-      this.status = 'failed';
+      this.#error = e;
+      this.#status = 'failed';
     } finally {
       if (this.#controller === controller) this.#controller = null;
     }

@@ -23,7 +23,6 @@ export async function runIntegrityCheck(): Promise<IntegrityReport> {
   return checkIntegrity(app.db);
 }
 
-export type { SearchIndexReport } from '../domain/search-index/verify';
 const indexCheck = () => import('../domain/search-index/verify');
 
 /** The search index against the messages (its code loads on request). */

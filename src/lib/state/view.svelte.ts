@@ -20,44 +20,85 @@ export interface Jump {
 }
 
 class ViewState {
-  sessionId = $state<string | null>(null);
-  drawerOpen = $state(false);
-  panel = $state<Panel>(null);
-  settingsTab = $state<SettingsTab>('session');
-  notice = $state<Notice | null>(null);
+  #sessionId = $state<string | null>(null);
+  #drawerOpen = $state(false);
+  #panel = $state<Panel>(null);
+  #settingsTab = $state<SettingsTab>('session');
+  #notice = $state<Notice | null>(null);
   /** Waiting for the session's conversation to take it. */
-  jump = $state<Jump | null>(null);
+  #jump = $state<Jump | null>(null);
+
+  get sessionId() {
+    return this.#sessionId;
+  }
+  get drawerOpen() {
+    return this.#drawerOpen;
+  }
+  get panel() {
+    return this.#panel;
+  }
+  get settingsTab() {
+    return this.#settingsTab;
+  }
+  get notice() {
+    return this.#notice;
+  }
+  get jump() {
+    return this.#jump;
+  }
+
   #timer: ReturnType<typeof setTimeout> | undefined;
   #seq = 0;
   #jumps = 0;
 
   requestJump(sessionId: string, messageId: string, seq: number): void {
-    this.jump = { id: ++this.#jumps, sessionId, messageId, seq };
+    this.#jump = { id: ++this.#jumps, sessionId, messageId, seq };
   }
 
   /** The pending jump into this session, if any; it is handed over once. */
   takeJump(sessionId: string): Jump | null {
-    const j = this.jump;
+    const j = this.#jump;
     if (!j || j.sessionId !== sessionId) return null;
-    this.jump = null;
+    this.#jump = null;
     return j;
   }
 
   notify(text: string, kind: Notice['kind'] = 'info', action?: Notice['action']): void {
     clearTimeout(this.#timer);
     const id = ++this.#seq;
-    this.notice = { id, text, kind, ...(action ? { action } : {}) };
+    this.#notice = { id, text, kind, ...(action ? { action } : {}) };
     // Errors stay until dismissed; an undo offer stays long enough to reach it.
     if (kind === 'info') this.#timer = setTimeout(() => this.dismiss(id), action ? 8000 : 4000);
   }
 
   dismiss(id?: number): void {
-    if (id === undefined || this.notice?.id === id) this.notice = null;
+    if (id === undefined || this.#notice?.id === id) this.#notice = null;
+  }
+
+  /** Opens a session (or none: the welcome screen). */
+  openSession(id: string | null): void {
+    this.#sessionId = id;
+  }
+
+  setDrawer(open: boolean): void {
+    this.#drawerOpen = open;
+  }
+
+  showPanel(panel: Panel): void {
+    this.#panel = panel;
+  }
+
+  closePanel(): void {
+    this.#panel = null;
+  }
+
+  showSettingsTab(tab: SettingsTab): void {
+    this.#settingsTab = tab;
   }
 
   openSettings(tab: SettingsTab = 'session'): void {
-    this.settingsTab = tab;
-    this.panel = 'settings';
+    this.#settingsTab = tab;
+    this.#panel = 'settings';
   }
 }
 

@@ -27,7 +27,7 @@ describe('the offline outbox', () => {
     const mine = tern.message('Written on the train');
     await poll(() => mine.getByText('Waiting to send').count()).toBe(1);
     await poll(async () => (await tern.connection.textContent()) ?? '').toContain(
-      '1 session waiting to send',
+      '1 message waiting to send',
     );
     await sleep(300);
     expect(posts()).toBe(0);
@@ -82,7 +82,7 @@ describe('the offline outbox', () => {
     await a.send('Only once please');
     await poll(() => b.message('Only once please').getByText('Waiting to send').count()).toBe(1);
     await poll(async () => (await b.connection.textContent()) ?? '').toContain(
-      '1 session waiting to send',
+      '1 message waiting to send',
     );
 
     await env.context.setOffline(false);

@@ -10,6 +10,7 @@ import { createPrefs } from '$lib/db/prefs';
 import { allMessages, appendMessage } from '$lib/domain/messages';
 import { createSession, listSessions } from '$lib/domain/sessions';
 import { app } from '$lib/state/app.svelte';
+import { events } from '$lib/state/events';
 
 export interface StoredMessage {
   id: string;
@@ -110,9 +111,9 @@ window.__ternTest = {
   setDraft: (sessionId, text) => prefs.setDraft(sessionId, text),
   holdUnsavedDraft(sessionId, text) {
     // Fire and forget, as a UI saving on its way out would: the app must let the write land.
-    app.beforeStale = () => {
+    events.on('flush', () => {
       void prefs.setDraft(sessionId, text);
-    };
+    });
   },
   setLastExportAt: (at) => prefs.setLastExportAt(at),
 };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { appendMessage, openMessages } from '../../../src/lib/domain/messages';
 import { getSession } from '../../../src/lib/domain/sessions';
-import { CONTINUE_PROMPT } from '../../../src/lib/domain/chat/engine';
+import { CONTINUE_PROMPT } from '../../../src/lib/domain/chat/request';
 import { DEFAULT_REPLY } from '../../helpers/provider-server';
 import { KEY, setup, until } from './setup';
 import { useProviderServer } from '../../helpers/use-provider-server';

@@ -1,6 +1,7 @@
 // A chat engine on a fresh fake-indexeddb database, talking to the wire-protocol server.
 import { type TernDB } from '../../../src/lib/db/database';
-import { ChatEngine, type ChatEngineDeps } from '../../../src/lib/domain/chat/engine';
+import { ChatEngine } from '../../../src/lib/domain/chat/engine';
+import type { ChatEngineDeps } from '../../../src/lib/domain/chat/engine-core';
 import { allMessages } from '../../../src/lib/domain/messages';
 import { setSettings, type SettingsPatch } from '../../../src/lib/domain/settings';
 import type { ProviderConfig, ProviderKind } from '../../../src/lib/providers/types';

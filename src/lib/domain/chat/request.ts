@@ -5,6 +5,7 @@
 // user turns in a row) and the remaining messages follow it unchanged.
 import type { TernDB } from '../../db/database';
 import type { MessageError, MessageRow, SessionSettingsRow } from '../../db/rows';
+import { PROVIDERS } from '../../providers/registry';
 import type { ChatRequest, ProviderConfig, ToolSpec } from '../../providers/types';
 import { isSummary } from '../compaction';
 import { allMessages } from '../messages';
@@ -83,9 +84,9 @@ export async function buildRequest(
     settings.params;
   if (mode.kind === 'continue' && mode.prefix) {
     messages.push({ role: 'assistant', content: mode.prefix });
-    // Anthropic continues a trailing assistant turn natively, but not while thinking (it refuses
-    // a prefilled reply then); others need to be asked.
-    if (config.kind !== 'anthropic' || thinkingBudget)
+    // Some providers go on from a trailing assistant turn by themselves, but not while thinking
+    // (they refuse a prefilled reply then); the others need to be asked.
+    if (!PROVIDERS[config.kind].continuesPrefill || thinkingBudget)
       messages.push({ role: 'user', content: CONTINUE_PROMPT });
   }
   const system = [settings.systemPrompt, ...rows.filter((r) => r.role === 'system').map(systemText)]

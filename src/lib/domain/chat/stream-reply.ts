@@ -9,6 +9,7 @@ import type {
   FinishReason,
   Provider,
   ProviderConfig,
+  StreamEvent,
   ToolCall,
 } from '../../providers/types';
 import { editMessage } from '../messages';
@@ -47,128 +48,162 @@ export function toMessageError(e: ProviderError): MessageError {
 }
 
 export async function streamReply(input: StreamReplyInput): Promise<ReplyOutcome> {
-  const { db, reply } = input;
-  const interval = input.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
-  let text = input.prefix ?? '';
-  const thoughts = new Thoughts();
-  const calls = new Map<string, ToolCall>();
-  const usage: { inputTokens?: number; outputTokens?: number } = {};
-  let received = false;
-  let lastWrite = Date.now();
+  const reply = new ReplyInProgress(input);
+  for await (const event of openStream(input)) {
+    const outcome = await reply.take(event);
+    if (outcome) return outcome;
+    await reply.saveIfDue();
+  }
+  // Unreachable by the provider contract (a stream always ends with finish or error).
+  throw new Error('The stream ended without an outcome.');
+}
 
-  const parts = (): MessagePart[] => [
-    ...thoughts.parts(),
-    ...(text ? [{ type: 'text' as const, text }] : []),
-    ...[...calls.values()].map((c) => ({
-      type: 'tool-call' as const,
-      toolCallId: c.id,
-      name: c.name,
-      arguments: c.arguments,
-      ...(c.signature ? { signature: c.signature } : {}),
-    })),
-  ];
-  const write = async (patch: Parameters<typeof editMessage>[2]) => {
-    const row = await editMessage(db, reply.id, { parts: parts(), ...patch });
-    input.onWrite?.();
-    lastWrite = Date.now();
-    return row;
-  };
-  const finalMetadata = (extra: JsonObject): JsonObject => {
-    const estimated = usage.outputTokens === undefined;
-    return {
-      ...reply.metadata,
-      ...extra,
-      usage: {
-        ...(usage.inputTokens !== undefined ? { inputTokens: usage.inputTokens } : {}),
-        ...(usage.outputTokens !== undefined ? { outputTokens: usage.outputTokens } : {}),
-      },
-      tokensEstimated: estimated,
-    };
-  };
-  const tokens = async () =>
-    usage.outputTokens ??
-    (await countTokens(
-      text + thoughts.all() + [...calls.values()].map((c) => c.name + c.arguments).join(''),
-    ));
-
-  const stream = input.provider.stream(input.config, input.request, {
+function openStream(input: StreamReplyInput): AsyncIterable<StreamEvent> {
+  return input.provider.stream(input.config, input.request, {
     signal: input.signal,
     ...(input.stallMs !== undefined ? { stallMs: input.stallMs } : {}),
     ...(input.fetch ? { fetch: input.fetch } : {}),
   });
-  for await (const event of stream) {
+}
+
+/** What has arrived of one reply, and its writes to the stored row. */
+class ReplyInProgress {
+  #text: string;
+  readonly #thoughts = new Thoughts();
+  readonly #calls = new Map<string, ToolCall>();
+  readonly #usage: { inputTokens?: number; outputTokens?: number } = {};
+  #received = false;
+  #lastWrite = Date.now();
+  readonly #interval: number;
+
+  constructor(private readonly input: StreamReplyInput) {
+    this.#text = input.prefix ?? '';
+    this.#interval = input.writeIntervalMs ?? DEFAULT_WRITE_INTERVAL_MS;
+  }
+
+  /** Adds one event; at the stream's end, writes the outcome and returns it. */
+  async take(event: StreamEvent): Promise<ReplyOutcome | null> {
     switch (event.type) {
       case 'text':
-        text += event.text;
-        received = true;
+        this.#text += event.text;
+        this.#received = true;
         break;
       case 'thinking':
-        thoughts.text(event.text);
-        received = true;
+        this.#thoughts.text(event.text);
+        this.#received = true;
         break;
       case 'thinking-signature':
-        thoughts.sign(event.signature);
+        this.#thoughts.sign(event.signature);
         break;
       case 'thinking-redacted':
-        thoughts.redacted(event.data);
-        received = true;
+        this.#thoughts.redacted(event.data);
+        this.#received = true;
         break;
       case 'tool-call-start':
-        calls.set(event.id, {
+        this.#calls.set(event.id, {
           id: event.id,
           name: event.name,
           arguments: '',
           ...(event.signature ? { signature: event.signature } : {}),
         });
-        received = true;
+        this.#received = true;
         break;
       case 'tool-call-delta': {
-        const call = calls.get(event.id);
+        const call = this.#calls.get(event.id);
         if (call) call.arguments += event.argumentsDelta;
         break;
       }
       case 'tool-call-end':
         break;
       case 'usage':
-        if (event.inputTokens !== undefined) usage.inputTokens = event.inputTokens;
-        if (event.outputTokens !== undefined) usage.outputTokens = event.outputTokens;
+        if (event.inputTokens !== undefined) this.#usage.inputTokens = event.inputTokens;
+        if (event.outputTokens !== undefined) this.#usage.outputTokens = event.outputTokens;
         break;
-      case 'finish': {
-        const row = await write({
-          status: 'complete',
-          error: null,
-          tokens: await tokens(),
-          metadata: finalMetadata({ finishReason: event.reason }),
-        });
-        return {
-          kind: 'complete',
-          finishReason: event.reason,
-          toolCalls: [...calls.values()],
-          row,
-        };
-      }
-      case 'error': {
-        if (event.error.code === 'aborted') {
-          // The user chose to stop: what arrived is the reply, complete as far as they wanted it.
-          const row = await write({
-            status: 'complete',
-            error: null,
-            tokens: await tokens(),
-            metadata: finalMetadata({ finishReason: 'stopped' }),
-          });
-          return { kind: 'stopped', row };
-        }
-        const row = await write({
-          status: 'error',
-          error: toMessageError(event.error),
-          tokens: await tokens(),
-          metadata: finalMetadata({ finishReason: 'error' }),
-        });
-        return { kind: 'error', error: event.error, receivedAnything: received, row };
-      }
+      case 'finish':
+        return this.#finish(event.reason);
+      case 'error':
+        return this.#fail(event.error);
     }
-    if (Date.now() - lastWrite >= interval) await write({ status: 'streaming' });
+    return null;
   }
-  // Unreachable by the provider contract (a stream always ends with finish or error).
-  throw new Error('The stream ended without an outcome.');
+
+  /** Rewrites the row while tokens arrive, at most once per interval. */
+  async saveIfDue(): Promise<void> {
+    if (Date.now() - this.#lastWrite >= this.#interval) await this.#write({ status: 'streaming' });
+  }
+
+  async #finish(reason: FinishReason): Promise<ReplyOutcome> {
+    const row = await this.#write({
+      status: 'complete',
+      error: null,
+      tokens: await this.#tokens(),
+      metadata: this.#finalMetadata({ finishReason: reason }),
+    });
+    return { kind: 'complete', finishReason: reason, toolCalls: [...this.#calls.values()], row };
+  }
+
+  async #fail(error: ProviderError): Promise<ReplyOutcome> {
+    if (error.code === 'aborted') {
+      // The user chose to stop: what arrived is the reply, complete as far as they wanted it.
+      const row = await this.#write({
+        status: 'complete',
+        error: null,
+        tokens: await this.#tokens(),
+        metadata: this.#finalMetadata({ finishReason: 'stopped' }),
+      });
+      return { kind: 'stopped', row };
+    }
+    const row = await this.#write({
+      status: 'error',
+      error: toMessageError(error),
+      tokens: await this.#tokens(),
+      metadata: this.#finalMetadata({ finishReason: 'error' }),
+    });
+    return { kind: 'error', error, receivedAnything: this.#received, row };
+  }
+
+  #parts(): MessagePart[] {
+    const text = this.#text;
+    return [
+      ...this.#thoughts.parts(),
+      ...(text ? [{ type: 'text' as const, text }] : []),
+      ...[...this.#calls.values()].map((c) => ({
+        type: 'tool-call' as const,
+        toolCallId: c.id,
+        name: c.name,
+        arguments: c.arguments,
+        ...(c.signature ? { signature: c.signature } : {}),
+      })),
+    ];
+  }
+
+  async #write(patch: Parameters<typeof editMessage>[2]): Promise<MessageRow> {
+    const row = await editMessage(this.input.db, this.input.reply.id, {
+      parts: this.#parts(),
+      ...patch,
+    });
+    this.input.onWrite?.();
+    this.#lastWrite = Date.now();
+    return row;
+  }
+
+  #finalMetadata(extra: JsonObject): JsonObject {
+    const usage = this.#usage;
+    return {
+      ...this.input.reply.metadata,
+      ...extra,
+      usage: {
+        ...(usage.inputTokens !== undefined ? { inputTokens: usage.inputTokens } : {}),
+        ...(usage.outputTokens !== undefined ? { outputTokens: usage.outputTokens } : {}),
+      },
+      tokensEstimated: usage.outputTokens === undefined,
+    };
+  }
+
+  async #tokens(): Promise<number> {
+    const calls = [...this.#calls.values()].map((c) => c.name + c.arguments).join('');
+    return (
+      this.#usage.outputTokens ?? (await countTokens(this.#text + this.#thoughts.all() + calls))
+    );
+  }
 }
