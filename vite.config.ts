@@ -73,10 +73,12 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'errors', test: /[\\/]src[\\/]lib[\\/](db[\\/])?errors\.ts$|preload-helper/ },
-            // The stored shapes' vocabularies, checks and reads: small, and shared the same way.
+            // What opening the database needs (the stored shapes, the schema, the opening itself and
+            // the repositories the first screen reads): each small, all loaded at start, and
+            // cheaper as one chunk than as a dozen.
             {
-              name: 'rows',
-              test: /[\\/]src[\\/]lib[\\/]db[\\/](rows|vocab|reads|session-rows|row-check)\.ts$/,
+              name: 'core',
+              test: /[\\/]src[\\/]lib[\\/](db[\\/](rows|vocab|reads|session-rows|row-check|read-only|lifecycle|database|probe|search-queue|search-layout|schema[\\/]\w+|transforms[\\/]v1-to-v2)|state[\\/](events|search-indexer|app\.svelte)|domain[\\/](provider-store|sessions|settings|tx)|providers[\\/](registry|types))\.ts$/,
             },
           ],
         },

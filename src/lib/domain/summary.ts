@@ -4,5 +4,5 @@ import type { MessageRow } from '../db/rows';
 
 /** The summary message a compaction put in place of the messages it set aside. */
 export function isSummary(row: MessageRow): boolean {
-  return row.role === 'system' && typeof row.metadata.compactionEventId === 'string';
+  return row.role === 'system' && row.metadata.compactionEventId !== undefined;
 }

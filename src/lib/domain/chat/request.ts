@@ -61,7 +61,7 @@ export async function sessionModel(
 function systemText(row: MessageRow): string {
   if (!isSummary(row)) return row.content;
   const n = row.metadata.archivedCount;
-  const count = typeof n === 'number' ? `${n} ` : '';
+  const count = n === undefined ? '' : `${n} `;
   return `Summary of ${count}earlier messages of this conversation, set aside to fit the context window:\n\n${row.content}`;
 }
 
