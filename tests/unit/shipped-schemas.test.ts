@@ -32,6 +32,12 @@ const LOCKS: Record<string, Lock> = {
   'src/lib/db/schema/v1.ts': {
     code: 'e1a02c48e23a9edb357a6752de33d1fbed48ae15ac4a355ed70bb243ab815a0b',
     text: 'b9a79239e496f25ab8fa6abd19f53441c11076ad3da3f9cca19aa71fca80bea2',
+    amended: [
+      {
+        text: '093879ee763baac4e3e6cd3930b7ad681f9a5ac607cf5746b5af112f4fcb3854',
+        why: 'The header comment points at docs/architecture.md, a document in the repository.',
+      },
+    ],
   },
   'src/lib/db/schema/v1-rows.ts': {
     code: '97fe137287779e3791d57cb83ad14a82d43336e94d474219e103123ecb5721d1',

@@ -1,5 +1,5 @@
 // Version 1 — the original release, declared 2026-11-22 exactly as it shipped. Never edit this file.
-// Its layout is a contract with every browser that ran the first release (DESIGN.md).
+// Its layout is a contract with every browser that ran the first release (docs/architecture.md).
 import type { SchemaVersion } from './types';
 
 export const v1: SchemaVersion = {
