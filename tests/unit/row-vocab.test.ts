@@ -18,6 +18,12 @@ describe('message metadata', () => {
       field: 'metadata.archivedCount',
       reason: 'is not a number',
     });
+    // A reply asked of the provider's default model records model null; a count is never null.
+    expect(metadataProblem({ provider: null, model: null })).toBeNull();
+    expect(metadataProblem({ archivedCount: null })).toEqual({
+      field: 'metadata.archivedCount',
+      reason: 'is not a number',
+    });
     expect(cleanMetadata({ archivedCount: '3', finishReason: 'stop', x: 1 })).toEqual({
       finishReason: 'stop',
       x: 1,

@@ -15,6 +15,12 @@ const METADATA_FIELDS = {
   progress: 'string',
 } as const satisfies Record<Exclude<keyof MessageMetadata, number>, 'number' | 'string'>;
 
+/** Known fields that may also be null: a reply asked of the provider's default model says so. */
+const NULLABLE = new Set<string>(['model']);
+
+const fits = (field: string, v: unknown, type: string) =>
+  v === undefined || typeof v === type || (v === null && NULLABLE.has(field));
+
 /** A field that does not hold what its row needs: which one, and why. */
 export interface FieldProblem {
   field: string;
@@ -25,8 +31,7 @@ export interface FieldProblem {
 export function metadataProblem(metadata: JsonObject): FieldProblem | null {
   for (const [field, type] of Object.entries(METADATA_FIELDS)) {
     const v = metadata[field];
-    if (v !== undefined && typeof v !== type)
-      return { field: `metadata.${field}`, reason: `is not a ${type}` };
+    if (!fits(field, v, type)) return { field: `metadata.${field}`, reason: `is not a ${type}` };
   }
   return null;
 }
@@ -36,7 +41,7 @@ export function cleanMetadata(metadata: JsonObject): MessageMetadata {
   let out: JsonObject | null = null;
   for (const [field, type] of Object.entries(METADATA_FIELDS)) {
     const v = metadata[field];
-    if (v === undefined || typeof v === type) continue;
+    if (fits(field, v, type)) continue;
     out ??= { ...metadata };
     delete out[field];
   }

@@ -69,8 +69,8 @@ export type MessageMetadata = JsonObject & {
   finishReason?: string;
   /** A compaction's summary: `model`, or `list` when no model could write it. */
   summarisedBy?: string;
-  /** The model that wrote the reply or the summary. */
-  model?: string;
+  /** The model that wrote the reply or the summary (null: the provider's default). */
+  model?: string | null;
   /** Where the message came from (`v1-chat`, or a tool call's origin). */
   origin?: string;
   /** A tool call: the server's name, and how far it has got. */

@@ -52,6 +52,16 @@ describe('sending', () => {
     expect((await checkIntegrity(db)).issues).toEqual([]);
   });
 
+  it("answers a session that leaves the model to the provider's default", async () => {
+    server.scripts.push({ kind: 'reply', tokens: ['Seabirds.'] });
+    const { engine, session, messages } = await setup(server, { settings: { model: null } });
+    await engine.send(session.id, 'What is a tern?');
+    await engine.idle();
+    const reply = (await messages()).find((m) => m.role === 'assistant');
+    expect(reply).toMatchObject({ status: 'complete', content: 'Seabirds.' });
+    expect(reply?.metadata.model).toBeNull();
+  });
+
   it('sends the session settings: system prompt, model and parameters', async () => {
     const { engine, session } = await setup(server, {
       settings: { systemPrompt: 'Answer like a sailor.', params: { temperature: 0.3 } },
