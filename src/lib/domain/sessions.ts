@@ -6,7 +6,7 @@ import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { trashedSessions, workspaceSessions, workspaceSessionsByActivity } from '../db/reads';
 import { deleteSessionRows, sessionTables } from '../db/session-rows';
-import { newId, now, rw } from './tx';
+import { newId, now, ro, rw } from './tx';
 
 export const DEFAULT_SESSION_TITLE = 'New chat';
 const MAX_TITLE = 500;
@@ -253,9 +253,15 @@ export function sessionPage(
 /** Trashed sessions up to which a page is read in one request (see sessionPage). */
 const PAGE_TRASH_SLACK = 300;
 
-/** Sessions of a workspace, live and trashed, counted on the index without reading a row. */
-export function countWorkspaceSessions(db: TernDB, workspaceId: string): Promise<number> {
-  return mapErrors(() => workspaceSessions(db, workspaceId).count());
+/** Sessions of every workspace, live and trashed, by workspace id (counted on the index). */
+export function countSessionsByWorkspace(db: TernDB): Promise<Map<string, number>> {
+  return mapErrors(() =>
+    ro(db, [db.workspaces, db.sessions], async () => {
+      const ids = await db.workspaces.toCollection().primaryKeys();
+      const counts = await Promise.all(ids.map((id) => workspaceSessions(db, id).count()));
+      return new Map(ids.map((id, i) => [id, counts[i] ?? 0]));
+    }),
+  );
 }
 
 /** The `limit` most recently trashed sessions. */

@@ -1,12 +1,13 @@
 // Live views of the workspaces, their sessions and the trash. Each reads what the screen shows (a
-// page of each list, and counts taken on the indexes), never the whole library: a write to one
-// session costs a page of reads however many sessions there are, and an import of thousands does
-// not make the sidebar read thousands after each of them. Every tab's writes show up here.
+// page of each list), never the whole library: a write to one session costs a page of reads however
+// many sessions there are, and an import of thousands does not make the sidebar read thousands after
+// each of them. The sessions per workspace, counted on an index whose keys grow with the library,
+// follow writes at a steady pace instead. Every tab's writes show up here.
 import type { TernDB } from '../db/database';
 import type { SessionRow, WorkspaceRow } from '../db/rows';
 import {
   countTrash,
-  countWorkspaceSessions,
+  countSessionsByWorkspace,
   getSession,
   listWorkspaces,
   sessionPage,
@@ -16,19 +17,20 @@ import {
 } from '../domain/sessions';
 import { app } from './app.svelte';
 import { live } from './live.svelte';
+import { paced } from './paced.svelte';
 import { view } from './view.svelte';
 
 /** Sessions listed per workspace at first, and added by each "Show more". */
 export const SIDEBAR_PAGE = 100;
 /** Trashed sessions listed at first, and added by each "Show more". */
 export const TRASH_PAGE = 100;
+/** How often at most the sessions per workspace are counted again while writes go on. */
+export const COUNT_EVERY_MS = 1000;
 
 export interface WorkspaceView {
   workspace: WorkspaceRow;
   /** The listed page, most recent first (and the open session, wherever it falls). */
   sessions: SessionRow[];
-  /** Sessions of the workspace, live and trashed, counted on the index. */
-  stored: number;
   /** Whether sessions (matching the filter, if any) follow the page. */
   more: boolean;
 }
@@ -51,10 +53,12 @@ export async function readLibrary(db: TernDB, q: LibraryQuery): Promise<Workspac
   ]);
   const views = await Promise.all(
     workspaces.map(async (workspace): Promise<WorkspaceView> => {
-      const [page, stored] = await Promise.all([
-        sessionPage(db, workspace.id, q.pages[workspace.id] ?? SIDEBAR_PAGE, match),
-        countWorkspaceSessions(db, workspace.id),
-      ]);
+      const page = await sessionPage(
+        db,
+        workspace.id,
+        q.pages[workspace.id] ?? SIDEBAR_PAGE,
+        match,
+      );
       const sessions = page.rows;
       if (
         open &&
@@ -64,7 +68,7 @@ export async function readLibrary(db: TernDB, q: LibraryQuery): Promise<Workspac
         !sessions.some((s) => s.id === open.id)
       )
         sessions.push(open);
-      return { workspace, sessions, stored, more: page.more };
+      return { workspace, sessions, more: page.more };
     }),
   );
   return views;
@@ -125,6 +129,12 @@ export class Library {
     const db = app.db;
     return live(async () => (db ? readTrashSummary(db) : NO_TRASH));
   });
+  #counts = $derived.by(() => {
+    const db = app.db;
+    return db
+      ? paced(db.name, ['sessions'], () => countSessionsByWorkspace(db), COUNT_EVERY_MS)
+      : null;
+  });
   // A new query (another page, another filter) keeps showing the last answer until it has its own.
   #last: WorkspaceView[] | undefined;
 
@@ -157,9 +167,25 @@ export class Library {
     return this.#trash.current?.count ?? 0;
   }
 
-  /** Live sessions of a workspace (trashed ones are counted apart). */
+  /**
+   * Live sessions of a workspace (trashed ones are counted apart); until the first count, those
+   * listed. While an import goes on it may lag the list by up to COUNT_EVERY_MS.
+   */
   liveCount(w: WorkspaceView): number {
-    return Math.max(0, w.stored - (this.#trash.current?.byWorkspace.get(w.workspace.id) ?? 0));
+    const stored = this.#counts?.current?.get(w.workspace.id);
+    if (stored === undefined) return w.sessions.length;
+    const trashed = this.#trash.current?.byWorkspace.get(w.workspace.id) ?? 0;
+    return Math.max(w.sessions.length, stored - trashed);
+  }
+
+  /** Whether nothing is stored: no session in any workspace, nor in the trash. */
+  get empty(): boolean {
+    const counts = this.#counts?.current;
+    // The page is current at once; the count may lag a write by up to COUNT_EVERY_MS.
+    const none = (w: WorkspaceView) =>
+      w.sessions.length === 0 &&
+      (counts?.has(w.workspace.id) ? counts.get(w.workspace.id) === 0 : !this.filtering);
+    return (this.workspaces ?? []).every(none) && this.trashCount === 0;
   }
 
   get filtering(): boolean {
