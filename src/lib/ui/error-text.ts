@@ -19,7 +19,7 @@ const TEXT: Record<ErrorCode, string> = {
   'snapshot-failed':
     'Tern needs to update your data, but could not first save a safety copy (the device may be full). Nothing was changed. Free some space and reload.',
   'backup-failed':
-    'Tern needs to update your data, but could not first save a safety copy (the device may be full). Nothing was changed. Free some space and reload.',
+    'Tern could not write or restore that backup file (the device may be full). A copy of your data from before any restore is kept in Settings → Storage.',
   'invalid-input': 'That input was not accepted.',
   conflict: 'That item already exists.',
   aborted: 'That was stopped before it finished. Nothing was changed.',
