@@ -184,7 +184,11 @@ function passes(f: SearchFilters, s: SessionRow, m: MessageRow | null): boolean 
   return true;
 }
 
-/** Checks candidates against their texts, adding the hits to `out`. */
+/**
+ * Checks candidates against their texts, adding the hits to `out`. The words are tested before
+ * anything else is read: most candidates of a phrase, or of words common apart but rare together,
+ * fail there, and their sessions are never read.
+ */
 async function check(
   db: TernDB,
   keys: readonly string[],
@@ -197,22 +201,26 @@ async function check(
   for (const k of fresh) out.seen.add(k);
   if (fresh.length === 0) return;
   const { messageIds, sessionIds } = splitKeys(fresh);
-  const messages = await db.messages.bulkGet(messageIds);
-  const wanted = new Set(sessionIds);
-  for (const m of messages) if (m) wanted.add(m.sessionId);
-  const ids = [...wanted];
-  const sessions = new Map<string, SessionRow>();
-  (await db.sessions.bulkGet(ids)).forEach((s) => s && sessions.set(s.id, s));
   const test = (text: string) => {
     const words = tokenize(text);
     return matchesWords(words, q.parts) ? words : null;
   };
-  for (const m of messages) {
-    const s = m && sessions.get(m.sessionId);
-    if (!m || !s || !passes(filters, s, m)) continue;
-    const text = searchableText(m);
-    const words = test(text);
-    if (!words) continue;
+  const matched: { m: MessageRow; text: string; words: string[] }[] = [];
+  if (messageIds.length > 0)
+    for (const m of await db.messages.bulkGet(messageIds)) {
+      if (!m || (filters.role !== null && m.role !== filters.role)) continue;
+      const text = searchableText(m);
+      const words = test(text);
+      if (words) matched.push({ m, text, words });
+    }
+  const wanted = new Set(sessionIds);
+  for (const { m } of matched) wanted.add(m.sessionId);
+  if (wanted.size === 0) return;
+  const sessions = new Map<string, SessionRow>();
+  (await db.sessions.bulkGet([...wanted])).forEach((s) => s && sessions.set(s.id, s));
+  for (const { m, text, words } of matched) {
+    const s = sessions.get(m.sessionId);
+    if (!s || !passes(filters, s, m)) continue;
     out.hits.push({
       kind: 'message',
       sessionId: s.id,
