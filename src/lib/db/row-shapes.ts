@@ -85,13 +85,8 @@ const METADATA_SHAPE = {
 } as const satisfies ShapeOf<MessageMetadata, never>;
 
 export const MESSAGE_SHAPE = {
-  seq: {
-    kind: 'number',
-    whole: true,
-    min: 1,
-    label: "A message's place",
-    reason: 'is a whole number above 0',
-  },
+  // Read from files only (the repository numbers messages itself), so named by its field.
+  seq: { kind: 'number', whole: true, min: 1, reason: 'is a whole number above 0' },
   role: { kind: 'oneOf', of: ROLES, label: "A message's role" },
   status: { kind: 'oneOf', of: MESSAGE_STATUSES, label: "A message's status" },
   tokens: {
@@ -252,7 +247,7 @@ function fieldProblem(
   for (const [i, x] of (v as unknown[]).entries()) {
     const p = isObject(x)
       ? shapeProblem(c.of, x, { prefix: `${field}.${i}.` })
-      : { field: `${field}.${i}`, label, reason: 'must each be an object' };
+      : { field: `${field}.${i}`, label, reason: 'is not an object' };
     if (p) return p;
   }
   return null;
