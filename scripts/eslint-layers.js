@@ -6,13 +6,13 @@ import path from 'node:path';
 
 /**
  * Importable from every layer: the error type, the stored row shapes, their vocabularies and the
- * check of their metadata (no Dexie in them).
+ * description of their checked fields (no Dexie in them).
  */
 const SHARED = new Set([
   'lib/errors',
   'lib/db/rows',
   'lib/db/vocab',
-  'lib/db/row-check',
+  'lib/db/row-shapes',
   'lib/db/schema/v1-rows',
   'lib/db/schema/v2-rows',
 ]);

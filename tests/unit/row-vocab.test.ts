@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/lib/db/database';
 import type { JsonObject } from '../../src/lib/db/rows';
-import { cleanMetadata, metadataProblem } from '../../src/lib/db/row-check';
+import { cleanMetadata, metadataProblem } from '../../src/lib/db/row-shapes';
 import { readSessionRows } from '../../src/lib/db/session-rows';
 import { SESSION_OWNED_TABLES } from '../../src/lib/db/vocab';
 import { appendMessage, editMessage } from '../../src/lib/domain/messages';
@@ -16,11 +16,12 @@ describe('message metadata', () => {
     expect(metadataProblem({ archivedCount: 3, summarisedBy: 'model', anything: [1] })).toBeNull();
     expect(metadataProblem({ archivedCount: '3' })).toEqual({
       field: 'metadata.archivedCount',
+      label: "A message's metadata.archivedCount",
       reason: 'is not a number',
     });
     // A reply asked of the provider's default model records model null; a count is never null.
     expect(metadataProblem({ provider: null, model: null })).toBeNull();
-    expect(metadataProblem({ archivedCount: null })).toEqual({
+    expect(metadataProblem({ archivedCount: null })).toMatchObject({
       field: 'metadata.archivedCount',
       reason: 'is not a number',
     });

@@ -13,10 +13,10 @@ import {
   type Role,
   type SessionRow,
 } from '../db/rows';
-import { isOneOf, MESSAGE_STATUSES, OPEN_STATUSES, ROLES, type OpenStatus } from '../db/vocab';
+import { isOneOf, OPEN_STATUSES, type OpenStatus } from '../db/vocab';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
-import { metadataProblem } from '../db/row-check';
+import { MESSAGE_SHAPE, sentence, shapeProblem } from '../db/row-shapes';
 import { messageImages, messagesBelow, openMessagesWith, sessionMessages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
@@ -54,26 +54,28 @@ export function textOf(parts: readonly MessagePart[]): string {
     .join('\n\n');
 }
 
+/** What a caller gives of a message, checked as the Tern reader checks it (see db/row-shapes). */
+const GIVEN = {
+  role: MESSAGE_SHAPE.role,
+  status: MESSAGE_SHAPE.status,
+  tokens: MESSAGE_SHAPE.tokens,
+  metadata: MESSAGE_SHAPE.metadata,
+};
+
+/** Refuses the fields of `input` that do not hold what a message needs; a patch's absent ones pass. */
+function check(input: Readonly<Record<string, unknown>>, patch: boolean): void {
+  const problem = shapeProblem(GIVEN, input, { patch });
+  if (problem) throw new TernError('invalid-input', sentence(problem));
+}
+
 /** Refuses metadata whose known fields hold the wrong type (see MessageMetadata). */
 export function checkMetadata<T extends JsonObject | undefined>(metadata: T): T {
-  const problem = metadata && metadataProblem(metadata);
-  if (problem)
-    throw new TernError('invalid-input', `A message's ${problem.field} ${problem.reason}.`);
+  check({ metadata }, true);
   return metadata;
 }
 
-function checkTokens(tokens: number | null | undefined): number | null {
-  if (tokens === undefined || tokens === null) return null;
-  if (!Number.isFinite(tokens) || tokens < 0)
-    throw new TernError('invalid-input', 'A token count must be a number of zero or more.');
-  return Math.round(tokens);
-}
-
-function checkStatus(status: MessageStatus): MessageStatus {
-  if (!isOneOf(MESSAGE_STATUSES, status))
-    throw new TernError('invalid-input', `Unknown status ${String(status)}.`);
-  return status;
-}
+const rounded = (tokens: number | null | undefined): number | null =>
+  tokens === undefined || tokens === null ? null : Math.round(tokens);
 
 /** Keeps the sparse `openStatus` index in step with `status`. */
 export function withOpenStatus(row: MessageRow): MessageRow {
@@ -100,17 +102,16 @@ export async function appendMessage(
   sessionId: string,
   input: NewMessage,
 ): Promise<MessageRow> {
-  if (!isOneOf(ROLES, input.role))
-    throw new TernError('invalid-input', `Unknown role ${String(input.role)}.`);
   const parts =
     input.parts ??
     (input.content !== undefined && input.content !== ''
       ? [{ type: 'text' as const, text: input.content }]
       : []);
   const content = input.content ?? textOf(parts);
-  const tokens = checkTokens(input.tokens);
-  const status = checkStatus(input.status ?? 'complete');
-  const metadata = checkMetadata(input.metadata ?? {});
+  const status = input.status ?? 'complete';
+  const metadata = input.metadata ?? {};
+  check({ role: input.role, status, tokens: input.tokens, metadata }, false);
+  const tokens = rounded(input.tokens);
 
   const imageIds = parts.flatMap((p) => (p.type === 'image' ? [p.imageId] : []));
   return rw(db, [db.sessions, db.messages, db.images], async () => {
@@ -157,9 +158,8 @@ export async function editMessage(
   id: string,
   patch: MessagePatch,
 ): Promise<MessageRow> {
-  const tokens = patch.tokens === undefined ? undefined : checkTokens(patch.tokens);
-  if (patch.status !== undefined) checkStatus(patch.status);
-  checkMetadata(patch.metadata);
+  check({ status: patch.status, tokens: patch.tokens, metadata: patch.metadata }, true);
+  const tokens = patch.tokens === undefined ? undefined : rounded(patch.tokens);
   return rw(db, [db.sessions, db.messages], async () => {
     const msg = await db.messages.get(id);
     if (!msg) throw new TernError('not-found', 'That message no longer exists.');

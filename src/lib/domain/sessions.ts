@@ -3,18 +3,25 @@
 import { TernError } from '../errors';
 import type { JsonObject, SessionRow, WorkspaceRow } from '../db/rows';
 import type { TernDB } from '../db/database';
+import { oneLine, sentence, SESSION_SHAPE, shapeProblem } from '../db/row-shapes';
 import { mapErrors } from '../db/errors';
 import { trashedSessions, workspaceSessions, workspaceSessionsByActivity } from '../db/reads';
 import { deleteSessionRows, sessionTables } from '../db/session-rows';
 import { newId, now, ro, rw } from './tx';
 
 export const DEFAULT_SESSION_TITLE = 'New chat';
-const MAX_TITLE = 500;
 
-function cleanName(name: string, what: string): string {
-  const clean = name.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE);
-  if (clean === '') throw new TernError('invalid-input', `A ${what} needs a name.`);
+/** A workspace's name made one line, as a session's title is; refused when blank. */
+function cleanName(name: string): string {
+  const clean = oneLine(name);
+  if (clean === '') throw new TernError('invalid-input', 'A workspace needs a name.');
   return clean;
+}
+
+/** Refuses the given fields of a session that do not hold what it needs (see db/row-shapes). */
+function checkSession(given: Partial<Record<keyof SessionRow, unknown>>): void {
+  const problem = shapeProblem(SESSION_SHAPE, given, { patch: true });
+  if (problem) throw new TernError('invalid-input', sentence(problem));
 }
 
 async function mustGetSession(db: TernDB, id: string): Promise<SessionRow> {
@@ -44,7 +51,7 @@ export async function createWorkspace(
   const t = now();
   const row: WorkspaceRow = {
     id: input.id ?? newId(),
-    name: cleanName(input.name, 'workspace'),
+    name: cleanName(input.name),
     createdAt: t,
     updatedAt: t,
   };
@@ -53,7 +60,7 @@ export async function createWorkspace(
 }
 
 export async function renameWorkspace(db: TernDB, id: string, name: string): Promise<void> {
-  const clean = cleanName(name, 'workspace');
+  const clean = cleanName(name);
   await rw(db, [db.workspaces], async () => {
     await mustGetWorkspace(db, id);
     await db.workspaces.update(id, { name: clean, updatedAt: now() });
@@ -93,11 +100,12 @@ export async function createSession(
   db: TernDB,
   input: { workspaceId: string; title?: string; model?: string | null; metadata?: JsonObject },
 ): Promise<SessionRow> {
+  checkSession({ workspaceId: input.workspaceId, title: input.title, model: input.model });
   const t = now();
   const row: SessionRow = {
     id: newId(),
     workspaceId: input.workspaceId,
-    title: input.title === undefined ? DEFAULT_SESSION_TITLE : cleanName(input.title, 'session'),
+    title: input.title === undefined ? DEFAULT_SESSION_TITLE : oneLine(input.title),
     model: input.model ?? null,
     createdAt: t,
     updatedAt: t,
@@ -121,7 +129,8 @@ export function getSession(db: TernDB, id: string): Promise<SessionRow | undefin
 }
 
 export async function renameSession(db: TernDB, id: string, title: string): Promise<void> {
-  const clean = cleanName(title, 'session');
+  checkSession({ title });
+  const clean = oneLine(title);
   await rw(db, [db.sessions], async () => {
     await mustGetSession(db, id);
     await db.sessions.update(id, { title: clean, updatedAt: now() });
@@ -129,6 +138,7 @@ export async function renameSession(db: TernDB, id: string, title: string): Prom
 }
 
 export async function moveSession(db: TernDB, id: string, workspaceId: string): Promise<void> {
+  checkSession({ workspaceId });
   await rw(db, [db.workspaces, db.sessions], async () => {
     const s = await mustGetSession(db, id);
     await mustGetWorkspace(db, workspaceId);

@@ -2,7 +2,7 @@
 // none gives the defaults. The session's `model` mirrors the settings' model in the same write.
 import { TernError } from '../errors';
 import type { SessionSettingsRow } from '../db/rows';
-import { isOneOf, PERMISSION_MODES } from '../db/vocab';
+import { sentence, SETTINGS_SHAPE, shapeProblem } from '../db/row-shapes';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { now, rw } from './tx';
@@ -37,31 +37,10 @@ export function getSettings(db: TernDB, sessionId: string): Promise<SessionSetti
   });
 }
 
+/** Refuses a patch whose fields do not hold what the row needs (see db/row-shapes). */
 function validate(patch: SettingsPatch): void {
-  if (patch.permissionMode !== undefined && !isOneOf(PERMISSION_MODES, patch.permissionMode))
-    throw new TernError(
-      'invalid-input',
-      `Unknown permission mode ${String(patch.permissionMode)}.`,
-    );
-  const temp = patch.params?.temperature;
-  if (temp !== undefined && (!Number.isFinite(temp) || temp < 0 || temp > 2))
-    throw new TernError('invalid-input', 'Temperature goes from 0 to 2.');
-  const topP = patch.params?.topP;
-  if (topP !== undefined && (!Number.isFinite(topP) || topP < 0 || topP > 1))
-    throw new TernError('invalid-input', 'Top P goes from 0 to 1.');
-  const max = patch.params?.maxTokens;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1))
-    throw new TernError('invalid-input', 'Max tokens is a whole number above 0.');
-  const budget = patch.params?.thinkingBudget;
-  if (budget !== undefined && (!Number.isInteger(budget) || budget < 0))
-    throw new TernError('invalid-input', 'Thinking budget is a whole number of tokens (0 = off).');
-  if (patch.allowedTools !== undefined && !patch.allowedTools.every((t) => typeof t === 'string'))
-    throw new TernError('invalid-input', 'Allowed tools are names.');
-  if (patch.alwaysAllow !== undefined && !patch.alwaysAllow.every((t) => typeof t === 'string'))
-    throw new TernError('invalid-input', 'Always-allowed tools are names.');
-  for (const m of patch.mcpServers ?? [])
-    if (typeof m.name !== 'string' || typeof m.url !== 'string')
-      throw new TernError('invalid-input', 'Each MCP server needs a name and an address.');
+  const problem = shapeProblem(SETTINGS_SHAPE, patch, { patch: true });
+  if (problem) throw new TernError('invalid-input', sentence(problem));
 }
 
 export async function setSettings(

@@ -3,10 +3,10 @@
 // (a parser may have turned them into a prototype), nesting deeper than any real export is refused,
 // and a wrong type becomes a typed error that names the field.
 import type { JsonObject, JsonValue } from '../db/rows';
+import { oneLine } from '../db/row-shapes';
 import type { ImportErrorCode } from './types';
 
 export const MAX_DEPTH = 64;
-export const MAX_TITLE = 500;
 
 export class InputError extends Error {
   readonly code: ImportErrorCode;
@@ -80,9 +80,9 @@ export function jsonObj(v: unknown): JsonObject {
   return isObj(j) ? j : {};
 }
 
-/** A title as a single line of text; the UI shows it as text, never as markup. */
+/** A title as a single line of text, as the repositories keep one; the UI shows it as text. */
 export function title(v: unknown, fallback: string): string {
-  const t = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE) : '';
+  const t = oneLine(v);
   return t === '' ? fallback : t;
 }
 

@@ -2,8 +2,14 @@
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
 import { v1ToV2 } from '../../db/transforms/v1-to-v2';
-import { cleanMetadata } from '../../db/row-check';
-import { MESSAGE_STATUSES, PERMISSION_MODES, ROLES } from '../../db/vocab';
+import {
+  cleanMetadata,
+  MESSAGE_SHAPE,
+  SESSION_SHAPE,
+  SETTINGS_SHAPE,
+  shapeProblem,
+  type Shape,
+} from '../../db/row-shapes';
 import {
   arr,
   InputError,
@@ -25,7 +31,6 @@ import type {
   CompactionEventRow,
   ImageRow,
   MessageArchiveRow,
-  MessagePart,
   MessageRow,
   SessionRow,
   SessionSettingsRow,
@@ -34,6 +39,7 @@ import type {
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
 import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
+import { part } from './parts';
 
 export function isTernFile(v: unknown): boolean {
   return isObj(v) && v.format === FORMAT_NAME;
@@ -45,74 +51,43 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
   return v as T;
 }
 
+/**
+ * `row` as read, once its described fields hold good values (see db/row-shapes: the repositories
+ * check the same); otherwise the file is refused, naming the field and why.
+ */
+function checked<T>(row: Obj, whose: string, shape: Shape): T {
+  const p = shapeProblem(shape, row);
+  if (p) throw invalid(`${whose} ${p.field} ${p.reason}.`);
+  return row as T;
+}
+
 function strings(v: unknown, what: string): string[] {
   return arr(v, what).map((x) => str(x, what));
 }
 
-function part(v: unknown): MessagePart {
-  const p = obj(v, 'A message part');
-  switch (p.type) {
-    case 'text':
-      return { type: 'text', text: str(p.text, 'A text part') };
-    case 'thinking': {
-      const out: MessagePart = { type: 'thinking', text: str(p.text, 'A thinking part') };
-      if (typeof p.signature === 'string') out.signature = p.signature;
-      if (typeof p.redacted === 'string') out.redacted = p.redacted;
-      return out;
-    }
-    case 'image': {
-      const out: MessagePart = { type: 'image', imageId: str(p.imageId, 'An image part') };
-      if (typeof p.mimeType === 'string') out.mimeType = p.mimeType;
-      if (typeof p.alt === 'string') out.alt = p.alt;
-      return out;
-    }
-    case 'tool-call': {
-      const out: MessagePart = {
-        type: 'tool-call',
-        toolCallId: str(p.toolCallId, 'A tool call id'),
-        name: str(p.name, 'A tool name'),
-        arguments: str(p.arguments, 'Tool arguments'),
-      };
-      if (typeof p.signature === 'string') out.signature = p.signature;
-      return out;
-    }
-    case 'tool-result': {
-      const out: MessagePart = {
-        type: 'tool-result',
-        toolCallId: str(p.toolCallId, 'A tool result id'),
-        result: str(p.result, 'A tool result'),
-      };
-      if (typeof p.name === 'string') out.name = p.name;
-      if (typeof p.isError === 'boolean') out.isError = p.isError;
-      return out;
-    }
-    default:
-      throw invalid(`A message part has an unknown type.`);
-  }
-}
-
 function message(v: unknown, sessionId: string): MessageRow {
   const m = obj(v, 'A message');
-  const seq = num(m.seq, 'A message seq');
-  if (!Number.isInteger(seq) || seq < 1) throw invalid('A message seq is not a whole number.');
-  const status = oneOf(m.status ?? 'complete', MESSAGE_STATUSES, 'A message status');
-  const row: MessageRow = {
-    id: str(m.id, 'A message id'),
-    sessionId,
-    seq,
-    role: oneOf(m.role, ROLES, 'A message role'),
-    content: str(m.content, 'A message text'),
-    parts: arr(m.parts ?? [], 'Message parts').map(part),
-    name: optStr(m.name),
-    toolCallId: optStr(m.toolCallId),
-    tokens: optNum(m.tokens),
-    status,
-    preserved: m.preserved === true,
-    metadata: cleanMetadata(jsonObj(m.metadata)),
-    createdAt: num(m.createdAt, 'A message time'),
-    updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
-  };
-  if (row.tokens !== null && row.tokens < 0) throw invalid('A token count is below zero.');
+  const status = m.status ?? 'complete';
+  const row = checked<MessageRow>(
+    {
+      id: str(m.id, 'A message id'),
+      sessionId,
+      seq: m.seq,
+      role: m.role,
+      content: str(m.content, 'A message text'),
+      parts: arr(m.parts ?? [], 'Message parts').map(part),
+      name: optStr(m.name),
+      toolCallId: optStr(m.toolCallId),
+      tokens: m.tokens ?? null,
+      status,
+      preserved: m.preserved === true,
+      metadata: cleanMetadata(jsonObj(m.metadata)),
+      createdAt: num(m.createdAt, 'A message time'),
+      updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
+    },
+    "A message's",
+    MESSAGE_SHAPE,
+  );
   if (status === 'pending' || status === 'streaming') row.openStatus = status;
   if (isObj(m.error))
     row.error = {
@@ -127,53 +102,61 @@ function message(v: unknown, sessionId: string): MessageRow {
 function session(v: unknown): SessionRow {
   const s = obj(v, 'A session');
   const createdAt = num(s.createdAt, 'A session time');
-  return {
-    id: str(s.id, 'A session id'),
-    workspaceId: str(s.workspaceId, 'A workspace id'),
-    title: typeof s.title === 'string' ? s.title.slice(0, 500) : cleanTitle(s.title, 'Untitled'),
-    model: optStr(s.model),
-    createdAt,
-    updatedAt: optNum(s.updatedAt) ?? createdAt,
-    lastActivityAt: optNum(s.lastActivityAt) ?? createdAt,
-    deletedAt: optNum(s.deletedAt),
-    messageCount: 0,
-    imageCount: 0,
-    totalTokens: 0,
-    compactionCount: 0,
-    metadata: jsonObj(s.metadata),
-  };
+  return checked<SessionRow>(
+    {
+      id: str(s.id, 'A session id'),
+      workspaceId: s.workspaceId,
+      // A title is made one line, as the repositories make it; a blank one reads as "Untitled".
+      title: cleanTitle(s.title, 'Untitled'),
+      model: s.model ?? null,
+      createdAt,
+      updatedAt: optNum(s.updatedAt) ?? createdAt,
+      lastActivityAt: optNum(s.lastActivityAt) ?? createdAt,
+      deletedAt: optNum(s.deletedAt),
+      messageCount: 0,
+      imageCount: 0,
+      totalTokens: 0,
+      compactionCount: 0,
+      metadata: jsonObj(s.metadata),
+    },
+    "The session's",
+    SESSION_SHAPE,
+  );
 }
 
+/** An MCP server entry, copied out: `headers` without prototype keys, `enabled` true or false. */
+function mcpServer(v: unknown): Obj {
+  const m = obj(v, 'An MCP server');
+  const out: Obj = { name: m.name, url: m.url, enabled: m.enabled === true };
+  for (const k of ['serverId', 'tools'] as const) if (m[k] !== undefined) out[k] = m[k];
+  if (isObj(m.headers)) {
+    const headers: Obj = {};
+    for (const k of Object.keys(m.headers)) if (k !== '__proto__') headers[k] = m.headers[k];
+    out.headers = headers;
+  } else if (m.headers !== undefined) out.headers = m.headers;
+  return out;
+}
+
+/** A session's settings; `alwaysAllow` is left out: a file never grants a tool by itself. */
 function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
   if (v === null || v === undefined) return null;
   const s = obj(v, 'Session settings');
-  const params = jsonObj(s.params);
-  return {
-    sessionId,
-    systemPrompt: typeof s.systemPrompt === 'string' ? s.systemPrompt : '',
-    provider: optStr(s.provider),
-    model: optStr(s.model),
-    params,
-    allowedTools: strings(s.allowedTools ?? [], 'Allowed tools'),
-    permissionMode: oneOf(s.permissionMode ?? 'confirm', PERMISSION_MODES, 'A permission mode'),
-    mcpServers: arr(s.mcpServers ?? [], 'MCP servers').map((x) => {
-      const m = obj(x, 'An MCP server');
-      const out = {
-        name: str(m.name, 'An MCP server name'),
-        url: str(m.url, 'An MCP server address'),
-        enabled: m.enabled === true,
-        ...(typeof m.serverId === 'string' ? { serverId: m.serverId } : {}),
-        ...(m.tools !== undefined ? { tools: strings(m.tools, 'Allowed MCP tools') } : {}),
-      };
-      if (!isObj(m.headers)) return out;
-      const headers: Record<string, string> = {};
-      for (const k of Object.keys(m.headers))
-        if (k !== '__proto__') headers[k] = str(m.headers[k], 'An MCP header');
-      return { ...out, headers };
-    }),
-    createdAt: optNum(s.createdAt) ?? 0,
-    updatedAt: optNum(s.updatedAt) ?? 0,
-  };
+  return checked<SessionSettingsRow>(
+    {
+      sessionId,
+      systemPrompt: s.systemPrompt ?? '',
+      provider: s.provider ?? null,
+      model: s.model ?? null,
+      params: s.params === undefined ? {} : isObj(s.params) ? jsonObj(s.params) : s.params,
+      allowedTools: s.allowedTools ?? [],
+      permissionMode: s.permissionMode ?? 'confirm',
+      mcpServers: arr(s.mcpServers ?? [], 'MCP servers').map(mcpServer),
+      createdAt: optNum(s.createdAt) ?? 0,
+      updatedAt: optNum(s.updatedAt) ?? 0,
+    },
+    "The session settings'",
+    SETTINGS_SHAPE,
+  );
 }
 
 function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
