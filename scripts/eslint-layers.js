@@ -13,6 +13,7 @@ const SHARED = new Set([
   'lib/db/rows',
   'lib/db/vocab',
   'lib/db/row-shapes',
+  'lib/db/settings-shape',
   'lib/db/schema/v1-rows',
   'lib/db/schema/v2-rows',
 ]);

@@ -2,12 +2,8 @@
 // refuses bad ones with its name, through the repositories and through the Tern reader alike.
 import { describe, expect, it } from 'vitest';
 import type { TernDB } from '../../src/lib/db/database';
-import {
-  MESSAGE_SHAPE,
-  SESSION_SHAPE,
-  SETTINGS_SHAPE,
-  shapeProblem,
-} from '../../src/lib/db/row-shapes';
+import { MESSAGE_SHAPE, SESSION_SHAPE, shapeProblem } from '../../src/lib/db/row-shapes';
+import { SETTINGS_SHAPE } from '../../src/lib/db/settings-shape';
 import { appendMessage, editMessage } from '../../src/lib/domain/messages';
 import { createSession, renameSession } from '../../src/lib/domain/sessions';
 import { getSettings, setSettings } from '../../src/lib/domain/settings';

@@ -2,16 +2,8 @@
 // described once: the repositories and the Tern-format reader both check against these tables, so
 // both accept and refuse the same values, and a value that fails says which field and why. Pure
 // code: no storage, so import code may use it too.
-import type {
-  JsonObject,
-  McpServerConfig,
-  MessageMetadata,
-  MessageRow,
-  ModelParams,
-  SessionRow,
-  SessionSettingsRow,
-} from './rows';
-import { isOneOf, MESSAGE_STATUSES, PERMISSION_MODES, ROLES } from './vocab';
+import type { JsonObject, MessageMetadata, MessageRow, SessionRow } from './rows';
+import { isOneOf, MESSAGE_STATUSES, ROLES } from './vocab';
 
 /** A field that does not hold what its row needs: which one, its name for people, and why. */
 export interface FieldProblem {
@@ -58,7 +50,7 @@ type KnownKeys<T> = keyof {
  * checked for: the repository sets them, or they are free JSON). A field added to the row type
  * and to neither fails type checking, and so does one in both.
  */
-type ShapeOf<T, Unchecked extends KnownKeys<T>> = {
+export type ShapeOf<T, Unchecked extends KnownKeys<T>> = {
   readonly [K in Exclude<KnownKeys<T>, Unchecked>]-?: FieldCheck;
 } & { readonly [K in Unchecked]?: never };
 
@@ -130,72 +122,6 @@ export const SESSION_SHAPE = {
   | 'compactionCount'
   | 'metadata'
 >;
-
-export const PARAMS_SHAPE = {
-  temperature: {
-    kind: 'number',
-    min: 0,
-    max: 2,
-    optional: true,
-    label: 'Temperature',
-    reason: 'goes from 0 to 2',
-  },
-  topP: {
-    kind: 'number',
-    min: 0,
-    max: 1,
-    optional: true,
-    label: 'Top P',
-    reason: 'goes from 0 to 1',
-  },
-  maxTokens: {
-    kind: 'number',
-    whole: true,
-    min: 1,
-    optional: true,
-    label: 'Max tokens',
-    reason: 'is a whole number above 0',
-  },
-  thinkingBudget: {
-    kind: 'number',
-    whole: true,
-    min: 0,
-    optional: true,
-    label: 'Thinking budget',
-    reason: 'is a whole number of tokens (0 = off)',
-  },
-} as const satisfies ShapeOf<ModelParams, 'presencePenalty' | 'frequencyPenalty' | 'stop'>;
-
-export const MCP_SERVER_SHAPE = {
-  name: { kind: 'text', label: "An MCP server's name" },
-  url: { kind: 'text', label: "An MCP server's address" },
-  serverId: { kind: 'text', optional: true, label: "An MCP server's id" },
-  tools: {
-    kind: 'names',
-    optional: true,
-    label: "An MCP server's allowed tools",
-  },
-  headers: {
-    kind: 'textMap',
-    optional: true,
-    label: "An MCP server's headers",
-  },
-} as const satisfies ShapeOf<McpServerConfig, 'enabled'>;
-
-export const SETTINGS_SHAPE = {
-  systemPrompt: { kind: 'text', label: 'A system prompt' },
-  provider: { kind: 'text', nullable: true, label: 'A provider' },
-  model: { kind: 'text', nullable: true, label: 'A model' },
-  params: { kind: 'fields', of: PARAMS_SHAPE, label: 'Model parameters' },
-  allowedTools: { kind: 'names', label: 'Allowed tools' },
-  alwaysAllow: {
-    kind: 'names',
-    optional: true,
-    label: 'Always-allowed tools',
-  },
-  permissionMode: { kind: 'oneOf', of: PERMISSION_MODES, label: 'A permission mode' },
-  mcpServers: { kind: 'list', of: MCP_SERVER_SHAPE, label: 'MCP servers' },
-} as const satisfies ShapeOf<SessionSettingsRow, 'sessionId' | 'createdAt' | 'updatedAt'>;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

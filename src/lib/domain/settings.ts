@@ -2,7 +2,8 @@
 // none gives the defaults. The session's `model` mirrors the settings' model in the same write.
 import { TernError } from '../errors';
 import type { SessionSettingsRow } from '../db/rows';
-import { sentence, SETTINGS_SHAPE, shapeProblem } from '../db/row-shapes';
+import { sentence, shapeProblem } from '../db/row-shapes';
+import { SETTINGS_SHAPE } from '../db/settings-shape';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { now, rw } from './tx';

@@ -4,7 +4,7 @@ import type { MessagePart, SessionSettingsRow } from '../db/rows';
 import { TernError } from '../errors';
 import * as sessions from '../domain/sessions';
 import * as messages from '../domain/messages';
-import { setSettings, type SettingsPatch } from '../domain/settings';
+import type { SettingsPatch } from '../domain/settings';
 import { errorText } from '../ui/error-text';
 import { app } from './app.svelte';
 import { view } from './view.svelte';
@@ -141,7 +141,10 @@ export async function saveSettings(
   sessionId: string,
   patch: SettingsPatch,
 ): Promise<SessionSettingsRow | undefined> {
-  return attempt((d) => setSettings(d, sessionId, patch));
+  // The settings repository loads with the first change of settings, not with the first screen.
+  return attempt(async (d) =>
+    (await import('../domain/settings')).setSettings(d, sessionId, patch),
+  );
 }
 
 export async function recordCommand(id: string): Promise<void> {

@@ -6,10 +6,10 @@ import {
   cleanMetadata,
   MESSAGE_SHAPE,
   SESSION_SHAPE,
-  SETTINGS_SHAPE,
   shapeProblem,
   type Shape,
 } from '../../db/row-shapes';
+import { SETTINGS_SHAPE } from '../../db/settings-shape';
 import {
   arr,
   InputError,
