@@ -27,8 +27,11 @@ import {
 export const RESULT_LIMIT = 50;
 /** Postings rows read for one word at most; beyond that it is checked on the text only. */
 const WORD_ROWS = 3000;
-/** Candidates checked by the first read (the first results on screen), and by each one after. */
-const FIRST_BATCH = 60;
+/**
+ * Candidates checked by the first read (few: the first results on screen), and by each one after at
+ * most.
+ */
+const FIRST_BATCH = 15;
 const CHECK_BATCH = 400;
 /**
  * Time spent checking candidates at most: words that are each common but rarely together (or not
@@ -185,6 +188,15 @@ function passes(f: SearchFilters, s: SessionRow, m: MessageRow | null): boolean 
 }
 
 /**
+ * How many candidates to check next: as many as the hit rate so far says the rest of the page
+ * needs (with room to spare), so a common word does not check hundreds for the last few hits.
+ */
+function nextBatch(checked: number, hits: number, limit: number): number {
+  const rate = Math.max(hits / checked, 0.01);
+  return Math.min(CHECK_BATCH, Math.max(FIRST_BATCH, Math.ceil(((limit - hits) / rate) * 1.5)));
+}
+
+/**
  * Checks candidates against their texts, adding the hits to `out`. The words are tested before
  * anything else is read: most candidates of a phrase, or of words common apart but rare together,
  * fail there, and their sessions are never read.
@@ -304,7 +316,7 @@ export async function searchIndex(
     const started = performance.now();
     while (more && out.hits.length < limit) {
       const batch: number[] = [];
-      const size = checked === 0 ? FIRST_BATCH : CHECK_BATCH;
+      const size = checked === 0 ? FIRST_BATCH : nextBatch(checked, out.hits.length, limit);
       while (batch.length < size) {
         const next = await walk.next();
         if (next.done) {
