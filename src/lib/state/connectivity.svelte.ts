@@ -1,7 +1,7 @@
 // Whether the network is there, and how many messages wait for it: the one state behind every
 // indicator (the sidebar's, the conversation header's) and behind sending the outbox when the
 // network comes back. The count is every tab's: a message another tab queued counts here too.
-import { liveQuery } from 'dexie';
+import { watch } from './watch';
 import type { TernDB } from '../db/database';
 import { app } from './app.svelte';
 
@@ -33,7 +33,7 @@ class Connectivity {
       $effect(() => {
         const db = app.db;
         if (!db) return;
-        const sub = liveQuery(() => countWaiting(db)).subscribe({
+        const sub = watch(() => countWaiting(db)).subscribe({
           next: (n) => (this.#waiting = n),
           // A closed database (stale tab) ends the query; the count keeps its last value.
           error: () => {},

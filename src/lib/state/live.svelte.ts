@@ -1,6 +1,6 @@
 // liveQuery bridged to runes. Each call makes one subscription that lives while something reads
 // `.current` inside an effect; every tab's writes reach it through Dexie's change broadcast.
-import { liveQuery } from 'dexie';
+import { watch } from './watch';
 import { createSubscriber } from 'svelte/reactivity';
 
 export interface Live<T> {
@@ -14,7 +14,7 @@ export function live<T>(query: () => Promise<T> | T): Live<T> {
   let error = $state<unknown>(undefined);
   let loading = $state(true);
   const subscribe = createSubscriber(() => {
-    const sub = liveQuery(query).subscribe({
+    const sub = watch(query).subscribe({
       next: (v) => {
         value = v;
         error = undefined;

@@ -2,7 +2,7 @@
 // and whether enough is stored to ask the browser to keep it. Keeping the data (persistence, the
 // seven-day rule, the export age) lives in keeping.svelte.ts, loaded when first needed; the network
 // and the outbox in connectivity.svelte.ts.
-import { liveQuery } from 'dexie';
+import { watch } from './watch';
 import { createPrefs, type Prefs } from '../db/prefs';
 import { countMessagesUpTo, openMessages } from '../domain/messages';
 import { app } from './app.svelte';
@@ -87,7 +87,7 @@ class PwaState {
         if (!db) return;
         // Counting every message would walk them all after each write (an import makes thousands
         // of writes); all that matters here is whether there are at least a few.
-        const sub = liveQuery(() => countMessagesUpTo(db, PERSIST_AFTER_MESSAGES)).subscribe({
+        const sub = watch(() => countMessagesUpTo(db, PERSIST_AFTER_MESSAGES)).subscribe({
           next: (total) => {
             this.#messageTotal = total;
             if (total >= PERSIST_AFTER_MESSAGES) void loadKeeping().then((k) => k.enoughMessages());
