@@ -3,6 +3,7 @@
 // migration harness and the app each get their own, pointed at whichever IndexedDB they give.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type {
+  BranchMessageRow,
   CommandUsageRow,
   CompactionEventRow,
   ImageRow,
@@ -28,6 +29,7 @@ export class TernDB extends Dexie {
   declare workspaces: EntityTable<WorkspaceRow, 'id'>;
   declare sessions: EntityTable<SessionRow, 'id'>;
   declare messages: EntityTable<MessageRow, 'id'>;
+  declare branchMessages: EntityTable<BranchMessageRow, 'id'>;
   declare images: EntityTable<ImageRow, 'id'>;
   declare sessionSettings: EntityTable<SessionSettingsRow, 'sessionId'>;
   declare commandUsage: EntityTable<CommandUsageRow, 'command'>;

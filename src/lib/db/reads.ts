@@ -34,6 +34,24 @@ export function openMessagesWith(db: TernDB, status: OpenStatus): Rows<'messages
     .between([status, Dexie.minKey], [status, Dexie.maxKey], true, true);
 }
 
+// ---- Branches: the versions not on screen ----
+
+/** Every message of a session's other versions, in no particular order. */
+export function sessionBranchMessages(db: TernDB, sessionId: string): Rows<'branchMessages'> {
+  return db.branchMessages.where('sessionId').equals(sessionId);
+}
+
+/** The other versions' messages that follow any of `parentIds` in a session. */
+export function branchChildren(
+  db: TernDB,
+  sessionId: string,
+  parentIds: readonly string[],
+): Rows<'branchMessages'> {
+  return db.branchMessages
+    .where('[sessionId+parentId]')
+    .anyOf(parentIds.map((p) => [sessionId, p]));
+}
+
 // ---- What else a session owns ----
 
 /** A session's images, oldest first. */

@@ -101,6 +101,20 @@ export interface MessageRow {
   updatedAt: number;
 }
 
+/** Where a first message's versions hang: the root of the conversation tree. */
+export const BRANCH_ROOT = '';
+
+/**
+ * A message of a version not on screen (schema version 4). The active path's messages live in
+ * `messages`; these hang off the message they follow.
+ */
+export interface BranchMessageRow extends Omit<MessageRow, 'openStatus'> {
+  /** The message this one follows (on the active path or in a branch); BRANCH_ROOT for a first one. */
+  parentId: string;
+  /** When it left the active path: of several continuations, the latest set aside is shown. */
+  setAsideAt: number;
+}
+
 export interface ImageRow {
   id: string;
   sessionId: string;

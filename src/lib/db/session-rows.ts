@@ -3,7 +3,13 @@
 // be given its reader here (the type says so), so none of the three can forget it.
 import type { TernDB } from './database';
 import type { SessionSettingsRow } from './rows';
-import { sessionArchive, sessionCompactions, sessionImages, sessionMessages } from './reads';
+import {
+  sessionArchive,
+  sessionBranchMessages,
+  sessionCompactions,
+  sessionImages,
+  sessionMessages,
+} from './reads';
 import { SESSION_OWNED_TABLES, type SessionOwnedTable } from './vocab';
 
 /** The stores a read-write transaction over whole sessions covers (their workspaces included). */
@@ -14,6 +20,7 @@ export function sessionTables(db: TernDB) {
 // `sessionSettings` is keyed by the session id: its "collection" is that one key.
 const OWNED = {
   messages: sessionMessages,
+  branchMessages: sessionBranchMessages,
   images: sessionImages,
   sessionSettings: (db: TernDB, id: string) => db.sessionSettings.where(':id').equals(id),
   compactionEvents: sessionCompactions,
@@ -27,13 +34,15 @@ export async function deleteSessionRows(db: TernDB, id: string): Promise<void> {
 
 /** Every row the session owns, as stored (messages by seq, images and events by createdAt). */
 export async function readSessionRows(db: TernDB, id: string) {
-  const [messages, images, settings, compactionEvents, messageArchive] = await Promise.all([
-    OWNED.messages(db, id).toArray(),
-    OWNED.images(db, id).toArray(),
-    OWNED.sessionSettings(db, id).toArray(),
-    OWNED.compactionEvents(db, id).toArray(),
-    OWNED.messageArchive(db, id).toArray(),
-  ]);
+  const [messages, branchMessages, images, settings, compactionEvents, messageArchive] =
+    await Promise.all([
+      OWNED.messages(db, id).toArray(),
+      OWNED.branchMessages(db, id).toArray(),
+      OWNED.images(db, id).toArray(),
+      OWNED.sessionSettings(db, id).toArray(),
+      OWNED.compactionEvents(db, id).toArray(),
+      OWNED.messageArchive(db, id).toArray(),
+    ]);
   const sessionSettings: SessionSettingsRow | undefined = settings[0];
-  return { messages, images, sessionSettings, compactionEvents, messageArchive };
+  return { messages, branchMessages, images, sessionSettings, compactionEvents, messageArchive };
 }

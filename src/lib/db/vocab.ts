@@ -32,6 +32,7 @@ export type Theme = (typeof THEMES)[number];
  */
 export const SESSION_OWNED_TABLES = [
   'messages',
+  'branchMessages',
   'images',
   'sessionSettings',
   'compactionEvents',

@@ -18,6 +18,7 @@ import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { MESSAGE_SHAPE, sentence, shapeProblem } from '../db/row-shapes';
 import { messageImages, messagesBelow, openMessagesWith, sessionMessages } from '../db/reads';
+import { reparentChildren } from './branches';
 import { newId, now, rw } from './tx';
 
 export const PAGE_SIZE = 50;
@@ -194,10 +195,11 @@ export async function editMessage(
 
 /** Deletes a message and the images attached to it. */
 export async function deleteMessage(db: TernDB, id: string): Promise<void> {
-  await rw(db, [db.sessions, db.messages, db.images], async () => {
+  await rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
     const msg = await db.messages.get(id);
     if (!msg) throw new TernError('not-found', 'That message no longer exists.');
     const session = await liveSession(db, msg.sessionId);
+    await reparentChildren(db, msg);
     const images = await messageImages(db, id).primaryKeys();
     await db.images.bulkDelete(images);
     await db.messages.delete(id);

@@ -4,10 +4,11 @@ import type { SchemaVersion } from './types';
 import { v1 } from './v1';
 import { v2 } from './v2';
 import { v3 } from './v3';
+import { v4 } from './v4';
 
 export type { SchemaVersion } from './types';
 
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [v1, v2, v3];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [v1, v2, v3, v4];
 
 const last = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1];
 if (!last) throw new Error('empty schema history');

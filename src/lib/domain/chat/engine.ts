@@ -17,7 +17,7 @@ import { EngineCore, STREAM_LOCK, type ChatEngineDeps } from './engine-core';
 import { Outbox } from './outbox';
 import { runReply } from './reply-run';
 import type { Mode } from './request';
-import { markInterrupted, requeue, restartAfter } from './store';
+import { markInterrupted, newVersionOf, requeue, restartAfter } from './store';
 import type { ReplyOutcome } from './stream-reply';
 import { countTokensAtOnce } from './tokens';
 import { nameAfterFirstMessage, nameByModel, type FirstWords } from './title';
@@ -116,13 +116,13 @@ export class ChatEngine {
     await this.regenerate(replyId);
   }
 
-  /** Changes a message of the user's and sends again from there (later messages are replaced). */
+  /** Sends a new version of a message of the user's; the old one and its replies stay a flip away. */
   async editAndResend(userMessageId: string, text: string): Promise<void> {
     if (text.trim() === '') throw new TernError('invalid-input', 'There is nothing to send.');
     const user = await this.core.mustGet(userMessageId, 'user');
     this.core.assertIdle(user.sessionId);
-    await editMessage(this.db, user.id, { content: text, tokens: await countTokensAtOnce(text) });
-    await this.restart(user.sessionId, user.seq);
+    const edited = await newVersionOf(this.db, user.id, text, await countTokensAtOnce(text));
+    await this.restart(user.sessionId, edited.seq);
   }
 
   /** Asks the model to go on from where an interrupted (or stopped) reply ends. */

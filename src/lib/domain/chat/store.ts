@@ -12,6 +12,9 @@ import {
   type MessagePatch,
   type NewMessage,
 } from '../messages';
+import { TernError } from '../../errors';
+import { setAsideFrom } from '../branches';
+import { copyImages } from '../branch-off';
 import { pendingToolCalls } from './tool-calls';
 import { rw } from '../tx';
 
@@ -49,7 +52,7 @@ export { pendingSessions } from '../messages';
 
 /** Puts a reply's user messages back in the outbox and removes the reply (nothing had arrived). */
 export function requeue(db: TernDB, replyId: string): Promise<void> {
-  return rw(db, [db.sessions, db.messages, db.images], async () => {
+  return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
     const reply = await db.messages.get(replyId);
     if (!reply) return;
     const rows = await allMessages(db, reply.sessionId);
@@ -62,17 +65,53 @@ export function requeue(db: TernDB, replyId: string): Promise<void> {
   });
 }
 
-/** Deletes every message after `seq` and opens a new reply: regenerate, retry, edit-and-resend. */
+/** Whether a message holds anything a user could want back (a failed empty reply does not). */
+const worthKeeping = (m: MessageRow) => m.content.trim() !== '' || m.parts.length > 0;
+
+/**
+ * Opens a new reply after `seq` (regenerate, retry, edit-and-resend): what followed `seq` is set
+ * aside as a version, one flip away, unless it holds nothing (a failed reply with no text).
+ */
 export function restartAfter(
   db: TernDB,
   sessionId: string,
   seq: number,
   metadata: JsonObject,
 ): Promise<MessageRow> {
-  return rw(db, [db.sessions, db.messages, db.images], async () => {
-    const rows = await allMessages(db, sessionId);
-    for (const row of rows) if (row.seq > seq) await deleteMessage(db, row.id);
+  return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
+    const after = (await allMessages(db, sessionId)).filter((r) => r.seq > seq);
+    if (after.some(worthKeeping)) await setAsideFrom(db, sessionId, seq + 1);
+    else for (const row of after) await deleteMessage(db, row.id);
     return appendMessage(db, sessionId, { role: 'assistant', status: 'streaming', metadata });
+  });
+}
+
+/**
+ * A new version of a message of the user's, with `content` for its text and its images copied:
+ * the old one and what followed it are set aside, one flip away.
+ */
+export function newVersionOf(
+  db: TernDB,
+  userMessageId: string,
+  content: string,
+  tokens: number | null,
+): Promise<MessageRow> {
+  return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
+    const old = await db.messages.get(userMessageId);
+    if (!old) throw new TernError('not-found', 'That message no longer exists.');
+    const images = await copyImages(db, old);
+    await setAsideFrom(db, old.sessionId, old.seq);
+    const others = old.parts
+      .filter((p) => p.type !== 'text')
+      .map((p) => (p.type === 'image' ? { ...p, imageId: images.get(p.imageId) ?? p.imageId } : p));
+    return appendMessage(db, old.sessionId, {
+      role: 'user',
+      content,
+      parts: [{ type: 'text', text: content }, ...others],
+      tokens,
+      status: 'complete',
+      metadata: {},
+    });
   });
 }
 

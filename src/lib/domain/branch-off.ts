@@ -1,0 +1,102 @@
+// "Branch off here": a new session holding the conversation up to one message, as a copy (new ids,
+// its images copied with it, the session's settings too), linked back to where it came from. The
+// source session is not touched.
+import { TernError } from '../errors';
+import type { TernDB } from '../db/database';
+import { messagesBelow } from '../db/reads';
+import type { ImageRow, MessagePart, MessageRow, SessionRow } from '../db/rows';
+import { withOpenStatus } from './messages';
+import { newId, now, rw } from './tx';
+
+const MAX_TITLE = 500;
+
+export function branchOff(db: TernDB, messageId: string): Promise<SessionRow> {
+  return rw(db, [db.sessions, db.messages, db.images, db.sessionSettings], async () => {
+    const at = await db.messages.get(messageId);
+    if (!at) throw new TernError('not-found', 'That message no longer exists.');
+    const source = await db.sessions.get(at.sessionId);
+    if (!source || source.deletedAt !== null)
+      throw new TernError('not-found', 'That session is no longer there.');
+    const path = await messagesBelow(db, at.sessionId, at.seq + 1).toArray();
+    if (path.some((m) => m.status === 'streaming'))
+      throw new TernError('conflict', 'Wait until the reply is written, then branch off.');
+    const t = now();
+    const ids = new Map(path.map((m) => [m.id, newId()]));
+    const images = await db.images
+      .where('messageId')
+      .anyOf([...ids.keys()])
+      .toArray();
+    const imageIds = new Map(images.map((i) => [i.id, newId()]));
+    const copyPart = (p: MessagePart): MessagePart =>
+      p.type === 'image' ? { ...p, imageId: imageIds.get(p.imageId) ?? p.imageId } : p;
+    const session: SessionRow = {
+      ...source,
+      id: newId(),
+      title: `${source.title} (branch)`.slice(0, MAX_TITLE),
+      createdAt: t,
+      updatedAt: t,
+      lastActivityAt: t,
+      messageCount: path.length,
+      imageCount: images.length,
+      totalTokens: path.reduce((n, m) => n + (m.tokens ?? 0), 0),
+      compactionCount: 0,
+      metadata: { ...source.metadata, branchedFrom: { sessionId: source.id, messageId } },
+    };
+    await db.sessions.add(session);
+    await db.messages.bulkAdd(
+      path.map((m, i) =>
+        withOpenStatus({
+          ...m,
+          id: ids.get(m.id) as string,
+          sessionId: session.id,
+          seq: i + 1,
+          // What waits to be sent in the source is sent from there; here it is only the text.
+          status: m.status === 'pending' ? 'complete' : m.status,
+          parts: m.parts.map(copyPart),
+        }),
+      ),
+    );
+    await db.images.bulkAdd(
+      images.map((i): ImageRow => ({
+        ...i,
+        id: imageIds.get(i.id) as string,
+        sessionId: session.id,
+        messageId: i.messageId === null ? null : (ids.get(i.messageId) ?? null),
+        parentId: i.parentId === null ? null : (imageIds.get(i.parentId) ?? null),
+        createdAt: i.createdAt,
+      })),
+    );
+    const settings = await db.sessionSettings.get(source.id);
+    if (settings)
+      await db.sessionSettings.add({
+        ...settings,
+        sessionId: session.id,
+        createdAt: t,
+        updatedAt: t,
+      });
+    return session;
+  });
+}
+
+/**
+ * Copies the images attached to `message` as images of its session waiting for a message (the
+ * next one appended with their ids adopts them), inside the caller's transaction; returns the new
+ * id of each.
+ */
+export async function copyImages(db: TernDB, message: MessageRow): Promise<Map<string, string>> {
+  const images = await db.images.where('messageId').equals(message.id).toArray();
+  const ids = new Map(images.map((i) => [i.id, newId()]));
+  if (images.length === 0) return ids;
+  await db.images.bulkAdd(
+    images.map((i) => ({
+      ...i,
+      id: ids.get(i.id) as string,
+      messageId: null,
+      parentId: i.parentId === null ? null : (ids.get(i.parentId) ?? i.parentId),
+    })),
+  );
+  const session = await db.sessions.get(message.sessionId);
+  if (session)
+    await db.sessions.update(session.id, { imageCount: session.imageCount + images.length });
+  return ids;
+}
