@@ -16,8 +16,13 @@ import { getSession } from '../domain/sessions';
 import { getSettings } from '../domain/settings';
 import { getImage, listImages } from '../domain/images';
 import { listCommandUsage } from '../domain/commands';
+import { versionsOf, type Versions } from '../domain/branches';
+import { untrack } from 'svelte';
 import { app } from './app.svelte';
 import { live, type Live } from './live.svelte';
+
+// A query's answer, replaced whole by the next one: nothing mutates it.
+const NO_VERSIONS: ReadonlyMap<string, Versions> = new Map();
 
 /** A message to bring into view, focus and outline. */
 export interface JumpTarget {
@@ -113,6 +118,20 @@ export class ConversationWindow {
     });
   });
   #last: MessageRow[] | undefined;
+  // The versions of the loaded messages, read again when the loaded ids change (a flip, a new
+  // version, a page) but not while a reply streams into one of them.
+  #ids = $derived((this.rows ?? []).map((m) => m.id).join(' '));
+  #versions = $derived.by(() => {
+    void this.#ids;
+    const rows = untrack(() => this.rows ?? []);
+    // Whether the first loaded message is the session's first (its versions hang off the root).
+    const fromStart = this.#floor === null ? rows.length < PAGE_SIZE : !this.#hasOlder;
+    const id = this.sessionId;
+    return live(async () => {
+      const db = app.db;
+      return db && rows.length > 0 ? versionsOf(db, id, rows, fromStart) : NO_VERSIONS;
+    });
+  });
   #flashTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(sessionId: string, target?: JumpTarget) {
@@ -132,6 +151,11 @@ export class ConversationWindow {
       if (this.#floor === null) queueMicrotask(() => this.#fix(current, moves));
     }
     return current?.rows ?? this.#last;
+  }
+
+  /** The versions at a loaded message, when it has others. */
+  versions(messageId: string): Versions | undefined {
+    return this.#versions.current?.get(messageId);
   }
 
   /** False while a new window is being read (rows are then the previous window's). */

@@ -216,53 +216,6 @@ describe('chatting with a provider', () => {
     expect(await tern.replies().last().textContent()).not.toContain('and the end.');
   });
 
-  it('asks before regenerating or resending over later messages, then replaces them', async () => {
-    const { page, tern } = await ready();
-    env.provider.scripts.push({ kind: 'reply', tokens: ['First', ' answer.'] });
-    await tern.send('Question A');
-    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
-      'First answer.',
-    );
-    env.provider.scripts.push({ kind: 'reply', tokens: ['Second', ' answer.'] });
-    await tern.send('Question B');
-    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
-      'Second answer.',
-    );
-
-    // Regenerating the first reply would drop what follows it: it asks, and Cancel keeps all.
-    await tern.replies().first().getByRole('button', { name: 'Regenerate' }).click();
-    await poll(async () => (await tern.replies().first().textContent()) ?? '').toContain(
-      'This replaces the reply and the 2 messages after it.',
-    );
-    await tern.replies().first().getByRole('button', { name: 'Cancel' }).click();
-    expect(await tern.messages.count()).toBe(4);
-
-    // While it is edited its text is in a text box, so the article is found by its place.
-    const a = tern.messages.first();
-    await a.getByRole('button', { name: 'Edit' }).click();
-    await page.getByRole('textbox', { name: 'Edit message' }).fill('Question A, put better');
-    await a.getByRole('button', { name: 'Resend' }).click();
-    const ask = a.getByRole('group', { name: 'Resend from here?' });
-    await poll(async () => (await ask.textContent()) ?? '').toContain(
-      'This replaces the 3 messages after it.',
-    );
-    env.provider.scripts.push({ kind: 'reply', tokens: ['Better', ' answer.'] });
-    await ask.getByRole('button', { name: 'Yes, resend' }).click();
-    await poll(() => tern.messages.count()).toBe(2);
-    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
-      'Better answer.',
-    );
-    expect(await tern.message('Question B').count()).toBe(0);
-    const sent = env.provider.requests.at(-1)?.body as { messages: { content: string }[] };
-    expect(sent.messages.map((m) => m.content)).toEqual(['Question A, put better']);
-
-    await page.reload();
-    await poll(() => tern.messages.count()).toBe(2);
-    await poll(async () => (await tern.replies().last().textContent()) ?? '').toContain(
-      'Better answer.',
-    );
-  });
-
   it('uses the provider and model a session picks from those set up', async () => {
     const other = await startProviderServer();
     try {

@@ -1,0 +1,32 @@
+// The user's actions on versions of a conversation, each one call that tells the user in words
+// when it fails. Loaded with the conversation, not with the first screen.
+import * as branches from '../domain/branches';
+import { branchOff as branchOffAt } from '../domain/branch-off';
+import { attempt, openSession } from './actions';
+import { view } from './view.svelte';
+
+/** Puts version `toId` on screen in place of the message `fromId`. */
+export async function switchVersion(fromId: string, toId: string): Promise<boolean> {
+  return (await attempt((d) => branches.switchVersion(d, fromId, toId).then(() => true))) ?? false;
+}
+
+/** How many messages deleting the version at `id` would remove. */
+export function countVersion(id: string): Promise<number | undefined> {
+  return attempt((d) => branches.countVersion(d, id));
+}
+
+/** Deletes the version at `id` and what follows it; another version takes its place. */
+export async function deleteVersion(id: string): Promise<boolean> {
+  const gone = await attempt((d) => branches.deleteVersion(d, id));
+  if (gone === undefined) return false;
+  view.notify(`Deleted ${gone === 1 ? 'one message' : `${gone.toLocaleString('en')} messages`}.`);
+  return true;
+}
+
+/** A new session holding the conversation up to `messageId`, opened at once. */
+export async function branchOff(messageId: string): Promise<void> {
+  const session = await attempt((d) => branchOffAt(d, messageId));
+  if (!session) return;
+  openSession(session.id);
+  view.notify(`Branched off into “${session.title}”.`);
+}
