@@ -244,7 +244,7 @@ describe('stop, reload, continue, regenerate, edit', () => {
     ]);
   });
 
-  it('regenerate replaces the reply; edit-and-resend replaces what followed the edited message', async () => {
+  it('regenerate and edit-and-resend put a new version on screen and keep the old ones', async () => {
     server.scripts.push(
       { kind: 'reply', tokens: ['First'] },
       { kind: 'reply', tokens: ['Second'] },
@@ -257,7 +257,13 @@ describe('stop, reload, continue, regenerate, edit', () => {
     expect((await messages()).map((m) => m.content)).toEqual(['Hi', 'Second']);
     await engine.editAndResend(user.id, 'Hello again');
     expect((await messages()).map((m) => m.content)).toEqual(['Hello again', 'Third']);
-    expect((await getSession(db, session.id))?.messageCount).toBe(2);
+    // Every version is stored: Hi with First and Second, and the new question with Third.
+    expect((await db.branchMessages.toArray()).map((m) => m.content).sort()).toEqual([
+      'First',
+      'Hi',
+      'Second',
+    ]);
+    expect((await getSession(db, session.id))?.messageCount).toBe(5);
     expect((await checkIntegrity(db)).issues).toEqual([]);
   });
 });
