@@ -129,6 +129,8 @@ export interface SeedSession {
     parts?: unknown[];
     metadata?: Record<string, unknown>;
   }[];
+  /** Older versions of a message (by its index), stored as the other versions of it. */
+  versions?: { at: number; content: string }[];
 }
 
 /** Opens the app once (so the database exists), then writes sessions in a same-origin blank page. */
@@ -142,7 +144,7 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(new Error(String(req.error)));
     });
-    const tx = db.transaction(['sessions', 'messages', 'meta'], 'readwrite');
+    const tx = db.transaction(['sessions', 'messages', 'branchMessages', 'meta'], 'readwrite');
     // Rows written straight into the stores, as an older version left them: the search index's
     // first pass is to run over them, as after the upgrade.
     tx.objectStore('meta').delete('search:backfill');
@@ -158,7 +160,7 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
         updatedAt: t,
         lastActivityAt: t,
         deletedAt: null,
-        messageCount: s.messages.length,
+        messageCount: s.messages.length + (s.versions?.length ?? 0),
         imageCount: 0,
         totalTokens: 0,
         compactionCount: 0,
@@ -185,6 +187,29 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
         };
         if (status === 'pending' || status === 'streaming') row.openStatus = status;
         tx.objectStore('messages').put(row);
+      });
+      s.versions?.forEach((v, k) => {
+        const at = s.messages[v.at];
+        tx.objectStore('branchMessages').put({
+          id: `${s.id}-v${k + 1}`,
+          sessionId: s.id,
+          seq: v.at + 1,
+          role: at?.role ?? (v.at % 2 ? 'assistant' : 'user'),
+          content: v.content,
+          parts: [{ type: 'text', text: v.content }],
+          name: null,
+          toolCallId: null,
+          tokens: null,
+          status: 'complete',
+          error: null,
+          preserved: false,
+          metadata: {},
+          // Older than the version on screen, so that it counts as the last one.
+          createdAt: t0 - 1000 + k,
+          updatedAt: t0 - 1000 + k,
+          parentId: v.at > 0 ? `${s.id}-m${v.at}` : '',
+          setAsideAt: t0 - 500 + k,
+        });
       });
     }
     await new Promise<void>((resolve, reject) => {

@@ -60,7 +60,15 @@ describe('screenshots', () => {
         .toBe(1);
       await shot('first-run');
       await seed(page, env.server.url, [
-        { id: 'py', title: 'Reading files in Python', messages: CHAT },
+        {
+          id: 'py',
+          title: 'Reading files in Python',
+          messages: CHAT,
+          versions: [
+            { at: 1, content: 'Call `readlines()` to get every line as a list.' },
+            { at: 1, content: 'Open it and loop over it: `for line in open(path):`.' },
+          ],
+        },
         { id: 'trip', title: 'Trip to Lisbon', messages: [{ content: 'Three days in Lisbon?' }] },
         { id: 'long', title: 'Thesis outline', messages: LONG },
       ]);
@@ -98,7 +106,22 @@ describe('screenshots', () => {
       await tern.session('Reading files in Python').getByRole('button').first().click();
       await expect.poll(() => tern.message('one line at a time').count()).toBe(1);
       await expect.poll(() => page.locator('.hljs-string').count()).toBeGreaterThan(0);
+      // The reply has two older versions: the switcher says which is on screen.
+      await expect
+        .poll(() => page.getByRole('group', { name: 'Versions' }).first().textContent())
+        .toContain('3/3');
       await shot('conversation');
+      await page
+        .getByRole('group', { name: 'Versions' })
+        .first()
+        .getByRole('button', { name: 'Previous version' })
+        .click();
+      await expect.poll(() => tern.message('Open it and loop over it').count()).toBe(1);
+      await expect
+        .poll(() => page.getByRole('group', { name: 'Versions' }).first().textContent())
+        .toContain('2/3');
+      await animationsSettled(page);
+      await shot('versions');
       await tern.composer.fill('/');
       await expect
         .poll(() => page.getByRole('listbox', { name: 'Commands' }).isVisible())
@@ -131,7 +154,15 @@ describe('screenshots', () => {
         await page.getByRole('heading', { name: 'Welcome to Tern' }).waitFor();
         await shot('welcome');
         await seed(page, env.server.url, [
-          { id: 'py', title: 'Reading files in Python', messages: CHAT },
+          {
+            id: 'py',
+            title: 'Reading files in Python',
+            messages: CHAT,
+            versions: [
+              { at: 1, content: 'Call `readlines()` to get every line as a list.' },
+              { at: 1, content: 'Open it and loop over it: `for line in open(path):`.' },
+            ],
+          },
         ]);
         await tern.open();
         if (size.width < 800) {
