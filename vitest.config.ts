@@ -64,6 +64,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,
+          // A built app in a real browser: its first open (the database created, the service
+          // worker installing) can take more than a second on a busy machine.
+          expect: { poll: { timeout: 5000 } },
         },
       },
     ],
