@@ -6,6 +6,7 @@ import type { JsonObject } from '../../src/lib/db/rows';
 import { cleanMetadata, metadataProblem } from '../../src/lib/db/row-shapes';
 import { readSessionRows } from '../../src/lib/db/session-rows';
 import { SESSION_OWNED_TABLES } from '../../src/lib/db/vocab';
+import { setAsideFrom } from '../../src/lib/domain/branches';
 import { appendMessage, editMessage } from '../../src/lib/domain/messages';
 import { createSession, purgeSession } from '../../src/lib/domain/sessions';
 import { setSettings } from '../../src/lib/domain/settings';
@@ -71,14 +72,18 @@ describe('the stores a session owns', () => {
 
     const s = await createSession(db, { workspaceId: DEFAULT_WORKSPACE_ID });
     await appendMessage(db, s.id, { role: 'user', content: 'a' });
+    await appendMessage(db, s.id, { role: 'assistant', content: 'b' });
+    await setAsideFrom(db, s.id, 2);
     await setSettings(db, s.id, { model: 'x' });
     const before = await readSessionRows(db, s.id);
     expect(before.messages).toHaveLength(1);
+    expect(before.branchMessages).toHaveLength(1);
     expect(before.sessionSettings?.model).toBe('x');
     await purgeSession(db, s.id);
     const after = await readSessionRows(db, s.id);
     expect(after).toEqual({
       messages: [],
+      branchMessages: [],
       images: [],
       sessionSettings: undefined,
       compactionEvents: [],
