@@ -3,6 +3,7 @@
 // and checked; a session that does not hold together is reported and the others still come in.
 import { v1ToV2 } from '../../db/transforms/v1-to-v2';
 import {
+  BRANCH_MESSAGE_SHAPE,
   cleanMetadata,
   MESSAGE_SHAPE,
   SESSION_SHAPE,
@@ -27,6 +28,7 @@ import {
 } from '../clean';
 import { readItem } from '../importers/build';
 import type {
+  BranchMessageRow,
   CommandUsageRow,
   CompactionEventRow,
   ImageRow,
@@ -37,6 +39,7 @@ import type {
   WorkspaceRow,
 } from '../../db/rows';
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
+import { BRANCH_ROOT } from '../../db/rows';
 import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
 import { part } from './parts';
@@ -97,6 +100,32 @@ function message(v: unknown, sessionId: string): MessageRow {
     };
   else row.error = null;
   return row;
+}
+
+/** A message of another version: a message (without its place in a queue), and where it hangs. */
+function branchMessage(v: unknown, sessionId: string): BranchMessageRow {
+  const b = obj(v, 'A message of another version');
+  const row: Obj = { ...message(b, sessionId), parentId: b.parentId, setAsideAt: b.setAsideAt };
+  // A message waiting aside is not in the outbox: it waits again once it is back on screen.
+  delete row.openStatus;
+  return checked<BranchMessageRow>(row, "A message of another version's", BRANCH_MESSAGE_SHAPE);
+}
+
+/**
+ * The other versions' messages, once each hangs off a message of the session (on screen or in
+ * another version) or the root, and no id is used twice.
+ */
+function branchMessages(v: unknown, s: SessionRow, messages: readonly MessageRow[]) {
+  const rows = arr(v ?? [], 'Messages of other versions').map((b) => branchMessage(b, s.id));
+  const ids = new Set(messages.map((m) => m.id));
+  for (const b of rows) {
+    if (ids.has(b.id)) throw invalid('Two messages share an id.');
+    ids.add(b.id);
+  }
+  for (const b of rows)
+    if (b.parentId !== BRANCH_ROOT && !ids.has(b.parentId))
+      throw invalid(`A message of another version follows ${b.parentId}, which is not in it.`);
+  return rows;
 }
 
 function session(v: unknown): SessionRow {
@@ -233,10 +262,12 @@ export function readConversation(v: unknown): Conversation {
   messages.sort((a, b) => a.seq - b.seq);
   const compactionEvents = arr(c.compactionEvents ?? [], 'Compactions').map((e) => event(e, s.id));
   const eventIds = new Set(compactionEvents.map((e) => e.id));
+  const branches = branchMessages(c.branchMessages, s, messages);
   return {
     session: s,
     settings: settings(c.settings, s.id),
     messages,
+    ...(branches.length > 0 ? { branchMessages: branches } : {}),
     images: arr(c.images ?? [], 'Images').map((i) => image(i, s.id)),
     compactionEvents,
     archive: arr(c.messageArchive ?? [], 'Archive').map((a) => archived(a, s.id, eventIds)),
