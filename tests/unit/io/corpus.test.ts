@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { allMessages } from '../../../src/lib/domain/messages';
 import { openTestDb } from '../../helpers/db';
-import { corpus, count, importBytes } from './helpers';
+import { corpus, count, importBytes, integrityIssues } from './helpers';
 
 describe('the shared corpus', () => {
   it('ChatGPT: the active branch of branching-conversation.json on screen, the other kept', async () => {
@@ -38,6 +38,7 @@ describe('the shared corpus', () => {
     ]);
     expect(s.messageCount).toBe(5);
     expect(report.items[0]).toMatchObject({ kind: 'imported', messages: 5 });
+    expect(await integrityIssues(db)).toEqual([]);
   });
 
   it('Claude: skips the null entry and keeps thinking apart from the reply', async () => {
