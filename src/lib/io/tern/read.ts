@@ -2,14 +2,7 @@
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
 import { v1ToV2 } from '../../db/transforms/v1-to-v2';
-import {
-  BRANCH_MESSAGE_SHAPE,
-  cleanMetadata,
-  MESSAGE_SHAPE,
-  SESSION_SHAPE,
-  shapeProblem,
-  type Shape,
-} from '../../db/row-shapes';
+import { SESSION_SHAPE } from '../../db/row-shapes';
 import { SETTINGS_SHAPE } from '../../db/settings-shape';
 import {
   arr,
@@ -28,21 +21,18 @@ import {
 } from '../clean';
 import { readItem } from '../importers/build';
 import type {
-  BranchMessageRow,
   CommandUsageRow,
   CompactionEventRow,
   ImageRow,
   MessageArchiveRow,
-  MessageRow,
   SessionRow,
   SessionSettingsRow,
   WorkspaceRow,
 } from '../../db/rows';
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
-import { BRANCH_ROOT } from '../../db/rows';
 import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
-import { part } from './parts';
+import { branchMessages, checked, message } from './messages';
 
 export function isTernFile(v: unknown): boolean {
   return isObj(v) && v.format === FORMAT_NAME;
@@ -54,78 +44,8 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
   return v as T;
 }
 
-/**
- * `row` as read, once its described fields hold good values (see db/row-shapes: the repositories
- * check the same); otherwise the file is refused, naming the field and why.
- */
-function checked<T>(row: Obj, whose: string, shape: Shape): T {
-  const p = shapeProblem(shape, row);
-  if (p) throw invalid(`${whose} ${p.field} ${p.reason}.`);
-  return row as T;
-}
-
 function strings(v: unknown, what: string): string[] {
   return arr(v, what).map((x) => str(x, what));
-}
-
-function message(v: unknown, sessionId: string): MessageRow {
-  const m = obj(v, 'A message');
-  const status = m.status ?? 'complete';
-  const row = checked<MessageRow>(
-    {
-      id: str(m.id, 'A message id'),
-      sessionId,
-      seq: m.seq,
-      role: m.role,
-      content: str(m.content, 'A message text'),
-      parts: arr(m.parts ?? [], 'Message parts').map(part),
-      name: optStr(m.name),
-      toolCallId: optStr(m.toolCallId),
-      tokens: m.tokens ?? null,
-      status,
-      preserved: m.preserved === true,
-      metadata: cleanMetadata(jsonObj(m.metadata)),
-      createdAt: num(m.createdAt, 'A message time'),
-      updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
-    },
-    "A message's",
-    MESSAGE_SHAPE,
-  );
-  if (status === 'pending' || status === 'streaming') row.openStatus = status;
-  if (isObj(m.error))
-    row.error = {
-      code: str(m.error.code, 'An error code'),
-      message: str(m.error.message, 'An error message'),
-      ...(typeof m.error.retryAt === 'number' ? { retryAt: m.error.retryAt } : {}),
-    };
-  else row.error = null;
-  return row;
-}
-
-/** A message of another version: a message (without its place in a queue), and where it hangs. */
-function branchMessage(v: unknown, sessionId: string): BranchMessageRow {
-  const b = obj(v, 'A message of another version');
-  const row: Obj = { ...message(b, sessionId), parentId: b.parentId, setAsideAt: b.setAsideAt };
-  // A message waiting aside is not in the outbox: it waits again once it is back on screen.
-  delete row.openStatus;
-  return checked<BranchMessageRow>(row, "A message of another version's", BRANCH_MESSAGE_SHAPE);
-}
-
-/**
- * The other versions' messages, once each hangs off a message of the session (on screen or in
- * another version) or the root, and no id is used twice.
- */
-function branchMessages(v: unknown, s: SessionRow, messages: readonly MessageRow[]) {
-  const rows = arr(v ?? [], 'Messages of other versions').map((b) => branchMessage(b, s.id));
-  const ids = new Set(messages.map((m) => m.id));
-  for (const b of rows) {
-    if (ids.has(b.id)) throw invalid('Two messages share an id.');
-    ids.add(b.id);
-  }
-  for (const b of rows)
-    if (b.parentId !== BRANCH_ROOT && !ids.has(b.parentId))
-      throw invalid(`A message of another version follows ${b.parentId}, which is not in it.`);
-  return rows;
 }
 
 function session(v: unknown): SessionRow {
