@@ -142,4 +142,30 @@ describe('ChatGPT import keeps the whole tree', () => {
     const [s] = await db.sessions.toArray();
     expect(s!.messageCount).toBe(25_000);
   }, 60_000);
+
+  it('brings every message of a tangled mapping (loops, self-parents, missing parents) as a tree', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const m: Record<string, Node> = {};
+    for (let i = 0; i < 3_000; i++) {
+      const r = rand(10);
+      const parent = r === 0 ? null : r === 1 ? `n${i}` : r === 2 ? 'missing' : `n${rand(3_000)}`;
+      m[`n${i}`] = { id: `n${i}`, parent, children: [], message: msg(`n${i}`, 'user', `t${i}`, i) };
+    }
+    const c = read({ id: 'tangle', mapping: m });
+    const all = [...c.messages, ...(c.branchMessages ?? [])];
+    expect(all).toHaveLength(3_000);
+    const ids = new Set(all.map((x) => x.id));
+    expect(ids.size).toBe(3_000);
+    for (const b of c.branchMessages ?? [])
+      expect(b.parentId === '' || ids.has(b.parentId)).toBe(true);
+    // Following parents from any message ends at the root: no loop is left.
+    const parentOf = new Map<string, string>();
+    c.messages.forEach((x, i) => parentOf.set(x.id, i === 0 ? '' : c.messages[i - 1]!.id));
+    for (const b of c.branchMessages ?? []) parentOf.set(b.id, b.parentId);
+    for (const id of ids) {
+      let steps = 0;
+      for (let at = id; at !== ''; at = parentOf.get(at)!) expect(++steps).toBeLessThan(3_001);
+    }
+  });
 });
