@@ -155,6 +155,7 @@ describe("Tern's own format", () => {
       [{ parentId: 7 }, /parentId is not a message's id/],
       [{ role: 'robot' }, /role is not one of/],
       [{ parentId: 'nowhere' }, /follows nowhere/],
+      [{ parentId: entry.branchMessages[0]!.id }, /follows itself/],
     ] as const) {
       const { db: empty } = await openTestDb();
       const report = await importBytes(empty, [{ name: 't.json', bytes: bytes(broken(patch)) }]);

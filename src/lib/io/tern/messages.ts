@@ -83,5 +83,18 @@ export function branchMessages(v: unknown, s: SessionRow, messages: readonly Mes
   for (const b of rows)
     if (b.parentId !== BRANCH_ROOT && !ids.has(b.parentId))
       throw invalid(`A message of another version follows ${b.parentId}, which is not in it.`);
+  // Each must lead back to the conversation: a loop of versions could never be shown.
+  const parent = new Map(rows.map((b) => [b.id, b.parentId]));
+  const reaches = new Set<string>();
+  for (const b of rows) {
+    const walk = new Set<string>();
+    let at = b.id;
+    while (parent.has(at) && !reaches.has(at)) {
+      if (walk.has(at)) throw invalid(`A message of another version, ${at}, follows itself.`);
+      walk.add(at);
+      at = parent.get(at) as string;
+    }
+    for (const w of walk) reaches.add(w);
+  }
   return rows;
 }
