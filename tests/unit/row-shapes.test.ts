@@ -2,7 +2,12 @@
 // refuses bad ones with its name, through the repositories and through the Tern reader alike.
 import { describe, expect, it } from 'vitest';
 import type { TernDB } from '../../src/lib/db/database';
-import { MESSAGE_SHAPE, SESSION_SHAPE, shapeProblem } from '../../src/lib/db/row-shapes';
+import {
+  BRANCH_MESSAGE_SHAPE,
+  MESSAGE_SHAPE,
+  SESSION_SHAPE,
+  shapeProblem,
+} from '../../src/lib/db/row-shapes';
 import { SETTINGS_SHAPE } from '../../src/lib/db/settings-shape';
 import { appendMessage, editMessage } from '../../src/lib/domain/messages';
 import { createSession, renameSession } from '../../src/lib/domain/sessions';
@@ -92,6 +97,23 @@ describe('the message description', () => {
       expect(shapeProblem(MESSAGE_SHAPE, { ...base, [field]: v })?.field).toMatch(
         new RegExp(`^${field}`),
       );
+  });
+
+  it('holds for a message of another version too, with where it hangs and when it left', () => {
+    const branch = { ...base, parentId: '', setAsideAt: 5 };
+    expect(shapeProblem(BRANCH_MESSAGE_SHAPE, branch)).toBeNull();
+    for (const [field, good, bad] of [
+      ...MESSAGE,
+      ['parentId', ['', 'm1'], [null, 3, undefined]],
+      ['setAsideAt', [0, 1e12], ['now', null, NaN, undefined]],
+    ] as Case[]) {
+      for (const v of good)
+        expect(shapeProblem(BRANCH_MESSAGE_SHAPE, { ...branch, [field]: v })).toBeNull();
+      for (const v of bad)
+        expect(shapeProblem(BRANCH_MESSAGE_SHAPE, { ...branch, [field]: v })?.field).toMatch(
+          new RegExp(`^${field}`),
+        );
+    }
   });
 
   it('is what appendMessage and editMessage refuse, storing nothing', async () => {

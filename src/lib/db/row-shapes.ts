@@ -2,7 +2,7 @@
 // described once: the repositories and the Tern-format reader both check against these tables, so
 // both accept and refuse the same values, and a value that fails says which field and why. Pure
 // code: no storage, so import code may use it too.
-import type { JsonObject, MessageMetadata, MessageRow, SessionRow } from './rows';
+import type { BranchMessageRow, JsonObject, MessageMetadata, MessageRow, SessionRow } from './rows';
 import { isOneOf, MESSAGE_STATUSES, ROLES } from './vocab';
 
 /** A field that does not hold what its row needs: which one, its name for people, and why. */
@@ -99,6 +99,25 @@ export const MESSAGE_SHAPE = {
   | 'name'
   | 'toolCallId'
   | 'openStatus'
+  | 'error'
+  | 'preserved'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+/** A message of a version not on screen: a message, and where it hangs. */
+export const BRANCH_MESSAGE_SHAPE = {
+  ...MESSAGE_SHAPE,
+  parentId: { kind: 'text', reason: "is not a message's id" },
+  setAsideAt: { kind: 'number', reason: 'is not a time' },
+} as const satisfies ShapeOf<
+  BranchMessageRow,
+  | 'id'
+  | 'sessionId'
+  | 'content'
+  | 'parts'
+  | 'name'
+  | 'toolCallId'
   | 'error'
   | 'preserved'
   | 'createdAt'

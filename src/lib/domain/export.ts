@@ -27,6 +27,7 @@ async function conversationOf(db: TernDB, session: SessionRow): Promise<Conversa
   const {
     sessionSettings: settings,
     messages,
+    branchMessages,
     images,
     compactionEvents,
     messageArchive: archive,
@@ -38,6 +39,8 @@ async function conversationOf(db: TernDB, session: SessionRow): Promise<Conversa
     session,
     settings: settings ?? null,
     messages,
+    // Parents before children would need a walk; a fixed order is all a file needs.
+    branchMessages: branchMessages.sort(byCreated),
     images: images.sort(byCreated),
     compactionEvents: compactionEvents.sort(byCreated),
     archive,

@@ -5,6 +5,7 @@
 import type { TernDB } from '../db/database';
 import { toTernError } from '../db/errors';
 import type {
+  BranchMessageRow,
   CommandUsageRow,
   CompactionEventRow,
   ImageRow,
@@ -23,6 +24,8 @@ export interface Conversation {
   session: SessionRow;
   settings: SessionSettingsRow | null;
   messages: MessageRow[];
+  /** The messages of the versions not on screen; absent where the source kept one version. */
+  branchMessages?: BranchMessageRow[];
   images: ImageRow[];
   compactionEvents: CompactionEventRow[];
   archive: MessageArchiveRow[];
@@ -73,11 +76,15 @@ export interface ImportReport {
 
 /** Sessions that own nothing have counters of zero; everything else is counted from the rows. */
 function withCounters(c: Conversation): SessionRow {
+  const tokens = (n: number, m: { tokens: number | null }) =>
+    n + (typeof m.tokens === 'number' ? m.tokens : 0);
+  const branches = c.branchMessages ?? [];
   return {
     ...c.session,
-    messageCount: c.messages.length,
+    // Every stored message counts, on screen or in another version.
+    messageCount: c.messages.length + branches.length,
     imageCount: c.images.length,
-    totalTokens: c.messages.reduce((n, m) => n + (typeof m.tokens === 'number' ? m.tokens : 0), 0),
+    totalTokens: branches.reduce(tokens, c.messages.reduce(tokens, 0)),
     compactionCount: c.compactionEvents.filter((e) => e.revertedAt === null).length,
   };
 }
@@ -115,7 +122,8 @@ async function writeInside(
 ): Promise<ImportItem> {
   const session = withCounters(c);
   const base = { id: session.id, title: session.title };
-  const messageIds = new Set(c.messages.map((m) => m.id));
+  const branches = c.branchMessages ?? [];
+  const messageIds = new Set([...c.messages, ...branches].map((m) => m.id));
   const imageIds = new Set(c.images.map((i) => i.id));
   const local = stored.sessions.get(session.id);
   if (local) {
@@ -144,10 +152,11 @@ async function writeInside(
   await db.sessions.put(session);
   if (c.settings) await db.sessionSettings.put(c.settings);
   if (c.messages.length > 0) await db.messages.bulkAdd(c.messages);
+  if (branches.length > 0) await db.branchMessages.bulkAdd(branches);
   if (images.length > 0) await db.images.bulkAdd(images);
   if (c.compactionEvents.length > 0) await db.compactionEvents.bulkAdd(c.compactionEvents);
   if (c.archive.length > 0) await db.messageArchive.bulkAdd(c.archive);
-  return { ...base, kind: local ? 'updated' : 'imported', messages: c.messages.length };
+  return { ...base, kind: local ? 'updated' : 'imported', messages: session.messageCount };
 }
 
 /**

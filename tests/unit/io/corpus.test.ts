@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { allMessages } from '../../../src/lib/domain/messages';
 import { openTestDb } from '../../helpers/db';
-import { corpus, count, importBytes } from './helpers';
+import { corpus, count, importBytes, integrityIssues } from './helpers';
 
 describe('the shared corpus', () => {
-  it('ChatGPT: follows the active branch of branching-conversation.json', async () => {
+  it('ChatGPT: the active branch of branching-conversation.json on screen, the other kept', async () => {
     const { db } = await openTestDb();
     const report = await importBytes(db, [
       { name: 'conversations.json', bytes: corpus('chatgpt/branching-conversation.json') },
@@ -31,8 +31,14 @@ describe('the shared corpus', () => {
     const times = msgs.map((m) => m.createdAt);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times[0]).toBeGreaterThan(1e12); // milliseconds, not seconds
-    expect(s.messageCount).toBe(4);
-    expect((await checkIntegrity(db)).issues).toEqual([]);
+    // The "Python instead" question waits as a version of the JavaScript one, after the reply.
+    const branches = await db.branchMessages.toArray();
+    expect(branches.map((b) => [b.role, b.content, b.parentId])).toEqual([
+      ['user', 'Actually, can you help me with Python instead?', msgs[1]!.id],
+    ]);
+    expect(s.messageCount).toBe(5);
+    expect(report.items[0]).toMatchObject({ kind: 'imported', messages: 5 });
+    expect(await integrityIssues(db)).toEqual([]);
   });
 
   it('Claude: skips the null entry and keeps thinking apart from the reply', async () => {

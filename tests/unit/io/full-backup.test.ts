@@ -3,12 +3,12 @@ import './file-reader-shim';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../src/lib/db/database';
-import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { listSnapshots } from '../../../src/lib/db/snapshots';
 import { backupDatabase, restoreDatabase } from '../../../src/lib/domain/full-backup';
 import { addImage } from '../../../src/lib/domain/images';
 import { appendMessage } from '../../../src/lib/domain/messages';
-import { snapshot } from './helpers';
+import { setAsideFrom } from '../../../src/lib/domain/branches';
+import { integrityIssues, snapshot } from './helpers';
 import { newSession } from '../../helpers/builders';
 
 describe('whole-database backup and restore', () => {
@@ -18,11 +18,15 @@ describe('whole-database backup and restore', () => {
     await db.open();
     const s = await newSession(db, { title: 'Kept 日本' });
     await appendMessage(db, s.id, { role: 'user', content: 'héllo 👋' });
+    const old = await appendMessage(db, s.id, { role: 'assistant', content: 'first version' });
+    await setAsideFrom(db, s.id, old.seq);
+    await appendMessage(db, s.id, { role: 'assistant', content: 'second version' });
     await addImage(db, {
       sessionId: s.id,
       blob: new Blob([new Uint8Array([9, 8, 7])], { type: 'image/png' }),
     });
     const before = await snapshot(db);
+    expect(before.branchMessages).toHaveLength(1);
     const seen: number[] = [];
     const file = await backupDatabase(db, (done) => seen.push(done));
     expect(seen.length).toBeGreaterThan(0);
@@ -33,7 +37,7 @@ describe('whole-database backup and restore', () => {
     const again = createDatabase({ name });
     await again.open();
     expect(await snapshot(again)).toEqual(before);
-    expect((await checkIntegrity(again)).ok).toBe(true);
+    expect(await integrityIssues(again)).toEqual([]);
     expect(
       (await listSnapshots({ name })).some(
         (b) => b.reason === 'pre-restore' && b.sourceName === name,

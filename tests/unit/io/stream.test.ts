@@ -2,9 +2,8 @@
 // database and the same report, whatever the slice boundaries (mid-string, mid-character).
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { checkIntegrity } from '../../../src/lib/db/integrity';
 import { generateChatGpt } from '../../helpers/chatgpt-export';
-import { bytes, corpus, count, fixture } from './helpers';
+import { bytes, corpus, count, fixture, integrityIssues } from './helpers';
 import { rows, streamed, whole } from './stream-helpers';
 import { mutate, rng, type Json } from './mutate';
 
@@ -23,7 +22,7 @@ describe('streaming import', () => {
     expect(a.progress.length).toBeGreaterThan(100);
     expect(a.progress.at(-1)).toBe(1);
     expect(a.progress).toEqual([...a.progress].sort((x, y) => x - y));
-    expect((await checkIntegrity(a.db)).ok).toBe(true);
+    expect(await integrityIssues(a.db)).toEqual([]);
   });
 
   it('streams conversations.json out of a zip and fetches only the images each one points at', async () => {
@@ -74,7 +73,7 @@ describe('streaming import', () => {
     const imported = count(a.report, 'imported');
     expect(imported).toBeGreaterThan(100);
     expect(await a.db.sessions.count()).toBe(imported);
-    expect((await checkIntegrity(a.db)).ok).toBe(true);
+    expect(await integrityIssues(a.db)).toEqual([]);
   });
 
   it('gives the whole-file report for 600 mutated ChatGPT and Claude exports, in slices of any size', async () => {
@@ -109,7 +108,7 @@ describe('streaming import', () => {
           expect(await a.db.sessions.count()).toBe(count(a.report, 'imported'));
           broken++;
         }
-        expect((await checkIntegrity(a.db)).issues).toEqual([]);
+        expect(await integrityIssues(a.db)).toEqual([]);
         a.db.close();
         b.db.close();
       }

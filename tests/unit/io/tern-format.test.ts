@@ -14,6 +14,7 @@ import {
   trashSession,
 } from '../../../src/lib/domain/sessions';
 import { setSettings } from '../../../src/lib/domain/settings';
+import { setAsideFrom } from '../../../src/lib/domain/branches';
 import { exportPieces } from '../../../src/lib/state/io-service';
 import { openTestDb } from '../../helpers/db';
 import { bytes, count, importBytes, snapshot } from './helpers';
@@ -106,6 +107,85 @@ describe("Tern's own format", () => {
       expect(after[table], table).toEqual(before[table]);
     expect((await checkIntegrity(empty)).issues).toEqual([]);
     expect(await exportAll(empty, true, true, 2000)).toBe(await exportAll(db, true, true, 2000));
+  });
+
+  it('round-trips a session with other versions: its branches, counters and the same file', async () => {
+    const { db } = await openTestDb();
+    const s = await newSession(db, { title: 'Branchy' });
+    await appendMessage(db, s.id, { role: 'user', content: 'Q', tokens: 2 });
+    const a1 = await appendMessage(db, s.id, { role: 'assistant', content: 'A1', tokens: 3 });
+    await appendMessage(db, s.id, { role: 'user', content: 'more', tokens: 1 });
+    await setAsideFrom(db, s.id, a1.seq);
+    await appendMessage(db, s.id, { role: 'assistant', content: 'A2', tokens: 5 });
+    const file = await exportAll(db);
+    const parsed = JSON.parse(file) as { formatVersion: number; sessions: unknown[] };
+    expect(parsed.formatVersion).toBe(2);
+    const { db: empty } = await openTestDb();
+    const report = await importBytes(empty, [{ name: 'tern.json', bytes: bytes(file) }]);
+    expect(report.items).toMatchObject([{ kind: 'imported', messages: 4 }]);
+    const before = await snapshot(db);
+    const after = await snapshot(empty);
+    for (const table of ['sessions', 'messages', 'branchMessages'])
+      expect(after[table], table).toEqual(before[table]);
+    expect((await empty.branchMessages.toArray()).map((b) => b.content).sort()).toEqual([
+      'A1',
+      'more',
+    ]);
+    const [stored] = await empty.sessions.toArray();
+    expect(stored).toMatchObject({ messageCount: 4, totalTokens: 11 });
+    expect(await exportAll(empty, true, false, 2000)).toBe(await exportAll(db, true, false, 2000));
+  });
+
+  it('refuses a branch message with a bad field or a parent it does not hold, naming it', async () => {
+    const { db } = await openTestDb();
+    const s = await newSession(db, { title: 'Branchy' });
+    const q = await appendMessage(db, s.id, { role: 'user', content: 'Q' });
+    await appendMessage(db, s.id, { role: 'assistant', content: 'A1' });
+    await setAsideFrom(db, s.id, q.seq + 1);
+    const file = JSON.parse(await exportAll(db)) as {
+      sessions: { branchMessages: Record<string, unknown>[] }[];
+    };
+    const entry = file.sessions[0]!;
+    const broken = (patch: Record<string, unknown>) => ({
+      ...file,
+      sessions: [{ ...entry, branchMessages: [{ ...entry.branchMessages[0], ...patch }] }],
+    });
+    for (const [patch, reason] of [
+      [{ setAsideAt: 'soon' }, /setAsideAt is not a time/],
+      [{ parentId: 7 }, /parentId is not a message's id/],
+      [{ role: 'robot' }, /role is not one of/],
+      [{ parentId: 'nowhere' }, /follows nowhere/],
+      [{ parentId: entry.branchMessages[0]!.id }, /follows itself/],
+    ] as const) {
+      const { db: empty } = await openTestDb();
+      const report = await importBytes(empty, [{ name: 't.json', bytes: bytes(broken(patch)) }]);
+      expect(report.items[0]).toMatchObject({ kind: 'invalid' });
+      expect((report.items[0] as { reason: string }).reason).toMatch(reason);
+      expect(await empty.sessions.count()).toBe(0);
+      expect(await empty.branchMessages.count()).toBe(0);
+    }
+  });
+
+  it('reads a file of format 1 (no branchMessages) as sessions of one version', async () => {
+    const { db } = await openTestDb();
+    await seed(db);
+    const file = JSON.parse(await exportAll(db)) as Record<string, unknown> & {
+      sessions: Record<string, unknown>[];
+    };
+    const old = {
+      ...file,
+      formatVersion: 1,
+      sessions: file.sessions.map((e) => {
+        const copy = { ...e };
+        delete copy.branchMessages;
+        return copy;
+      }),
+    };
+    const { db: empty } = await openTestDb();
+    const report = await importBytes(empty, [{ name: 'old.json', bytes: bytes(old) }]);
+    expect(count(report, 'imported')).toBe(2);
+    expect(await empty.branchMessages.count()).toBe(0);
+    expect(await exportAll(empty, true, false, 3)).toBe(await exportAll(db, true, false, 3));
   });
 
   it('importing the same file twice changes nothing', async () => {

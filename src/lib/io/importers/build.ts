@@ -2,6 +2,7 @@
 // ids (never random), so importing the same export twice finds the same rows and changes nothing.
 import { InputError } from '../clean';
 import type {
+  BranchMessageRow,
   JsonObject,
   MessagePart,
   MessageRow,
@@ -27,6 +28,12 @@ export function textOf(parts: readonly MessagePart[]): string {
     .filter((p): p is Extract<MessagePart, { type: 'text' }> => p.type === 'text')
     .map((p) => p.text)
     .join('\n\n');
+}
+
+/** A message of a version not on screen: where it hangs, and its place along its own path. */
+export interface ForeignBranchMessage extends ForeignMessage {
+  parentId: string;
+  seq: number;
 }
 
 export function messageRow(sessionId: string, seq: number, m: ForeignMessage): MessageRow {
@@ -61,6 +68,8 @@ export function conversation(input: {
   createdAt: number | null;
   updatedAt: number | null;
   messages: ForeignMessage[];
+  /** The other versions' messages, each after its parent, times already in order. */
+  branches?: ForeignBranchMessage[];
   metadata: JsonObject;
   settings?: Partial<Omit<SessionSettingsRow, 'sessionId' | 'createdAt' | 'updatedAt'>>;
   images?: Conversation['images'];
@@ -71,6 +80,15 @@ export function conversation(input: {
     t = m.createdAt > t ? m.createdAt : t;
     return messageRow(input.id, i + 1, { ...m, createdAt: t });
   });
+  // Of several versions after one message, the newest is the one shown when flipping back.
+  const branchMessages = (input.branches ?? []).map(
+    ({ parentId, seq, ...m }): BranchMessageRow => ({
+      ...messageRow(input.id, seq, m),
+      parentId,
+      setAsideAt: m.createdAt,
+    }),
+  );
+  for (const b of branchMessages) t = Math.max(t, b.createdAt);
   const last = Math.max(t, input.updatedAt ?? 0);
   const session: SessionRow = {
     id: input.id,
@@ -81,7 +99,7 @@ export function conversation(input: {
     updatedAt: last,
     lastActivityAt: last,
     deletedAt: null,
-    messageCount: messages.length,
+    messageCount: messages.length + branchMessages.length,
     imageCount: input.images?.length ?? 0,
     totalTokens: 0,
     compactionCount: 0,
@@ -106,6 +124,7 @@ export function conversation(input: {
     session,
     settings,
     messages,
+    ...(branchMessages.length > 0 ? { branchMessages } : {}),
     images: input.images ?? [],
     compactionEvents: [],
     archive: [],

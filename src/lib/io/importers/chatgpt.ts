@@ -1,12 +1,20 @@
 // The ChatGPT data export: `conversations.json` (or its shards `conversations-000.json` …), an
-// array of conversations, each a tree of nodes in `mapping`. Tern follows the branch the user was
-// on (from `current_node` up to the root), skipping the empty root, hidden nodes and the custom
-// instructions; tool traffic stays as tool messages; times come in seconds.
+// array of conversations, each a tree of nodes in `mapping`. Every version is kept: the branch the
+// user was on (from `current_node` up to the root) is the one on screen, the others wait as
+// branches. The empty root, hidden nodes and the custom instructions are skipped, their children
+// following the nearest message kept; tool traffic stays as tool messages; times come in seconds.
 import { isObj, isoMs, jsonObj, obj, optStr, secondsMs, title, type Obj } from '../clean';
-import type { ImageRow, MessagePart } from '../../db/rows';
+import { BRANCH_ROOT, type ImageRow, type MessagePart } from '../../db/rows';
 import type { ForeignOptions, ParsedItem } from '../types';
 import { ROLES } from '../../db/vocab';
-import { conversation, readItem, textOf, type ForeignMessage } from './build';
+import {
+  conversation,
+  readItem,
+  textOf,
+  type ForeignBranchMessage,
+  type ForeignMessage,
+} from './build';
+import { plantTree, type TreeNode } from './tree';
 
 export function isChatGptConversation(v: unknown): boolean {
   return isObj(v) && isObj(v.mapping);
@@ -19,28 +27,23 @@ export function stableHash(s: string): string {
   return h.toString(36);
 }
 
-function activeBranch(mapping: Obj, current: string | null): Obj[] {
-  let leaf = current !== null && isObj(mapping[current]) ? current : null;
-  if (leaf === null) {
-    // No usable current_node: the most recent leaf is the branch the user saw last.
-    let best = -Infinity;
-    for (const [id, n] of Object.entries(mapping)) {
-      if (!isObj(n) || (Array.isArray(n.children) && n.children.length > 0)) continue;
-      const t =
-        isObj(n.message) && typeof n.message.create_time === 'number' ? n.message.create_time : 0;
-      if (t >= best) [best, leaf] = [t, id];
-    }
+/** The mapping as a tree: a node's parent from its own `parent`, else from a node listing it. */
+function mappingTree(mapping: Obj, current: string | null) {
+  const listed = new Map<string, string>();
+  for (const [id, n] of Object.entries(mapping))
+    if (isObj(n) && Array.isArray(n.children))
+      for (const c of n.children) if (typeof c === 'string' && !listed.has(c)) listed.set(c, id);
+  const nodes: TreeNode[] = [];
+  for (const [id, n] of Object.entries(mapping)) {
+    if (!isObj(n)) continue;
+    const t = isObj(n.message) ? n.message.create_time : null;
+    nodes.push({
+      key: id,
+      parent: typeof n.parent === 'string' ? n.parent : (listed.get(id) ?? null),
+      time: typeof t === 'number' ? t : 0,
+    });
   }
-  const out: Obj[] = [];
-  const seen = new Set<string>();
-  for (let id = leaf; id !== null && !seen.has(id);) {
-    seen.add(id);
-    const node = mapping[id];
-    if (!isObj(node)) break;
-    out.push(node);
-    id = typeof node.parent === 'string' ? node.parent : null;
-  }
-  return out.reverse();
+  return plantTree(nodes, current);
 }
 
 const MIME: Record<string, string> = {
@@ -159,45 +162,72 @@ function readConversation(c: Obj, index: number, o: ForeignOptions) {
   const defaultModel = optStr(c.default_model_slug);
   const createdAt = secondsMs(c.create_time) ?? isoMs(c.create_time);
   const ctx: Ctx = { sessionId, at: createdAt ?? 0, files: o.files, images: [], missing: [] };
+  const tree = mappingTree(mapping, optStr(c.current_node));
+  const active = new Set(tree.active);
   const messages: ForeignMessage[] = [];
+  const branches: ForeignBranchMessage[] = [];
+  const used = new Set<string>();
   let lastModel: string | null = null;
-  let lastCall: string | null = null;
-  for (const node of activeBranch(mapping, optStr(c.current_node))) {
-    if (!isObj(node.message)) continue;
+  // What each node hands to its children: the message they follow, the time so far, the last
+  // tool call (a tool's answer belongs to it) and the depth of kept messages above.
+  interface Above {
+    parentId: string;
+    at: number;
+    lastCall: string | null;
+    depth: number;
+  }
+  const root: Above = { parentId: BRANCH_ROOT, at: createdAt ?? 0, lastCall: null, depth: 0 };
+  const above = new Map<string, Above>();
+  for (const key of tree.order) {
+    const p = tree.parent.get(key);
+    const from = (p === null || p === undefined ? undefined : above.get(p)) ?? root;
+    above.set(key, from);
+    const node = mapping[key];
+    if (!isObj(node) || !isObj(node.message)) continue;
     const m = node.message;
     const content = isObj(m.content) ? m.content : {};
     if (hidden(m, content)) continue;
     const author = isObj(m.author) ? m.author : {};
     const role = ROLES.find((r) => r === author.role) ?? 'assistant';
-    const id = `${sessionId}-${optStr(m.id) ?? optStr(node.id) ?? String(messages.length)}`;
-    ctx.at = secondsMs(m.create_time) ?? ctx.at;
+    let id = `${sessionId}-${optStr(m.id) ?? optStr(node.id) ?? key}`;
+    if (used.has(id)) id = `${sessionId}-${key}`;
+    if (used.has(id)) id = `${sessionId}-${key}-${used.size}`;
+    const at = Math.max(secondsMs(m.create_time) ?? from.at, from.at);
+    ctx.at = at;
     const parts = contentParts(id, content, ctx);
     if (parts.length === 0) continue;
+    used.add(id);
     const meta = isObj(m.metadata) ? m.metadata : {};
     const model = optStr(meta.model_slug) ?? (role === 'assistant' ? defaultModel : null);
-    if (role === 'assistant' && model) lastModel = model;
+    if (role === 'assistant' && model && active.has(key)) lastModel = model;
     const recipient = optStr(m.recipient);
     const metadata = jsonObj({ source: 'chatgpt', ...(model ? { model } : {}) });
-    if (role === 'assistant' && recipient && recipient !== 'all') {
-      // A call to a tool: its text is the call's arguments.
-      lastCall = id;
-      messages.push({
-        id,
-        role,
-        parts: [{ type: 'tool-call', toolCallId: id, name: recipient, arguments: textOf(parts) }],
-        createdAt: ctx.at,
-        metadata,
-      });
-      continue;
-    }
-    messages.push({
-      id,
-      role,
-      parts,
-      createdAt: ctx.at,
-      name: role === 'tool' ? optStr(author.name) : null,
-      toolCallId: role === 'tool' ? lastCall : null,
-      metadata,
+    // A call to a tool: its text is the call's arguments.
+    const call = role === 'assistant' && recipient !== null && recipient !== 'all';
+    const message: ForeignMessage = call
+      ? {
+          id,
+          role,
+          parts: [{ type: 'tool-call', toolCallId: id, name: recipient, arguments: textOf(parts) }],
+          createdAt: at,
+          metadata,
+        }
+      : {
+          id,
+          role,
+          parts,
+          createdAt: at,
+          name: role === 'tool' ? optStr(author.name) : null,
+          toolCallId: role === 'tool' ? from.lastCall : null,
+          metadata,
+        };
+    if (active.has(key)) messages.push(message);
+    else branches.push({ ...message, parentId: from.parentId, seq: from.depth + 1 });
+    above.set(key, {
+      parentId: id,
+      at,
+      lastCall: call ? id : from.lastCall,
+      depth: from.depth + 1,
     });
   }
   const model = defaultModel ?? lastModel;
@@ -216,6 +246,7 @@ function readConversation(c: Obj, index: number, o: ForeignOptions) {
     createdAt,
     updatedAt: secondsMs(c.update_time),
     messages,
+    branches,
     metadata: meta,
     settings: { model },
     images: ctx.images,

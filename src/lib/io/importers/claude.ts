@@ -1,32 +1,50 @@
 // The Claude.ai data export: `conversations.json`, an array of conversations with their
-// `chat_messages` in order (null entries happen). The text is taken from the content blocks (the
+// `chat_messages` in order (null entries happen), each naming the message it follows: a retried
+// answer is kept as another version of the one it replaced. The text is taken from the content blocks (the
 // flat `text` can be empty); thinking is kept apart from the reply; a tool use and its result
 // become a call and a tool message; the extracted text of attachments is kept with the message.
 import { isObj, isoMs, jsonObj, obj, optStr, title, type Obj } from '../clean';
-import type { JsonObject, MessagePart } from '../../db/rows';
+import { BRANCH_ROOT, type JsonObject, type MessagePart } from '../../db/rows';
 import type { ForeignOptions, ParsedItem } from '../types';
-import { conversation, readItem, type ForeignMessage } from './build';
+import { conversation, readItem, type ForeignBranchMessage, type ForeignMessage } from './build';
+import { plantTree } from './tree';
 
 export function isClaudeConversation(v: unknown): boolean {
   return isObj(v) && Array.isArray(v.chat_messages);
 }
 
-/** Where the export carries the tree (parent ids and a current leaf), follow the active branch. */
-function ordered(c: Obj): Obj[] {
+/**
+ * The messages as a tree where the export carries one (`parent_message_uuid`): a retried answer is
+ * a sibling of the one it replaced. The version on screen ends at `current_leaf_message_uuid`, or
+ * else at the latest message; without parent ids, the list is one version in its own order.
+ */
+function tree(c: Obj): { list: Obj[]; parent: Map<Obj, Obj | null>; active: Set<Obj> } {
   const list = (c.chat_messages as unknown[]).filter(isObj);
-  const leaf = optStr(c.current_leaf_message_uuid);
-  if (leaf === null || !list.some((m) => typeof m.parent_message_uuid === 'string')) return list;
-  const byId = new Map(list.map((m) => [optStr(m.uuid) ?? '', m]));
-  const out: Obj[] = [];
-  const seen = new Set<string>();
-  for (let id: string | null = leaf; id !== null && !seen.has(id);) {
-    seen.add(id);
-    const m = byId.get(id);
-    if (!m) break;
-    out.push(m);
-    id = optStr(m.parent_message_uuid);
-  }
-  return out.length > 0 ? out.reverse() : list;
+  if (!list.some((m) => typeof m.parent_message_uuid === 'string'))
+    return {
+      list,
+      parent: new Map(list.map((m, i) => [m, list[i - 1] ?? null])),
+      active: new Set(list),
+    };
+  const keyed = list.map((m, i) => ({ m, key: optStr(m.uuid) ?? `#${i}` }));
+  const byKey = new Map<string, Obj>();
+  for (const { m, key } of keyed) if (!byKey.has(key)) byKey.set(key, m);
+  const planted = plantTree(
+    keyed.map(({ m, key }) => ({
+      key,
+      parent: optStr(m.parent_message_uuid),
+      time: isoMs(m.created_at) ?? 0,
+    })),
+    optStr(c.current_leaf_message_uuid),
+  );
+  const at = (k: string | null | undefined) => (k ? (byKey.get(k) ?? null) : null);
+  const parent = new Map<Obj, Obj | null>();
+  for (const [k, p] of planted.parent) parent.set(byKey.get(k) as Obj, at(p));
+  return {
+    list: planted.order.map((k) => byKey.get(k) as Obj),
+    parent,
+    active: new Set(planted.active.map((k) => byKey.get(k) as Obj)),
+  };
 }
 
 function blockText(v: unknown): string {
@@ -115,12 +133,26 @@ function readConversation(c: Obj, o: ForeignOptions) {
   if (sourceId === null) throw new Error('It has no uuid.');
   const sessionId = `claude-${sourceId}`;
   const createdAt = isoMs(c.created_at);
-  let at = createdAt ?? 0;
+  const { list, parent, active } = tree(c);
   const messages: ForeignMessage[] = [];
-  for (const m of ordered(c)) {
-    const read = readMessage(m, sessionId, at);
-    at = read[0]?.createdAt ?? at;
-    messages.push(...read);
+  const branches: ForeignBranchMessage[] = [];
+  // What each message hands to those after it: its last stored message, time and depth.
+  const after = new Map<Obj, { id: string; at: number; depth: number }>();
+  const root = { id: BRANCH_ROOT, at: createdAt ?? 0, depth: 0 };
+  const used = new Set<string>();
+  for (const m of list) {
+    const p = parent.get(m);
+    const from = (p ? after.get(p) : undefined) ?? root;
+    const read = readMessage(m, sessionId, from.at).filter((r) => !used.has(r.id));
+    let last = from;
+    for (const read1 of read) {
+      const r = { ...read1, createdAt: Math.max(read1.createdAt, last.at) };
+      used.add(r.id);
+      if (active.has(m)) messages.push(r);
+      else branches.push({ ...r, parentId: last.id, seq: last.depth + 1 });
+      last = { id: r.id, at: Math.max(r.createdAt, last.at), depth: last.depth + 1 };
+    }
+    after.set(m, last);
   }
   const model = optStr(c.model);
   return conversation({
@@ -131,6 +163,7 @@ function readConversation(c: Obj, o: ForeignOptions) {
     createdAt,
     updatedAt: isoMs(c.updated_at),
     messages,
+    branches,
     metadata: jsonObj({
       source: 'claude',
       sourceId,

@@ -2,6 +2,7 @@
 // docs/export-format.md and docs/export-format.schema.json describe it. Every format version and
 // every schema version ever written stays importable: a new one is added, none is changed.
 import type {
+  BranchMessageRow,
   CommandUsageRow,
   CompactionEventRow,
   JsonObject,
@@ -14,7 +15,11 @@ import type {
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
 
 export const FORMAT_NAME = 'tern-export';
-export const FORMAT_VERSION = 1;
+/**
+ * 1: the active path only. 2: each session also carries `branchMessages`, the messages of its
+ * other versions (a file of format 1 reads as sessions of one version).
+ */
+export const FORMAT_VERSION = 2;
 
 export type ScopeInFile =
   { kind: 'session'; id: string } | { kind: 'workspace'; id: string } | { kind: 'all' };
@@ -51,6 +56,8 @@ export interface SessionInFile {
   session: SessionRow;
   settings: SessionSettingsRow | null;
   messages: MessageRow[];
+  /** Format 2 onwards. */
+  branchMessages?: BranchMessageRow[];
   images: ImageInFile[];
   compactionEvents: CompactionEventRow[];
   messageArchive: MessageArchiveRow[];

@@ -2,13 +2,7 @@
 // an older schema go through the same transforms as an older database. Every field is copied out
 // and checked; a session that does not hold together is reported and the others still come in.
 import { v1ToV2 } from '../../db/transforms/v1-to-v2';
-import {
-  cleanMetadata,
-  MESSAGE_SHAPE,
-  SESSION_SHAPE,
-  shapeProblem,
-  type Shape,
-} from '../../db/row-shapes';
+import { SESSION_SHAPE } from '../../db/row-shapes';
 import { SETTINGS_SHAPE } from '../../db/settings-shape';
 import {
   arr,
@@ -31,7 +25,6 @@ import type {
   CompactionEventRow,
   ImageRow,
   MessageArchiveRow,
-  MessageRow,
   SessionRow,
   SessionSettingsRow,
   WorkspaceRow,
@@ -39,7 +32,7 @@ import type {
 import type { V1ChatRow, V1WorkspaceRow } from '../../db/schema/v1-rows';
 import type { Conversation, ParsedFile, ParsedItem } from '../types';
 import { FORMAT_NAME, FORMAT_VERSION } from './envelope';
-import { part } from './parts';
+import { branchMessages, checked, message } from './messages';
 
 export function isTernFile(v: unknown): boolean {
   return isObj(v) && v.format === FORMAT_NAME;
@@ -51,52 +44,8 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
   return v as T;
 }
 
-/**
- * `row` as read, once its described fields hold good values (see db/row-shapes: the repositories
- * check the same); otherwise the file is refused, naming the field and why.
- */
-function checked<T>(row: Obj, whose: string, shape: Shape): T {
-  const p = shapeProblem(shape, row);
-  if (p) throw invalid(`${whose} ${p.field} ${p.reason}.`);
-  return row as T;
-}
-
 function strings(v: unknown, what: string): string[] {
   return arr(v, what).map((x) => str(x, what));
-}
-
-function message(v: unknown, sessionId: string): MessageRow {
-  const m = obj(v, 'A message');
-  const status = m.status ?? 'complete';
-  const row = checked<MessageRow>(
-    {
-      id: str(m.id, 'A message id'),
-      sessionId,
-      seq: m.seq,
-      role: m.role,
-      content: str(m.content, 'A message text'),
-      parts: arr(m.parts ?? [], 'Message parts').map(part),
-      name: optStr(m.name),
-      toolCallId: optStr(m.toolCallId),
-      tokens: m.tokens ?? null,
-      status,
-      preserved: m.preserved === true,
-      metadata: cleanMetadata(jsonObj(m.metadata)),
-      createdAt: num(m.createdAt, 'A message time'),
-      updatedAt: optNum(m.updatedAt) ?? num(m.createdAt, 'A message time'),
-    },
-    "A message's",
-    MESSAGE_SHAPE,
-  );
-  if (status === 'pending' || status === 'streaming') row.openStatus = status;
-  if (isObj(m.error))
-    row.error = {
-      code: str(m.error.code, 'An error code'),
-      message: str(m.error.message, 'An error message'),
-      ...(typeof m.error.retryAt === 'number' ? { retryAt: m.error.retryAt } : {}),
-    };
-  else row.error = null;
-  return row;
 }
 
 function session(v: unknown): SessionRow {
@@ -233,10 +182,12 @@ export function readConversation(v: unknown): Conversation {
   messages.sort((a, b) => a.seq - b.seq);
   const compactionEvents = arr(c.compactionEvents ?? [], 'Compactions').map((e) => event(e, s.id));
   const eventIds = new Set(compactionEvents.map((e) => e.id));
+  const branches = branchMessages(c.branchMessages, s, messages);
   return {
     session: s,
     settings: settings(c.settings, s.id),
     messages,
+    ...(branches.length > 0 ? { branchMessages: branches } : {}),
     images: arr(c.images ?? [], 'Images').map((i) => image(i, s.id)),
     compactionEvents,
     archive: arr(c.messageArchive ?? [], 'Archive').map((a) => archived(a, s.id, eventIds)),

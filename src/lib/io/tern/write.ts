@@ -89,6 +89,7 @@ async function sessionInFile(c: Conversation, o: WriteOptions): Promise<SessionI
     session: c.session,
     settings: c.settings && !o.includeSecrets ? stripSecrets(c.settings) : c.settings,
     messages: c.messages,
+    branchMessages: c.branchMessages ?? [],
     images,
     compactionEvents: c.compactionEvents,
     messageArchive: c.archive,
