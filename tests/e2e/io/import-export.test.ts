@@ -103,13 +103,28 @@ describe('import and export in the app', () => {
     await tern.heading.waitFor();
     await expect.poll(() => sessionTitles(tern)).toEqual(titles);
 
-    // The active branch only, in order: not the side branch, not the empty system root.
+    // The active branch on screen, in order (not the empty system root); the side branch is the
+    // other version of the third message, one flip away, and flipping back restores the first.
     await openSession(tern, 'Sample conversation with branch');
     await expect.poll(() => tern.messages.count()).toBe(4);
     const texts = await messageTexts(tern);
     expect(texts[0]).toContain('Hello!');
     expect(texts[2]).toContain('How do I write a function in JavaScript?');
     expect(texts.join('\n')).not.toContain('Python instead');
+    const versions = tern.messages.nth(2).getByRole('group', { name: 'Versions' });
+    await expect.poll(() => versions.textContent()).toContain('/2');
+    const step = (await versions.textContent())?.includes('1/2') ? 'Next' : 'Previous';
+    const back = step === 'Next' ? 'Previous' : 'Next';
+    await versions.getByRole('button', { name: `${step} version` }).click();
+    await expect.poll(() => tern.messages.count()).toBe(3);
+    expect((await messageTexts(tern))[2]).toContain('Python instead');
+    await tern.messages
+      .nth(2)
+      .getByRole('group', { name: 'Versions' })
+      .getByRole('button', { name: `${back} version` })
+      .click();
+    await expect.poll(() => tern.messages.count()).toBe(4);
+    expect((await messageTexts(tern))[3]).toContain('function in JavaScript');
 
     await openSession(tern, 'Lean legs and bioimpedance scale accuracy');
     await expect.poll(() => tern.messages.count()).toBe(2);
