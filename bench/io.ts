@@ -162,12 +162,14 @@ async function importRun(sampleMemory: boolean) {
   sampling = false;
   await sampler;
   const messages = await db.messages.count();
+  const branchMessages = await db.branchMessages.count();
   const sessions = await db.sessions.count();
   db.close();
   return {
     ms,
     bytes: file.size,
     messages,
+    branchMessages,
     sessions,
     fileError: report.fileError,
     peakHeap: samples.length > 0 ? Math.max(...samples) : null,
