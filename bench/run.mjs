@@ -66,9 +66,10 @@ const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const rows = [];
 const log = (...a) => console.error('[bench]', ...a);
 
-// `node bench/run.mjs index` runs only the search index's figures.
+// `node bench/run.mjs index` runs only the search index's figures, `node bench/run.mjs branches
+// [sessions]` only the branches' (10,000 sessions of 20 messages unless told).
 const only = process.argv[2];
-if (only !== 'index') {
+if (only !== 'index' && only !== 'branches') {
   log('append at 10 sessions…');
   const small = await withPage((p) => p.evaluate(() => window.bench.appendBench(10, 20, 300, 30)));
   log('append at 10,000 sessions / 200,000 messages (seeding takes a while)…');
@@ -142,30 +143,72 @@ if (only !== 'index') {
   rows.push(['Whole open as a user gets it (snapshot + upgrade)', ms(whole.ms), '']);
 }
 
-log('append with the search index against without, 2,000 sessions / 40,000 messages…');
-const idx = await withPage((p) => p.evaluate(() => window.bench.appendIndexBench(2000, 300)));
-rows.push([
-  `Append 1 message without the search index (${idx.messages.toLocaleString('en')} msgs): p50 / p95`,
-  `${ms(idx.without.p50)} / ${ms(idx.without.p95)}`,
-  'baseline, same run',
-]);
-rows.push([
-  'Append 1 message with the search index (its queue row): p50 / p95',
-  `${ms(idx.withIndex.p50)} / ${ms(idx.withIndex.p95)}`,
-  `${(idx.withIndex.p50 / idx.without.p50).toFixed(2)}× p50, ${(idx.withIndex.p95 / idx.without.p95).toFixed(2)}× p95 (target ≤ 1.3×)`,
-]);
-rows.push([
-  'Indexing that message afterwards (one flush, off the append): p50 / p95',
-  `${ms(idx.flush.p50)} / ${ms(idx.flush.p95)}`,
-  '',
-]);
-log('upgrade v2 → v3 over 10,000 sessions / 200,000 messages…');
-const v3 = await withPage((p) => p.evaluate(() => window.bench.upgradeV3Run(10_000)));
-rows.push([
-  `Upgrade v2 → v3 (${v3.messages.toLocaleString('en')} messages; creates the empty index)`,
-  ms(v3.ms),
-  'the index is filled afterwards in the background (bench/search.mjs)',
-]);
+if (only !== 'index') {
+  const sessions = only === 'branches' ? Number(process.argv[3] ?? 10_000) : 10_000;
+  const upSessions = Math.round(sessions / 2);
+  log(`upgrade v3 → v4 over ${upSessions * 20} messages, then a raw pass over the same rows…`);
+  const up = await withPage((p) => p.evaluate((n) => window.bench.upgradeV4Run(n), upSessions));
+  rows.push([
+    `Raw IndexedDB: read and rewrite ${up.messages.toLocaleString('en')} messages once`,
+    ms(up.rawMs),
+    'baseline, same run',
+  ]);
+  rows.push([
+    `Upgrade v3 → v4 (${up.messages.toLocaleString('en')} messages; adds the empty branchMessages)`,
+    ms(up.upgradeMs),
+    `${(up.upgradeMs / up.rawMs).toFixed(3)}× raw`,
+  ]);
+  log(`pages with and without branches, ${sessions * 20} active messages…`);
+  const pg = await withPage((p) => p.evaluate((n) => window.bench.branchPagingBench(n), sessions));
+  for (const [label, r] of [
+    ['no branches', pg.flat],
+    [
+      `a tenth of sessions branched, +${pg.tree.branchRows.toLocaleString('en')} branch rows`,
+      pg.tree,
+    ],
+  ])
+    rows.push([
+      `Latest 50 / older page, ${label} (${r.messages.toLocaleString('en')} msgs): p50 / p95`,
+      `${ms(r.latest.p50)} / ${ms(r.latest.p95)}; ${ms(r.older.p50)} / ${ms(r.older.p95)}`,
+      label === 'no branches'
+        ? 'baseline, same run'
+        : `${(r.latest.p95 / pg.flat.latest.p95).toFixed(2)}× / ${(r.older.p95 / pg.flat.older.p95).toFixed(2)}× p95`,
+    ]);
+  log('flipping a version whose subtree holds 1,000 messages…');
+  const fl = await withPage((p) => p.evaluate(() => window.bench.flipBench(1000, 20)));
+  rows.push([
+    `Flip to a version of ${fl.size} messages, setting ${fl.size} aside (switchVersion): p50 / p95`,
+    `${ms(fl.flip.p50)} / ${ms(fl.flip.p95)}`,
+    `${fl.flip.n} flips`,
+  ]);
+}
+
+if (only !== 'branches') {
+  log('append with the search index against without, 2,000 sessions / 40,000 messages…');
+  const idx = await withPage((p) => p.evaluate(() => window.bench.appendIndexBench(2000, 300)));
+  rows.push([
+    `Append 1 message without the search index (${idx.messages.toLocaleString('en')} msgs): p50 / p95`,
+    `${ms(idx.without.p50)} / ${ms(idx.without.p95)}`,
+    'baseline, same run',
+  ]);
+  rows.push([
+    'Append 1 message with the search index (its queue row): p50 / p95',
+    `${ms(idx.withIndex.p50)} / ${ms(idx.withIndex.p95)}`,
+    `${(idx.withIndex.p50 / idx.without.p50).toFixed(2)}× p50, ${(idx.withIndex.p95 / idx.without.p95).toFixed(2)}× p95 (target ≤ 1.3×)`,
+  ]);
+  rows.push([
+    'Indexing that message afterwards (one flush, off the append): p50 / p95',
+    `${ms(idx.flush.p50)} / ${ms(idx.flush.p95)}`,
+    '',
+  ]);
+  log('upgrade v2 → v3 over 10,000 sessions / 200,000 messages…');
+  const v3 = await withPage((p) => p.evaluate(() => window.bench.upgradeV3Run(10_000)));
+  rows.push([
+    `Upgrade v2 → v3 (${v3.messages.toLocaleString('en')} messages; creates the empty index)`,
+    ms(v3.ms),
+    'the index is filled afterwards in the background (bench/search.mjs)',
+  ]);
+}
 
 server.close();
 const w0 = Math.max(...rows.map((r) => r[0].length));

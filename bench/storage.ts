@@ -8,6 +8,7 @@ import { SCHEMA_HISTORY } from '../src/lib/db/schema';
 import { appendMessage, latestMessages, messagesBefore } from '../src/lib/domain/messages';
 import type { MessageRow, SessionRow } from '../src/lib/db/rows';
 import { flushQueue } from '../src/lib/domain/search-index/writer';
+import { branchBench } from './branches';
 
 const WORDS =
   'the a to of and in that is for it you with on as this be are can have not your more'.split(' ');
@@ -357,6 +358,7 @@ Object.assign(window, {
     openTernRun,
     appendIndexBench,
     upgradeV3Run,
+    ...branchBench,
   },
 });
 document.title = 'ready';

@@ -71,6 +71,16 @@ const SEEDERS: Record<number, (deps: TestDeps) => Promise<void>> = {
       searchQueue: [{ key: 'm' }],
     });
   },
+  // Version 4 with a version set aside: the reply before the one on screen, hanging off the root.
+  4: async (deps) => {
+    await seedAtVersion(deps, 4, {
+      workspaces: [{ id: 'w', name: 'W', createdAt: T, updatedAt: T }],
+      sessions: [{ ...seededSession, messageCount: 2, totalTokens: 4 }],
+      messages: [seededMessage],
+      branchMessages: [{ ...seededMessage, id: 'm-old', parentId: '', setAsideAt: T }],
+      searchQueue: [{ key: 'm' }, { key: 'm-old' }],
+    });
+  },
 };
 
 describe('the schema history', () => {

@@ -18,6 +18,7 @@ const SHIPPED_VERSIONS = [
   'src/lib/db/schema/v1.ts',
   'src/lib/db/schema/v2.ts',
   'src/lib/db/schema/v3.ts',
+  'src/lib/db/schema/v4.ts',
 ];
 
 /**
@@ -58,6 +59,10 @@ const LOCKS: Record<string, Lock> = {
   'src/lib/db/schema/v3.ts': {
     code: '9c6dca0dec01dcbc54a4690ffaf7ff406f0c0dcfe73ac5c412466f99b8662971',
     text: '70cdc5600730e3365235113a3a81a84d7cdee996bf37c2d11c6783231cd87a91',
+  },
+  'src/lib/db/schema/v4.ts': {
+    code: 'a43ebb0cea9535582d42fd4179d6295dfcc0bfedb138d24841e965f8dbb7b07a',
+    text: '65b8948f9eec81836c9d4245d2174a925cdd14e4c8af6a024127579aedc6a09e',
   },
 };
 

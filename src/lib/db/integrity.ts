@@ -1,7 +1,9 @@
 // The verification queries of the original migration guide, as code: a report of every way the
-// stored data can disagree with itself, and a repair that recomputes the session counters.
+// stored data can disagree with itself, and a repair that recomputes the session counters and
+// mends the trees of versions (integrity-tree.ts).
 import type { TernDB } from './database';
 import { mapErrors } from './errors';
+import { repairTree, treeIssues, type TreeIssue } from './integrity-tree';
 import type { SessionRow } from './rows';
 
 export type Counter = 'messageCount' | 'imageCount' | 'totalTokens' | 'compactionCount';
@@ -27,7 +29,8 @@ export type IntegrityIssue =
   | { kind: 'orphan-settings'; sessionId: string }
   | { kind: 'orphan-compaction-event'; eventId: string; sessionId: string }
   | { kind: 'orphan-archive'; eventId: string; messageId: string; missing: 'event' | 'session' }
-  | { kind: 'legacy-chat-count'; workspaceId: string; count: number };
+  | { kind: 'legacy-chat-count'; workspaceId: string; count: number }
+  | TreeIssue;
 
 export interface IntegrityReport {
   ok: boolean;
@@ -51,11 +54,14 @@ async function actualCounters(db: TernDB): Promise<Map<string, Actual>> {
       out.set(id, (a = { messageCount: 0, imageCount: 0, totalTokens: 0, compactionCount: 0 }));
     return a;
   };
-  await db.messages.each((m) => {
+  // A session counts every stored message: its active path and its other versions.
+  const count = (m: { sessionId: string; tokens?: number | null }) => {
     const a = get(m.sessionId);
     a.messageCount++;
     a.totalTokens += typeof m.tokens === 'number' ? m.tokens : 0;
-  });
+  };
+  await db.messages.each(count);
+  await db.branchMessages.each(count);
   await db.images.each((i) => void get(i.sessionId).imageCount++);
   await db.compactionEvents.each((e) => {
     if (e.revertedAt === null) get(e.sessionId).compactionCount++;
@@ -79,6 +85,9 @@ export function checkIntegrity(db: TernDB): Promise<IntegrityReport> {
       const issues = sessionIssues(sessions, workspaces, await actualCounters(db));
       const messages = await messageIssues(db, sessionIds);
       issues.push(...messages.issues);
+      const tree = await treeIssues(db, sessionIds, messages.sessionOf);
+      issues.push(...tree.issues);
+      for (const id of tree.ids) messages.ids.add(id);
       // An image may belong to a message that a compaction archived: it comes back on revert.
       await db.messageArchive.each((a) => void messages.ids.add(a.messageId));
       const images = await imageIssues(db, sessionIds, messages.ids);
@@ -138,6 +147,8 @@ interface MessageCheck {
   ids: Set<string>;
   /** Messages that came from v1 chats, per session. */
   legacyBySession: Map<string, number>;
+  /** The session of every active message, for the tree's checks. */
+  sessionOf: Map<string, string>;
 }
 
 /** Every message belongs to a live session and holds a seq no other message of it holds. */
@@ -145,11 +156,13 @@ async function messageIssues(db: TernDB, sessionIds: Set<string>): Promise<Messa
   const issues: IntegrityIssue[] = [];
   const seqs = new Map<string, string[]>();
   const ids = new Set<string>();
+  const sessionOf = new Map<string, string>();
   const legacyBySession = new Map<string, number>();
   let count = 0;
   await db.messages.each((m) => {
     count++;
     ids.add(m.id);
+    sessionOf.set(m.id, m.sessionId);
     if (typeof m.sessionId !== 'string' || !sessionIds.has(m.sessionId))
       issues.push({ kind: 'orphan-message', messageId: m.id, sessionId: String(m.sessionId) });
     if (!Number.isInteger(m.seq) || m.seq < 1) {
@@ -168,7 +181,7 @@ async function messageIssues(db: TernDB, sessionIds: Set<string>): Promise<Messa
     const [sessionId = '', seq = '0'] = key.split('\u0000');
     issues.push({ kind: 'duplicate-seq', sessionId, seq: Number(seq), messageIds });
   }
-  return { issues, count, ids, legacyBySession };
+  return { issues, count, ids, legacyBySession, sessionOf };
 }
 
 /** Every image's session, message and parent exist. */
@@ -250,10 +263,16 @@ function legacyIssues(
   return out;
 }
 
-/** Recomputes every session's counters from the rows. Returns how many sessions changed. */
+/**
+ * Mends what can be mended without deleting anything: branches that lost their parent or loop are
+ * hung off their session's last active message, and every session's counters are recomputed from
+ * the rows. Returns how many sessions changed.
+ */
 export function repairCounters(db: TernDB): Promise<number> {
+  const tables = [db.sessions, db.messages, db.branchMessages, db.images, db.compactionEvents];
   return mapErrors(() =>
-    db.transaction('rw', [db.sessions, db.messages, db.images, db.compactionEvents], async () => {
+    db.transaction('rw', tables, async () => {
+      const reparented = await repairTree(db);
       const actual = await actualCounters(db);
       let fixed = 0;
       for (const s of await db.sessions.toArray()) {
@@ -266,7 +285,7 @@ export function repairCounters(db: TernDB): Promise<number> {
         if (COUNTERS.some((c) => s[c] !== a[c])) {
           await db.sessions.update(s.id, { ...a });
           fixed++;
-        }
+        } else if (reparented.has(s.id)) fixed++;
       }
       return fixed;
     }),

@@ -8,7 +8,9 @@ import type { DBCore, DBCoreMutateRequest, DBCoreTransaction, Middleware } from 
 import { SEARCH_TITLE_PREFIX, type MessageRow, type SessionRow } from './rows';
 
 const QUEUE = 'searchQueue';
-const WATCHED = new Set(['messages', 'sessions']);
+// A message in an inactive branch is searchable like any other; a flip deletes it from one store
+// and adds it to the other, and each half queues it.
+const WATCHED = new Set(['messages', 'branchMessages', 'sessions']);
 /** Fields whose change means a message's text must be indexed again. */
 const MESSAGE_FIELDS = ['content', 'parts', 'status'];
 /** Other tabs hear of queued writes through this channel. */

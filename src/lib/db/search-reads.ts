@@ -48,3 +48,10 @@ export function sessionsActiveBy(db: TernDB, at: number | null): Rows<'sessions'
 export function sessionsActiveAfter(db: TernDB, at: number): Rows<'sessions'> {
   return db.sessions.where('lastActivityAt').above(at);
 }
+
+/** Messages of inactive branches with ids after `after` (every one for null), in id order. */
+export function branchMessagesAfter(db: TernDB, after: string | null): Rows<'branchMessages'> {
+  return after === null
+    ? db.branchMessages.toCollection()
+    : db.branchMessages.where(':id').above(after);
+}

@@ -9,7 +9,10 @@ type Issue =
   | { kind: 'orphan-image'; imageId: string; missing: string }
   | { kind: 'orphan-compaction-event'; sessionId: string }
   | { kind: 'orphan-archive'; missing: string }
-  | { kind: 'legacy-chat-count'; workspaceId: string; count: number };
+  | { kind: 'legacy-chat-count'; workspaceId: string; count: number }
+  | { kind: 'orphan-branch-message'; messageId: string; missing: 'session' | 'parent' }
+  | { kind: 'branch-cycle'; sessionId: string; messageIds: readonly string[] }
+  | { kind: 'branch-duplicate'; messageId: string };
 
 export function describeIssue(i: Issue): string {
   switch (i.kind) {
@@ -33,5 +36,13 @@ export function describeIssue(i: Issue): string {
       return `An archived message points at a missing ${i.missing}.`;
     case 'legacy-chat-count':
       return `Workspace ${i.workspaceId} has ${i.count} Legacy Chat sessions instead of one.`;
+    case 'orphan-branch-message':
+      return i.missing === 'session'
+        ? `A message of another version (${i.messageId}) belongs to a session that does not exist.`
+        : `A message of another version (${i.messageId}) follows a message that does not exist.`;
+    case 'branch-cycle':
+      return `${i.messageIds.length} messages of other versions in session ${i.sessionId} follow each other in a loop.`;
+    case 'branch-duplicate':
+      return `A message (${i.messageId}) is both on screen and in another version.`;
   }
 }

@@ -8,7 +8,12 @@
 import type { TernDB } from '../../db/database';
 import type { SearchDocRow, SessionRow } from '../../db/rows';
 import { messagesBelow, sessionMessages } from '../../db/reads';
-import { searchDocsOf, sessionsActiveAfter, sessionsActiveBy } from '../../db/search-reads';
+import {
+  branchMessagesAfter,
+  searchDocsOf,
+  sessionsActiveAfter,
+  sessionsActiveBy,
+} from '../../db/search-reads';
 import { ro, rw } from '../tx';
 import { addPostings, document, indexTables } from './writer';
 import { asJson, BACKFILL_KEY, blockOf, BLOCK, LIVE_BASE, type BackfillState } from './postings';
@@ -35,10 +40,15 @@ export async function readBackfill(db: TernDB): Promise<BackfillState | null> {
 
 /** Starts (or restarts, for a repair) the first pass. */
 export async function beginBackfill(db: TernDB): Promise<BackfillState> {
-  return rw(db, [db.meta, db.messages, db.sessions], async () => {
+  return rw(db, [db.meta, db.messages, db.branchMessages, db.sessions], async () => {
     const existing = await db.meta.get(BACKFILL_KEY);
     if (existing) return existing.value as unknown as BackfillState;
-    const [messages, sessions] = await Promise.all([db.messages.count(), db.sessions.count()]);
+    const [active, aside, sessions] = await Promise.all([
+      db.messages.count(),
+      db.branchMessages.count(),
+      db.sessions.count(),
+    ]);
+    const messages = active + aside;
     const state: BackfillState = {
       startedAt: Date.now(),
       down: LIVE_BASE - 1,
@@ -165,6 +175,7 @@ export async function backfillBlock(
   state.down = block.down;
   if (finished) {
     await sweep(db, state.startedAt);
+    state.indexed += await queueBranches(db, pause);
     state.done = true;
   }
   // Only if the pass was not restarted meanwhile (a rebuild): its watermark is not ours to move.
@@ -174,6 +185,28 @@ export async function backfillBlock(
       await db.meta.put({ key: BACKFILL_KEY, value: asJson(state) });
   });
   return !finished;
+}
+
+// The messages of inactive branches are few beside the active paths (versions set aside, imported
+// trees), so they go through the queue rather than the numbered walk: a page of ids at a time, those
+// without a document yet. Returns how many were queued.
+async function queueBranches(db: TernDB, pause: Pause): Promise<number> {
+  let after: string | null = null;
+  let queued = 0;
+  for (;;) {
+    const from: string | null = after;
+    const ids: string[] = await rw(db, [db.branchMessages, ...indexTables(db)], async () => {
+      const keys = await branchMessagesAfter(db, from).limit(READ_BATCH).primaryKeys();
+      const have = new Set(await searchDocsOf(db, keys).keys());
+      const missing = keys.filter((k) => !have.has(k));
+      if (missing.length > 0) await db.searchQueue.bulkPut(missing.map((key) => ({ key })));
+      queued += missing.length;
+      return keys;
+    });
+    if (ids.length < READ_BATCH) return queued;
+    after = ids[ids.length - 1] ?? null;
+    await pause();
+  }
 }
 
 async function writeBlock(db: TernDB, block: Block, pause: Pause): Promise<void> {

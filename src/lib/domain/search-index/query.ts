@@ -11,6 +11,7 @@ import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
 import { postingsBetween, queuedWithPrefix, searchDocsBelow } from '../../db/search-reads';
 import { ro } from '../tx';
+import { storedMessages, type StoredMessage } from './stored';
 import { NO_FILTERS, type SearchFilters } from './filters';
 import { holds, union } from './postings';
 import { searchableText, splitKeys } from './texts';
@@ -52,6 +53,11 @@ export interface SearchHit {
   sessionTitle: string;
   /** The message; null for a title hit. */
   messageId: string | null;
+  /**
+   * True when the message waits in a version not on screen: activateMessage (domain/branch-path)
+   * puts it on screen. Absent from the scan's hits, which read the active path only.
+   */
+  branch?: boolean;
   seq: number | null;
   role: Role | null;
   createdAt: number;
@@ -177,7 +183,11 @@ interface Checked {
   seen: Set<string>;
 }
 
-function passes(f: SearchFilters, s: SessionRow, m: MessageRow | null): boolean {
+function passes(
+  f: SearchFilters,
+  s: SessionRow,
+  m: Pick<MessageRow, 'createdAt' | 'role'> | null,
+): boolean {
   if (!f.includeTrash && s.deletedAt !== null) return false;
   if (f.workspaceId !== null && s.workspaceId !== f.workspaceId) return false;
   const at = m ? m.createdAt : s.createdAt;
@@ -217,9 +227,9 @@ async function check(
     const words = tokenize(text);
     return matchesWords(words, q.parts) ? words : null;
   };
-  const matched: { m: MessageRow; text: string; words: string[] }[] = [];
+  const matched: { m: StoredMessage; text: string; words: string[] }[] = [];
   if (messageIds.length > 0)
-    for (const m of await db.messages.bulkGet(messageIds)) {
+    for (const m of await storedMessages(db, messageIds)) {
       if (!m || (filters.role !== null && m.role !== filters.role)) continue;
       const text = searchableText(m);
       const words = test(text);
@@ -238,6 +248,7 @@ async function check(
       sessionId: s.id,
       sessionTitle: s.title,
       messageId: m.id,
+      branch: m.branch,
       seq: m.seq,
       role: m.role,
       createdAt: m.createdAt,
@@ -256,6 +267,7 @@ async function check(
       sessionId: s.id,
       sessionTitle: s.title,
       messageId: null,
+      branch: false,
       seq: null,
       role: null,
       createdAt: s.lastActivityAt,
@@ -302,7 +314,9 @@ export async function searchIndex(
   listed.sort((a, b) => a.count - b.count);
   const driver = listed[0];
 
-  await ro(db, [db.messages, db.sessions], () => check(db, queued, q, filters, now, out));
+  await ro(db, [db.messages, db.branchMessages, db.sessions], () =>
+    check(db, queued, q, filters, now, out),
+  );
   let limited = false;
   if (!driver) {
     // Every word too broad to list: the newest documents are checked one by one.
@@ -326,7 +340,7 @@ export async function searchIndex(
         batch.push(next.value);
       }
       if (batch.length === 0) break;
-      await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
+      await ro(db, [db.searchDocs, db.messages, db.branchMessages, db.sessions], async () => {
         const docs = await db.searchDocs.bulkGet(batch);
         const keys = docs.flatMap((d) => (d ? [d.key] : []));
         await check(db, keys, q, filters, now, out);
@@ -360,21 +374,25 @@ async function checkNewest(
   let below: number = Number.MAX_SAFE_INTEGER;
   let checked = 0;
   while (out.hits.length < limit && checked < MAX_CHECKED) {
-    const done = await ro(db, [db.searchDocs, db.messages, db.sessions], async () => {
-      const docs = await searchDocsBelow(db, below).reverse().limit(CHECK_BATCH).toArray();
-      const last = docs[docs.length - 1];
-      if (!last) return true;
-      below = last.doc;
-      await check(
-        db,
-        docs.map((d) => d.key),
-        q,
-        filters,
-        now,
-        out,
-      );
-      return docs.length < CHECK_BATCH;
-    });
+    const done = await ro(
+      db,
+      [db.searchDocs, db.messages, db.branchMessages, db.sessions],
+      async () => {
+        const docs = await searchDocsBelow(db, below).reverse().limit(CHECK_BATCH).toArray();
+        const last = docs[docs.length - 1];
+        if (!last) return true;
+        below = last.doc;
+        await check(
+          db,
+          docs.map((d) => d.key),
+          q,
+          filters,
+          now,
+          out,
+        );
+        return docs.length < CHECK_BATCH;
+      },
+    );
     abortIf(signal);
     checked += CHECK_BATCH;
     if (done) return;

@@ -8,12 +8,12 @@ export const isTitleKey = (key: string): boolean => key.startsWith(SEARCH_TITLE_
 export const sessionOfTitleKey = (key: string): string => key.slice(SEARCH_TITLE_PREFIX.length);
 
 /** The text a search looks in: the message's content, or its text parts when that is empty. */
-export function searchableText(m: MessageRow): string {
+export function searchableText(m: Pick<MessageRow, 'content' | 'parts'>): string {
   return m.content !== '' ? m.content : textOf(m.parts);
 }
 
 /** Whether a message is ready to be indexed: its text is final. */
-export const indexable = (m: MessageRow): boolean => m.status !== 'streaming';
+export const indexable = (m: Pick<MessageRow, 'status'>): boolean => m.status !== 'streaming';
 
 /** Keys split into message ids and session ids (of titles). */
 export function splitKeys(keys: readonly string[]): { messageIds: string[]; sessionIds: string[] } {

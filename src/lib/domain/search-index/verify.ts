@@ -9,6 +9,7 @@ import { readBackfill } from './backfill';
 import { isTitleKey, searchableText, sessionOfTitleKey, titleKey } from './texts';
 import { termsOf } from './tokens';
 import { indexTables } from './writer';
+import { storedMessages } from './stored';
 
 /** Documents whose words are looked up in the postings (the newest): a sample, not all. */
 const SAMPLE = 200;
@@ -32,14 +33,16 @@ export interface SearchIndexReport {
 export async function verifySearchIndex(db: TernDB): Promise<SearchIndexReport> {
   const state = await readBackfill(db);
   const indexing = !state?.done;
-  return ro(db, [db.messages, db.sessions, ...indexTables(db)], async () => {
-    const [messageIds, sessionIds, docKeys, queued] = await Promise.all([
+  return ro(db, [db.messages, db.branchMessages, db.sessions, ...indexTables(db)], async () => {
+    const [messageIds, branchIds, sessionIds, docKeys, queued] = await Promise.all([
       db.messages.toCollection().primaryKeys(),
+      db.branchMessages.toCollection().primaryKeys(),
       db.sessions.toCollection().primaryKeys(),
       searchDocsByKey(db).keys(),
       db.searchQueue.toCollection().primaryKeys(),
     ]);
-    const texts = new Set<string>([...messageIds, ...sessionIds.map(titleKey)]);
+    // Messages of inactive branches are findable too, so they count as texts like the active path.
+    const texts = new Set<string>([...messageIds, ...branchIds, ...sessionIds.map(titleKey)]);
     const waiting = new Set(queued);
     const seen = new Map<string, number>();
     // The `key` index holds strings only (message ids and title keys).
@@ -55,7 +58,10 @@ export async function verifySearchIndex(db: TernDB): Promise<SearchIndexReport> 
     // The newest documents' words, looked up in the postings.
     let unposted = 0;
     const docs = await searchDocsByNumber(db).reverse().limit(SAMPLE).toArray();
-    const msgs = await db.messages.bulkGet(docs.map((d) => d.key));
+    const msgs = await storedMessages(
+      db,
+      docs.map((d) => d.key),
+    );
     const sess = await db.sessions.bulkGet(
       docs.map((d) => (isTitleKey(d.key) ? sessionOfTitleKey(d.key) : '')),
     );

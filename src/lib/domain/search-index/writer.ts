@@ -3,10 +3,12 @@
 // document number, adds that number to the postings of each of its words, and clears the batch
 // from the queue; a crash leaves the queue as it was. Postings of a dropped document stay until
 // the block is rewritten: a search checks every hit against the text itself, so they find nothing.
+// A message is looked up in both message stores: flipping versions moves it without changing it.
 import type { TernDB } from '../../db/database';
-import type { MessageRow, SearchDocRow, SearchPostingRow, SessionRow } from '../../db/rows';
+import type { SearchDocRow, SearchPostingRow, SessionRow } from '../../db/rows';
 import { searchDocsOf } from '../../db/search-reads';
 import { rw } from '../tx';
+import { storedMessages, type StoredMessage } from './stored';
 import { asJson, blockOf, LIVE_BASE, LIVE_KEY, type LiveState } from './postings';
 import { indexable, isTitleKey, searchableText, sessionOfTitleKey, titleKey } from './texts';
 import { termsOf } from './tokens';
@@ -69,49 +71,53 @@ export function document(
 
 /** Indexes up to `batch` queued texts; returns how many queue entries were settled. */
 export async function flushQueue(db: TernDB, batch = FLUSH_BATCH): Promise<number> {
-  return rw(db, [db.messages, db.sessions, db.meta, ...indexTables(db)], async () => {
-    const queued = await db.searchQueue.limit(batch).primaryKeys();
-    if (queued.length === 0) return 0;
-    const messageIds = queued.filter((k) => !isTitleKey(k));
-    const sessionIds = queued.filter(isTitleKey).map(sessionOfTitleKey);
-    const [messages, sessions, olds, live] = await Promise.all([
-      db.messages.bulkGet(messageIds),
-      db.sessions.bulkGet(sessionIds),
-      searchDocsOf(db, queued).toArray(),
-      db.meta.get(LIVE_KEY),
-    ]);
-    const state: LiveState = (live?.value as LiveState | undefined) ?? { next: LIVE_BASE };
-    const oldByKey = new Map<string, SearchDocRow[]>();
-    for (const o of olds) oldByKey.set(o.key, [...(oldByKey.get(o.key) ?? []), o]);
-    const drop: number[] = [];
-    const settled: string[] = [];
-    const docs: SearchDocRow[] = [];
-    const byTerm = new Map<string, number[]>();
-    const replace = (key: string, add: (doc: number) => SearchDocRow) => {
-      for (const o of oldByKey.get(key) ?? []) drop.push(o.doc);
-      docs.push(add(state.next++));
-    };
-    messages.forEach((m: MessageRow | undefined, i) => {
-      const id = messageIds[i] ?? '';
-      settled.push(id);
-      if (!m) for (const o of oldByKey.get(id) ?? []) drop.push(o.doc);
-      // Still streaming: queued again by the write that ends it.
-      else if (indexable(m))
-        replace(id, (doc) => document(doc, id, m.sessionId, searchableText(m), byTerm));
-    });
-    sessions.forEach((s: SessionRow | undefined, i) => {
-      const key = titleKey(sessionIds[i] ?? '');
-      settled.push(key);
-      const old = oldByKey.get(key) ?? [];
-      if (!s) for (const o of old) drop.push(o.doc);
-      else if (old.length !== 1 || old[0]?.title !== s.title)
-        replace(key, (doc) => document(doc, key, s.id, s.title, byTerm, s.title));
-    });
-    if (byTerm.size > 0) await addPostings(db, byTerm, true);
-    if (drop.length > 0) await db.searchDocs.bulkDelete(drop);
-    if (docs.length > 0) await db.searchDocs.bulkAdd(docs);
-    await db.searchQueue.bulkDelete(settled);
-    await db.meta.put({ key: LIVE_KEY, value: asJson(state) });
-    return settled.length;
-  });
+  return rw(
+    db,
+    [db.messages, db.branchMessages, db.sessions, db.meta, ...indexTables(db)],
+    async () => {
+      const queued = await db.searchQueue.limit(batch).primaryKeys();
+      if (queued.length === 0) return 0;
+      const messageIds = queued.filter((k) => !isTitleKey(k));
+      const sessionIds = queued.filter(isTitleKey).map(sessionOfTitleKey);
+      const [messages, sessions, olds, live] = await Promise.all([
+        storedMessages(db, messageIds),
+        db.sessions.bulkGet(sessionIds),
+        searchDocsOf(db, queued).toArray(),
+        db.meta.get(LIVE_KEY),
+      ]);
+      const state: LiveState = (live?.value as LiveState | undefined) ?? { next: LIVE_BASE };
+      const oldByKey = new Map<string, SearchDocRow[]>();
+      for (const o of olds) oldByKey.set(o.key, [...(oldByKey.get(o.key) ?? []), o]);
+      const drop: number[] = [];
+      const settled: string[] = [];
+      const docs: SearchDocRow[] = [];
+      const byTerm = new Map<string, number[]>();
+      const replace = (key: string, add: (doc: number) => SearchDocRow) => {
+        for (const o of oldByKey.get(key) ?? []) drop.push(o.doc);
+        docs.push(add(state.next++));
+      };
+      messages.forEach((m: StoredMessage | undefined, i) => {
+        const id = messageIds[i] ?? '';
+        settled.push(id);
+        if (!m) for (const o of oldByKey.get(id) ?? []) drop.push(o.doc);
+        // Still streaming: queued again by the write that ends it.
+        else if (indexable(m))
+          replace(id, (doc) => document(doc, id, m.sessionId, searchableText(m), byTerm));
+      });
+      sessions.forEach((s: SessionRow | undefined, i) => {
+        const key = titleKey(sessionIds[i] ?? '');
+        settled.push(key);
+        const old = oldByKey.get(key) ?? [];
+        if (!s) for (const o of old) drop.push(o.doc);
+        else if (old.length !== 1 || old[0]?.title !== s.title)
+          replace(key, (doc) => document(doc, key, s.id, s.title, byTerm, s.title));
+      });
+      if (byTerm.size > 0) await addPostings(db, byTerm, true);
+      if (drop.length > 0) await db.searchDocs.bulkDelete(drop);
+      if (docs.length > 0) await db.searchDocs.bulkAdd(docs);
+      await db.searchQueue.bulkDelete(settled);
+      await db.meta.put({ key: LIVE_KEY, value: asJson(state) });
+      return settled.length;
+    },
+  );
 }

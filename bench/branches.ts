@@ -1,0 +1,224 @@
+// Branch benchmarks, run in real Chromium by bench/run.mjs (through storage.ts): the v3 → v4
+// upgrade against a raw pass over the same rows, reading pages with and without branches beside
+// them, and flipping a version with a large subtree. Plain numbers out.
+import { createDatabase, type TernDB } from '../src/lib/db/database';
+import { SCHEMA_HISTORY } from '../src/lib/db/schema';
+import type { BranchMessageRow, MessageRow, SessionRow } from '../src/lib/db/rows';
+import { switchVersion } from '../src/lib/domain/branches';
+import { latestMessages, messagesBefore } from '../src/lib/domain/messages';
+
+const T0 = 1_700_000_000_000;
+const WORDS = 'the a to of and in that is for it you with on as this be are can'.split(' ');
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function text(rand: () => number): string {
+  return Array.from({ length: 35 }, () => WORDS[Math.floor(rand() * WORDS.length)] ?? 'x').join(
+    ' ',
+  );
+}
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+  return { n: s.length, p50: at(0.5), p95: at(0.95) };
+}
+
+function session(id: string, t: number, messages: number): SessionRow {
+  return {
+    id,
+    workspaceId: 'default',
+    title: `Session ${id}`,
+    model: null,
+    createdAt: t,
+    updatedAt: t,
+    lastActivityAt: t,
+    deletedAt: null,
+    messageCount: messages,
+    imageCount: 0,
+    totalTokens: 0,
+    compactionCount: 0,
+    metadata: {},
+  };
+}
+
+function message(sessionId: string, seq: number, content: string, id?: string): MessageRow {
+  return {
+    id: id ?? crypto.randomUUID(),
+    sessionId,
+    seq,
+    role: seq % 2 ? 'user' : 'assistant',
+    content,
+    parts: [{ type: 'text', text: content }],
+    name: null,
+    toolCallId: null,
+    tokens: null,
+    status: 'complete',
+    preserved: false,
+    metadata: {},
+    createdAt: T0 + seq,
+    updatedAt: T0 + seq,
+  };
+}
+
+/** A chain of `n` branch messages hanging off `parentId`, from seq `from` on. */
+function chain(sessionId: string, parentId: string, from: number, n: number, rand: () => number) {
+  const out: BranchMessageRow[] = [];
+  let parent = parentId;
+  for (let i = 0; i < n; i++) {
+    const m = message(sessionId, from + i, text(rand));
+    out.push({ ...m, parentId: parent, setAsideAt: T0 + i });
+    parent = m.id;
+  }
+  return out;
+}
+
+/** `sessions` × `perSession` active messages, written 500 sessions per transaction. */
+async function seedActive(db: TernDB, sessions: number, perSession: number, rand: () => number) {
+  const paths = new Map<string, MessageRow[]>();
+  for (let b = 0; b < sessions; b += 500) {
+    const ss = Array.from({ length: Math.min(500, sessions - b) }, (_, i) =>
+      session(`s${b + i}`, T0 + b + i, perSession),
+    );
+    const rows = ss.flatMap((s) => {
+      const path = Array.from({ length: perSession }, (_, j) => message(s.id, j + 1, text(rand)));
+      paths.set(s.id, path);
+      return path;
+    });
+    await db.transaction('rw', db.sessions, db.messages, async () => {
+      await db.sessions.bulkAdd(ss);
+      await db.messages.bulkAdd(rows);
+    });
+  }
+  return paths;
+}
+
+/**
+ * The v3 → v4 upgrade over `sessions` × 20 messages, then, on the same data in the same page, the
+ * floor: raw IndexedDB reading every message and writing it back once, in one transaction.
+ */
+async function upgradeV4Run(sessions: number) {
+  const v3 = createDatabase({ name: 'tern', history: SCHEMA_HISTORY.slice(0, 3) });
+  await v3.open();
+  await seedActive(v3, sessions, 20, rng(3));
+  v3.close();
+  const db = createDatabase({ history: SCHEMA_HISTORY });
+  let t = performance.now();
+  await db.open();
+  const upgradeMs = performance.now() - t;
+  db.close();
+  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open('tern');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(String(req.error)));
+  });
+  t = performance.now();
+  const tx = raw.transaction(['messages'], 'readwrite');
+  const store = tx.objectStore('messages');
+  const rows = await new Promise<unknown[]>((r) => {
+    const req = store.getAll();
+    req.onsuccess = () => r(req.result as unknown[]);
+  });
+  for (const row of rows) store.put(row);
+  await new Promise((r) => (tx.oncomplete = r));
+  const rawMs = performance.now() - t;
+  raw.close();
+  return { upgradeMs, rawMs, messages: rows.length };
+}
+
+/**
+ * Latest 50 of random sessions and every older page of a 10,000-message session, in a database of
+ * `sessions` × 20 messages: with no branches, and with a tenth of the sessions (the long one too)
+ * carrying three set-aside versions of their second half. Same reads, same sessions, same run.
+ */
+async function branchPagingBench(sessions: number) {
+  const run = async (name: string, withBranches: boolean) => {
+    const db = createDatabase({ name });
+    await db.open();
+    const rand = rng(11);
+    const paths = await seedActive(db, sessions, 20, rand);
+    const long = Array.from({ length: 10_000 }, (_, j) => message('long', j + 1, text(rand)));
+    await db.sessions.add(session('long', T0, long.length));
+    for (let i = 0; i < long.length; i += 5000) await db.messages.bulkAdd(long.slice(i, i + 5000));
+    let branchRows = 0;
+    if (withBranches) {
+      const ids = [...paths.keys()].filter((_, i) => i % 10 === 0);
+      for (let b = 0; b < ids.length; b += 200) {
+        const rows = ids.slice(b, b + 200).flatMap((sid) => {
+          const fork = paths.get(sid)?.[9]?.id ?? '';
+          return [0, 1, 2].flatMap(() => chain(sid, fork, 11, 10, rand));
+        });
+        branchRows += rows.length;
+        await db.branchMessages.bulkAdd(rows);
+      }
+      for (let k = 1; k <= 10; k++) {
+        const rows = chain('long', long[k * 900]?.id ?? '', k * 900 + 1, 100, rand);
+        branchRows += rows.length;
+        await db.branchMessages.bulkAdd(rows);
+      }
+    }
+    const picked = [...paths.keys()].filter((_, i) => i % 10 === 0);
+    for (let i = 0; i < 20; i++) await latestMessages(db, picked[i] ?? 's0', 50);
+    const pick = rng(5);
+    const latest: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const sid = picked[Math.floor(pick() * picked.length)] ?? 's0';
+      const t = performance.now();
+      await latestMessages(db, sid, 50);
+      latest.push(performance.now() - t);
+    }
+    const older: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      let page = await latestMessages(db, 'long', 50);
+      while (page.length > 0) {
+        const t = performance.now();
+        page = await messagesBefore(db, 'long', page[0]?.seq ?? 0, 50);
+        older.push(performance.now() - t);
+      }
+    }
+    const messages = (await db.messages.count()) + (await db.branchMessages.count());
+    db.close();
+    return { latest: stats(latest), older: stats(older), messages, branchRows };
+  };
+  const flat = await run('tern-bench-flat', false);
+  const tree = await run('tern-bench-tree', true);
+  return { flat, tree };
+}
+
+/**
+ * Flipping between two versions whose subtrees hold `size` messages each (a chain under the same
+ * message): each flip sets one aside and brings the other back, in one transaction.
+ */
+async function flipBench(size: number, reps: number) {
+  const db = createDatabase({ name: 'tern-bench-flip' });
+  await db.open();
+  const rand = rng(13);
+  const head = Array.from({ length: 10 }, (_, j) => message('f', j + 1, text(rand)));
+  const tail = Array.from({ length: size }, (_, j) => message('f', 11 + j, text(rand)));
+  const other = chain('f', head[9]?.id ?? '', 11, size, rand);
+  await db.sessions.add(session('f', T0, 10 + 2 * size));
+  await db.messages.bulkAdd([...head, ...tail]);
+  await db.branchMessages.bulkAdd(other);
+  let from = tail[0]?.id ?? '';
+  let to = other[0]?.id ?? '';
+  const flips: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await switchVersion(db, from, to);
+    flips.push(performance.now() - t);
+    [from, to] = [to, from];
+  }
+  db.close();
+  return { flip: stats(flips), size };
+}
+
+export const branchBench = { upgradeV4Run, branchPagingBench, flipBench };
