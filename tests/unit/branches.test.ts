@@ -13,6 +13,7 @@ import {
   versionsOf,
 } from '../../src/lib/domain/branches';
 import { branchOff } from '../../src/lib/domain/branch-off';
+import { activateMessage } from '../../src/lib/domain/branch-path';
 import { allMessages, appendMessage, deleteMessage } from '../../src/lib/domain/messages';
 import { getSession } from '../../src/lib/domain/sessions';
 import { newVersionOf, restartAfter } from '../../src/lib/domain/chat/store';
@@ -154,6 +155,11 @@ describe('the conversation tree', () => {
     const versions = await versionsOf(db, session.id, [edited], true);
     expect(versions.get(edited.id)?.ids).toEqual([q.id, edited.id]);
     expect((await db.branchMessages.get(q.id))?.parentId).toBe(BRANCH_ROOT);
+
+    // A search hit in the old version opens it: the first message's other version comes back.
+    expect(await activateMessage(db, q.id)).toBe(session.id);
+    expect(texts(await allMessages(db, session.id))).toEqual(['what is this?', 'a dot']);
+    expect((await allMessages(db, session.id)).map((m) => m.seq)).toEqual([1, 2]);
   });
 
   it('drops a failed empty reply on retry rather than keeping it as a version', async () => {

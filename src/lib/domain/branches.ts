@@ -6,7 +6,8 @@
 // and the session's counters (which count every stored message) do not change.
 import { TernError } from '../errors';
 import type { TernDB } from '../db/database';
-import { branchChildren, sessionBranchMessages, sessionMessages } from '../db/reads';
+import { messagesFrom } from '../db/later-reads';
+import { branchChildren, messagesBelow, sessionBranchMessages } from '../db/reads';
 import { BRANCH_ROOT, type BranchMessageRow, type MessageRow } from '../db/rows';
 import { isOneOf, OPEN_STATUSES } from '../db/vocab';
 import { now, ro, rw } from './tx';
@@ -30,7 +31,7 @@ function setAside(row: MessageRow, parentId: string, at: number): BranchMessageR
 }
 
 /** The row as it stands on the active path at `seq`. */
-function bringBack(row: BranchMessageRow, seq: number): MessageRow {
+export function bringBack(row: BranchMessageRow, seq: number): MessageRow {
   const back: MessageRow & { parentId?: string; setAsideAt?: number } = { ...row, seq };
   delete back.parentId;
   delete back.setAsideAt;
@@ -39,13 +40,44 @@ function bringBack(row: BranchMessageRow, seq: number): MessageRow {
   return back;
 }
 
-async function activePath(db: TernDB, sessionId: string): Promise<MessageRow[]> {
-  return sessionMessages(db, sessionId).toArray();
+/**
+ * The active path from `seq` on, and the id of the message before it (BRANCH_ROOT at the start):
+ * two reads on [sessionId+seq], never the whole conversation.
+ */
+export async function activeTail(
+  db: TernDB,
+  sessionId: string,
+  seq: number,
+): Promise<{ parent: string; tail: MessageRow[] }> {
+  const [before, tail] = await Promise.all([
+    messagesBelow(db, sessionId, seq).last(),
+    messagesFrom(db, sessionId, seq).toArray(),
+  ]);
+  return { parent: before?.id ?? BRANCH_ROOT, tail };
 }
 
-/** The active message before `seq` (its parent), or BRANCH_ROOT. */
-function parentOf(path: readonly MessageRow[], index: number): string {
-  return index > 0 ? (path[index - 1] as MessageRow).id : BRANCH_ROOT;
+/** A session's branch rows by the message they follow, read once and walked in memory. */
+export async function branchTree(db: TernDB, sessionId: string) {
+  const children = new Map<string, BranchMessageRow[]>();
+  for (const row of await sessionBranchMessages(db, sessionId).toArray())
+    children.set(row.parentId, [...(children.get(row.parentId) ?? []), row]);
+  return children;
+}
+export type BranchTree = Awaited<ReturnType<typeof branchTree>>;
+
+/** Below `first`: at each fork, the continuation set aside last (newest first on a tie). */
+export function continuationIn(tree: BranchTree, first: BranchMessageRow): BranchMessageRow[] {
+  const chain = [first];
+  const seen = new Set([first.id]);
+  for (;;) {
+    const last = chain[chain.length - 1] as BranchMessageRow;
+    const next = (tree.get(last.id) ?? [])
+      .filter((c) => !seen.has(c.id))
+      .sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
+    if (!next) return chain;
+    seen.add(next.id);
+    chain.push(next);
+  }
 }
 
 /**
@@ -55,12 +87,12 @@ function parentOf(path: readonly MessageRow[], index: number): string {
  */
 export function setAsideFrom(db: TernDB, sessionId: string, seq: number): Promise<MessageRow[]> {
   return rw(db, [db.messages, db.branchMessages], async () => {
-    const path = await activePath(db, sessionId);
-    const from = path.findIndex((m) => m.seq >= seq);
-    if (from < 0) return [];
-    const tail = path.slice(from);
+    const { parent, tail } = await activeTail(db, sessionId, seq);
+    if (tail.length === 0) return [];
     const at = now();
-    await db.branchMessages.bulkAdd(tail.map((m, i) => setAside(m, parentOf(path, from + i), at)));
+    await db.branchMessages.bulkAdd(
+      tail.map((m, i) => setAside(m, i === 0 ? parent : (tail[i - 1] as MessageRow).id, at)),
+    );
     await db.messages.bulkDelete(tail.map((m) => m.id));
     return tail;
   });
@@ -96,50 +128,36 @@ export function versionsOf(
   });
 }
 
-/** Follows a branch down from `first`: at each fork, the continuation set aside last. */
-async function continuation(
-  db: TernDB,
-  sessionId: string,
-  first: BranchMessageRow,
-): Promise<BranchMessageRow[]> {
-  const chain = [first];
-  const seen = new Set([first.id]);
-  for (;;) {
-    const last = chain[chain.length - 1] as BranchMessageRow;
-    const next = (await branchChildren(db, sessionId, [last.id]).toArray())
-      .filter((c) => !seen.has(c.id))
-      .sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
-    if (!next) return chain;
-    seen.add(next.id);
-    chain.push(next);
-  }
-}
-
 /**
  * Puts version `toId` on screen in place of the active message `fromId`: the active path from
  * `fromId` on is set aside, and `toId` with its own continuation takes its place. One transaction.
  */
 export function switchVersion(db: TernDB, fromId: string, toId: string): Promise<MessageRow[]> {
   return rw(db, [db.sessions, db.messages, db.branchMessages], async () => {
-    const from = await db.messages.get(fromId);
-    const to = await db.branchMessages.get(toId);
+    const [from, to] = await Promise.all([db.messages.get(fromId), db.branchMessages.get(toId)]);
     if (!from || !to || to.sessionId !== from.sessionId)
       throw new TernError('not-found', 'That version no longer exists.');
-    const path = await activePath(db, from.sessionId);
-    const index = path.findIndex((m) => m.id === fromId);
-    if (to.parentId !== parentOf(path, index))
+    const [{ parent, tail }, tree] = await Promise.all([
+      activeTail(db, from.sessionId, from.seq),
+      branchTree(db, from.sessionId),
+    ]);
+    if (to.parentId !== parent)
       throw new TernError('conflict', 'That version belongs elsewhere in the conversation.');
-    if (path.slice(index).some((m) => m.status === 'streaming' || m.status === 'pending'))
+    if (tail.some((m) => m.status === 'streaming' || m.status === 'pending'))
       throw new TernError(
         'conflict',
         'A reply is still being written or a message waits to be sent in this version.',
       );
-    const chain = await continuation(db, from.sessionId, to);
-    await setAsideFrom(db, from.sessionId, from.seq);
+    const chain = continuationIn(tree, to);
+    const at = now();
+    await db.branchMessages.bulkPut(
+      tail.map((m, i) => setAside(m, i === 0 ? parent : (tail[i - 1] as MessageRow).id, at)),
+    );
+    await db.messages.bulkDelete(tail.map((m) => m.id));
     await db.branchMessages.bulkDelete(chain.map((m) => m.id));
     const rows = chain.map((m, i) => bringBack(m, from.seq + i));
     await db.messages.bulkAdd(rows);
-    await db.sessions.update(from.sessionId, { updatedAt: now() });
+    await db.sessions.update(from.sessionId, { updatedAt: at });
     return rows;
   });
 }
@@ -150,17 +168,17 @@ async function branchDescendants(
   sessionId: string,
   ids: readonly string[],
 ): Promise<BranchMessageRow[]> {
+  const tree = await branchTree(db, sessionId);
   const out: BranchMessageRow[] = [];
   const seen = new Set(ids);
-  let frontier = [...ids];
-  while (frontier.length > 0) {
-    const children = (await branchChildren(db, sessionId, frontier).toArray()).filter(
-      (c) => !seen.has(c.id),
-    );
-    for (const c of children) seen.add(c.id);
-    out.push(...children);
-    frontier = children.map((c) => c.id);
-  }
+  const stack = [...ids];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop())
+    for (const c of tree.get(id) ?? [])
+      if (!seen.has(c.id)) {
+        seen.add(c.id);
+        out.push(c);
+        stack.push(c.id);
+      }
   return out;
 }
 
@@ -168,15 +186,13 @@ async function branchDescendants(
 async function versionSubtree(db: TernDB, id: string) {
   const msg = await db.messages.get(id);
   if (!msg) throw new TernError('not-found', 'That message no longer exists.');
-  const path = await activePath(db, msg.sessionId);
-  const index = path.findIndex((m) => m.id === id);
-  const tail = path.slice(index);
+  const { parent, tail } = await activeTail(db, msg.sessionId, msg.seq);
   const below = await branchDescendants(
     db,
     msg.sessionId,
     tail.map((m) => m.id),
   );
-  return { msg, path, index, tail, below };
+  return { msg, parent, tail, below };
 }
 
 /** How many messages deleting the version at `id` removes (it, what follows, their versions). */
@@ -194,7 +210,7 @@ export function countVersion(db: TernDB, id: string): Promise<number> {
  */
 export function deleteVersion(db: TernDB, id: string): Promise<number> {
   return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
-    const { msg, path, index, tail, below } = await versionSubtree(db, id);
+    const { msg, parent, tail, below } = await versionSubtree(db, id);
     if (tail.some((m) => m.status === 'streaming'))
       throw new TernError('conflict', 'A reply is still being written in this version.');
     const session = await db.sessions.get(msg.sessionId);
@@ -205,10 +221,10 @@ export function deleteVersion(db: TernDB, id: string): Promise<number> {
     await db.images.bulkDelete(images);
     await db.messages.bulkDelete(tail.map((m) => m.id));
     await db.branchMessages.bulkDelete(below.map((m) => m.id));
-    const siblings = await branchChildren(db, msg.sessionId, [parentOf(path, index)]).toArray();
+    const siblings = await branchChildren(db, msg.sessionId, [parent]).toArray();
     const next = siblings.sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
     if (next) {
-      const chain = await continuation(db, msg.sessionId, next);
+      const chain = continuationIn(await branchTree(db, msg.sessionId), next);
       await db.branchMessages.bulkDelete(chain.map((m) => m.id));
       await db.messages.bulkAdd(chain.map((m, i) => bringBack(m, msg.seq + i)));
     }
@@ -221,19 +237,6 @@ export function deleteVersion(db: TernDB, id: string): Promise<number> {
       updatedAt: t,
     });
     return gone.length;
-  });
-}
-
-/**
- * Before one active message is deleted on its own: the versions that followed it follow its
- * parent instead, so that no branch is left hanging off a message that is gone.
- */
-export async function reparentChildren(db: TernDB, message: MessageRow): Promise<void> {
-  const path = await activePath(db, message.sessionId);
-  const index = path.findIndex((m) => m.id === message.id);
-  if (index < 0) return;
-  await branchChildren(db, message.sessionId, [message.id]).modify({
-    parentId: parentOf(path, index),
   });
 }
 

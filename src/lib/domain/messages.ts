@@ -4,6 +4,7 @@
 // ordered seq values, and the unique [sessionId+seq] index refuses any that would not.
 import { TernError } from '../errors';
 import {
+  BRANCH_ROOT,
   type JsonObject,
   type MessageError,
   type MessageMetadata,
@@ -17,8 +18,13 @@ import { isOneOf, OPEN_STATUSES, type OpenStatus } from '../db/vocab';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { MESSAGE_SHAPE, sentence, shapeProblem } from '../db/row-shapes';
-import { messageImages, messagesBelow, openMessagesWith, sessionMessages } from '../db/reads';
-import { reparentChildren } from './branches';
+import {
+  branchChildren,
+  messageImages,
+  messagesBelow,
+  openMessagesWith,
+  sessionMessages,
+} from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export const PAGE_SIZE = 50;
@@ -199,7 +205,10 @@ export async function deleteMessage(db: TernDB, id: string): Promise<void> {
     const msg = await db.messages.get(id);
     if (!msg) throw new TernError('not-found', 'That message no longer exists.');
     const session = await liveSession(db, msg.sessionId);
-    await reparentChildren(db, msg);
+    // The versions that followed it follow the message before it instead: no branch is left
+    // hanging off a message that is gone.
+    const before = await messagesBelow(db, msg.sessionId, msg.seq).last();
+    await branchChildren(db, msg.sessionId, [id]).modify({ parentId: before?.id ?? BRANCH_ROOT });
     const images = await messageImages(db, id).primaryKeys();
     await db.images.bulkDelete(images);
     await db.messages.delete(id);
