@@ -2,7 +2,9 @@
 // when it fails. Loaded with the conversation, not with the first screen.
 import * as branches from '../domain/branches';
 import { branchOff as branchOffAt } from '../domain/branch-off';
-import { attempt, openSession } from './actions';
+import { activateMessage } from '../domain/branch-path';
+import { getMessage } from '../domain/messages';
+import { attempt, openMessage, openSession } from './actions';
 import { view } from './view.svelte';
 
 /** Puts version `toId` on screen in place of the message `fromId`. */
@@ -29,4 +31,14 @@ export async function branchOff(messageId: string): Promise<void> {
   if (!session) return;
   openSession(session.id);
   view.notify(`Branched off into “${session.title}”.`);
+}
+
+/** Opens a search hit found in a version not on screen: that version comes on screen first. */
+export async function openInVersion(messageId: string): Promise<void> {
+  const at = await attempt(async (d) => {
+    const sessionId = await activateMessage(d, messageId);
+    const row = await getMessage(d, messageId);
+    return row ? { sessionId, messageId, seq: row.seq } : undefined;
+  });
+  if (at) openMessage(at);
 }

@@ -68,6 +68,15 @@ describe('versions of a conversation', () => {
     await versions().getByRole('button', { name: 'Previous version' }).click();
     await poll(() => textOf(tern.replies().first())).toContain('Answer one.');
     await poll(() => tern.messages.count()).toBe(4);
+
+    // A search finds a reply in a version not on screen, says so, and opens the session on it.
+    await tern.searchBox.fill('three');
+    const hit = tern.messageHits.filter({ hasText: 'Answer three.' });
+    await expect.poll(() => textOf(hit), { timeout: 10_000 }).toContain('other version');
+    await hit.getByRole('button').click();
+    await poll(() => textOf(versions())).toContain('3/4');
+    expect(await textOf(tern.replies().first())).toContain('Answer three.');
+    await poll(() => tern.messages.count()).toBe(2);
     expect(errors).toEqual([]);
   });
 
