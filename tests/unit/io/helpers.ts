@@ -41,26 +41,7 @@ export async function snapshot(db: TernDB): Promise<Record<string, unknown[]>> {
   return out;
 }
 
-/**
- * The integrity check's issues, but for counters that differ from the active path by exactly the
- * session's branch messages: the counters count every stored message, and the check does not yet
- * read the other versions.
- */
+/** The integrity check's issues: none, after any import. */
 export async function integrityIssues(db: TernDB): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const issue of (await checkIntegrity(db)).issues) {
-    if (
-      issue.kind === 'counter-mismatch' &&
-      (issue.counter === 'messageCount' || issue.counter === 'totalTokens')
-    ) {
-      const rows = await db.branchMessages.where('sessionId').equals(issue.sessionId).toArray();
-      const extra =
-        issue.counter === 'messageCount'
-          ? rows.length
-          : rows.reduce((n, r) => n + (r.tokens ?? 0), 0);
-      if (issue.actual + extra === issue.stored) continue;
-    }
-    out.push(issue);
-  }
-  return out;
+  return (await checkIntegrity(db)).issues;
 }
