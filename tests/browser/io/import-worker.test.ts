@@ -24,10 +24,12 @@ function run(
   });
 }
 
-/** Every stored session owns exactly the messages and images its counters say. */
+/** Every stored session owns exactly the messages (of every version) and images it counts. */
 async function wholeSessions(db: TernDB): Promise<boolean> {
   for (const s of await db.sessions.toArray()) {
-    const messages = await db.messages.where('sessionId').equals(s.id).count();
+    const messages =
+      (await db.messages.where('sessionId').equals(s.id).count()) +
+      (await db.branchMessages.where('sessionId').equals(s.id).count());
     const images = await db.images.where('sessionId').equals(s.id).count();
     if (messages !== s.messageCount || images !== s.imageCount) return false;
   }
