@@ -3,12 +3,12 @@
 // message keeps the versions below it attached, and the session's counters count every message.
 import { describe, expect, it } from 'vitest';
 import type { TernDB } from '../../src/lib/db/database';
+import { checkIntegrity } from '../../src/lib/db/integrity';
 import { BRANCH_ROOT, type MessageRow } from '../../src/lib/db/rows';
 import { addImage } from '../../src/lib/domain/images';
 import {
   countVersion,
   deleteVersion,
-  setAsideFrom,
   switchVersion,
   versionsOf,
 } from '../../src/lib/domain/branches';
@@ -176,18 +176,37 @@ describe('the conversation tree', () => {
 
   it('branches off into a new session holding the path up to a message, images copied', async () => {
     const { db } = await openTestDb();
-    const { session, messages } = await sessionWith(db, 4, { title: 'Trip' });
-    await setAsideFrom(db, session.id, 99);
-    const copy = await branchOff(db, (messages[1] as MessageRow).id);
-    expect(copy.title).toBe('Trip (branch)');
-    expect(copy.metadata.branchedFrom).toEqual({
-      sessionId: session.id,
-      messageId: (messages[1] as MessageRow).id,
+    const { session, messages } = await sessionWith(db, 1, { title: 'Trip' });
+    const blob = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' });
+    const image = await addImage(db, { sessionId: session.id, blob, width: 1, height: 1 });
+    const reply = await appendMessage(db, session.id, {
+      role: 'assistant',
+      parts: [
+        { type: 'text', text: 'm2' },
+        { type: 'image', imageId: image.id },
+      ],
     });
+    await appendMessage(db, session.id, { role: 'user', content: 'm3' });
+    const copy = await branchOff(db, reply.id);
+    expect(copy.title).toBe('Trip (branch)');
+    expect(copy.metadata.branchedFrom).toEqual({ sessionId: session.id, messageId: reply.id });
     const rows = await allMessages(db, copy.id);
     expect(texts(rows)).toEqual(['m1', 'm2']);
     expect(rows.map((m) => m.id)).not.toContain((messages[0] as MessageRow).id);
-    expect(await counters(db, copy.id)).toEqual({ messages: 2, tokens: 0, images: 0 });
-    expect(texts(await allMessages(db, session.id))).toEqual(['m1', 'm2', 'm3', 'm4']);
+    // The reply's image is a copy of its own, in the new session, attached to the copied reply.
+    const part = rows[1]?.parts.find((p) => p.type === 'image');
+    const copiedId = part?.type === 'image' ? part.imageId : '';
+    expect(copiedId).not.toBe(image.id);
+    const copied = await db.images.get(copiedId);
+    expect([copied?.sessionId, copied?.messageId, copied?.bytes]).toEqual([
+      copy.id,
+      rows[1]?.id,
+      image.bytes,
+    ]);
+    expect(await counters(db, copy.id)).toEqual({ messages: 2, tokens: 0, images: 1 });
+    // The source keeps its messages and its image.
+    expect(texts(await allMessages(db, session.id))).toEqual(['m1', 'm2', 'm3']);
+    expect((await db.images.get(image.id))?.messageId).toBe(reply.id);
+    expect((await checkIntegrity(db)).issues).toEqual([]);
   });
 });

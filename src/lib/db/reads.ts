@@ -66,6 +66,11 @@ export function messageImages(db: TernDB, messageId: string): Rows<'images'> {
   return db.images.where('messageId').equals(messageId);
 }
 
+/** The images attached to any of `messageIds`. */
+export function imagesOfMessages(db: TernDB, messageIds: readonly string[]): Rows<'images'> {
+  return db.images.where('messageId').anyOf([...messageIds]);
+}
+
 /** A session's compaction events, oldest first. */
 export function sessionCompactions(db: TernDB, sessionId: string): Rows<'compactionEvents'> {
   return db.compactionEvents

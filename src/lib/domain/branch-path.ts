@@ -9,6 +9,7 @@ import { sessionMessages } from '../db/reads';
 import { BRANCH_ROOT, type BranchMessageRow } from '../db/rows';
 import {
   activeTail,
+  assertSettled,
   branchTree,
   bringBack,
   continuationIn,
@@ -66,11 +67,7 @@ export function activateMessage(db: TernDB, messageId: string): Promise<string> 
       start = (await sessionMessages(db, row.sessionId).first())?.seq ?? 1;
     }
     const { tail } = await activeTail(db, row.sessionId, start);
-    if (tail.some((m) => m.status === 'streaming' || m.status === 'pending'))
-      throw new TernError(
-        'conflict',
-        'A reply is still being written or a message waits to be sent in this version.',
-      );
+    assertSettled(tail);
     const rows = [...chain.slice(0, -1), ...continuationIn(tree, row)];
     await setAsideFrom(db, row.sessionId, start);
     await db.branchMessages.bulkDelete(rows.map((m) => m.id));

@@ -7,9 +7,14 @@
 import { TernError } from '../errors';
 import type { TernDB } from '../db/database';
 import { messagesFrom } from '../db/later-reads';
-import { branchChildren, messagesBelow, sessionBranchMessages } from '../db/reads';
+import {
+  branchChildren,
+  imagesOfMessages,
+  messagesBelow,
+  sessionBranchMessages,
+} from '../db/reads';
 import { BRANCH_ROOT, type BranchMessageRow, type MessageRow } from '../db/rows';
-import { isOneOf, OPEN_STATUSES } from '../db/vocab';
+import { withOpenStatus } from './messages';
 import { now, ro, rw } from './tx';
 
 /** The versions at one place of the conversation: the message on screen and its siblings. */
@@ -23,21 +28,39 @@ export interface Versions {
 const byAge = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The row as it waits in a branch, following `parentId`. */
-function setAside(row: MessageRow, parentId: string, at: number): BranchMessageRow {
-  const aside: BranchMessageRow & { openStatus?: unknown } = { ...row, parentId, setAsideAt: at };
-  delete aside.openStatus;
-  return aside;
+/** Of several continuations, the one set aside last (the newest on a tie). */
+function lastSetAside(rows: readonly BranchMessageRow[]): BranchMessageRow | undefined {
+  return [...rows].sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
 }
 
-/** The row as it stands on the active path at `seq`. */
+/** An active tail as branch rows, each following the one before it and the first `parent`. */
+function asideRows(parent: string, tail: readonly MessageRow[], at: number): BranchMessageRow[] {
+  return tail.map((row, i) => {
+    const aside: BranchMessageRow & { openStatus?: unknown } = {
+      ...row,
+      parentId: i === 0 ? parent : (tail[i - 1] as MessageRow).id,
+      setAsideAt: at,
+    };
+    delete aside.openStatus;
+    return aside;
+  });
+}
+
+/** The row as it stands on the active path at `seq`; what waited to be sent waits again. */
 export function bringBack(row: BranchMessageRow, seq: number): MessageRow {
   const back: MessageRow & { parentId?: string; setAsideAt?: number } = { ...row, seq };
   delete back.parentId;
   delete back.setAsideAt;
-  // A message that waited to be sent waits again (the outbox finds it by this sparse index).
-  if (isOneOf(OPEN_STATUSES, back.status)) back.openStatus = back.status;
-  return back;
+  return withOpenStatus(back);
+}
+
+/** A version can be set aside only once nothing in it is being written or waits to be sent. */
+export function assertSettled(tail: readonly MessageRow[]): void {
+  if (tail.some((m) => m.status === 'streaming' || m.status === 'pending'))
+    throw new TernError(
+      'conflict',
+      'A reply is still being written or a message waits to be sent in this version.',
+    );
 }
 
 /**
@@ -56,12 +79,19 @@ export async function activeTail(
   return { parent: before?.id ?? BRANCH_ROOT, tail };
 }
 
+function byParent(rows: readonly BranchMessageRow[]): Map<string, BranchMessageRow[]> {
+  const children = new Map<string, BranchMessageRow[]>();
+  for (const row of rows) {
+    const list = children.get(row.parentId);
+    if (list) list.push(row);
+    else children.set(row.parentId, [row]);
+  }
+  return children;
+}
+
 /** A session's branch rows by the message they follow, read once and walked in memory. */
 export async function branchTree(db: TernDB, sessionId: string) {
-  const children = new Map<string, BranchMessageRow[]>();
-  for (const row of await sessionBranchMessages(db, sessionId).toArray())
-    children.set(row.parentId, [...(children.get(row.parentId) ?? []), row]);
-  return children;
+  return byParent(await sessionBranchMessages(db, sessionId).toArray());
 }
 export type BranchTree = Awaited<ReturnType<typeof branchTree>>;
 
@@ -71,9 +101,7 @@ export function continuationIn(tree: BranchTree, first: BranchMessageRow): Branc
   const seen = new Set([first.id]);
   for (;;) {
     const last = chain[chain.length - 1] as BranchMessageRow;
-    const next = (tree.get(last.id) ?? [])
-      .filter((c) => !seen.has(c.id))
-      .sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
+    const next = lastSetAside((tree.get(last.id) ?? []).filter((c) => !seen.has(c.id)));
     if (!next) return chain;
     seen.add(next.id);
     chain.push(next);
@@ -89,10 +117,7 @@ export function setAsideFrom(db: TernDB, sessionId: string, seq: number): Promis
   return rw(db, [db.messages, db.branchMessages], async () => {
     const { parent, tail } = await activeTail(db, sessionId, seq);
     if (tail.length === 0) return [];
-    const at = now();
-    await db.branchMessages.bulkAdd(
-      tail.map((m, i) => setAside(m, i === 0 ? parent : (tail[i - 1] as MessageRow).id, at)),
-    );
+    await db.branchMessages.bulkAdd(asideRows(parent, tail, now()));
     await db.messages.bulkDelete(tail.map((m) => m.id));
     return tail;
   });
@@ -113,13 +138,13 @@ export function versionsOf(
       i === 0 ? (fromStart ? BRANCH_ROOT : null) : (messages[i - 1] as MessageRow).id,
     );
     const asked = [...new Set(parents.filter((p): p is string => p !== null))];
-    const siblings = asked.length > 0 ? await branchChildren(db, sessionId, asked).toArray() : [];
-    const byParent = new Map<string, BranchMessageRow[]>();
-    for (const s of siblings) byParent.set(s.parentId, [...(byParent.get(s.parentId) ?? []), s]);
+    const siblings = byParent(
+      asked.length > 0 ? await branchChildren(db, sessionId, asked).toArray() : [],
+    );
     const out = new Map<string, Versions>();
     messages.forEach((m, i) => {
       const parent = parents[i];
-      const others = parent === null || parent === undefined ? undefined : byParent.get(parent);
+      const others = parent === null || parent === undefined ? undefined : siblings.get(parent);
       if (!others?.length) return;
       const all = [m, ...others].sort(byAge);
       out.set(m.id, { ids: all.map((r) => r.id), index: all.indexOf(m) });
@@ -143,16 +168,10 @@ export function switchVersion(db: TernDB, fromId: string, toId: string): Promise
     ]);
     if (to.parentId !== parent)
       throw new TernError('conflict', 'That version belongs elsewhere in the conversation.');
-    if (tail.some((m) => m.status === 'streaming' || m.status === 'pending'))
-      throw new TernError(
-        'conflict',
-        'A reply is still being written or a message waits to be sent in this version.',
-      );
+    assertSettled(tail);
     const chain = continuationIn(tree, to);
     const at = now();
-    await db.branchMessages.bulkPut(
-      tail.map((m, i) => setAside(m, i === 0 ? parent : (tail[i - 1] as MessageRow).id, at)),
-    );
+    await db.branchMessages.bulkAdd(asideRows(parent, tail, at));
     await db.messages.bulkDelete(tail.map((m) => m.id));
     await db.branchMessages.bulkDelete(chain.map((m) => m.id));
     const rows = chain.map((m, i) => bringBack(m, from.seq + i));
@@ -163,12 +182,7 @@ export function switchVersion(db: TernDB, fromId: string, toId: string): Promise
 }
 
 /** Every message that hangs below `ids` in the session's branches (not `ids` themselves). */
-async function branchDescendants(
-  db: TernDB,
-  sessionId: string,
-  ids: readonly string[],
-): Promise<BranchMessageRow[]> {
-  const tree = await branchTree(db, sessionId);
+function branchDescendants(tree: BranchTree, ids: readonly string[]): BranchMessageRow[] {
   const out: BranchMessageRow[] = [];
   const seen = new Set(ids);
   const stack = [...ids];
@@ -186,13 +200,15 @@ async function branchDescendants(
 async function versionSubtree(db: TernDB, id: string) {
   const msg = await db.messages.get(id);
   if (!msg) throw new TernError('not-found', 'That message no longer exists.');
-  const { parent, tail } = await activeTail(db, msg.sessionId, msg.seq);
-  const below = await branchDescendants(
-    db,
-    msg.sessionId,
+  const [{ parent, tail }, tree] = await Promise.all([
+    activeTail(db, msg.sessionId, msg.seq),
+    branchTree(db, msg.sessionId),
+  ]);
+  const below = branchDescendants(
+    tree,
     tail.map((m) => m.id),
   );
-  return { msg, parent, tail, below };
+  return { msg, parent, tail, below, tree };
 }
 
 /** How many messages deleting the version at `id` removes (it, what follows, their versions). */
@@ -210,21 +226,21 @@ export function countVersion(db: TernDB, id: string): Promise<number> {
  */
 export function deleteVersion(db: TernDB, id: string): Promise<number> {
   return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
-    const { msg, parent, tail, below } = await versionSubtree(db, id);
+    const { msg, parent, tail, below, tree } = await versionSubtree(db, id);
     if (tail.some((m) => m.status === 'streaming'))
       throw new TernError('conflict', 'A reply is still being written in this version.');
     const session = await db.sessions.get(msg.sessionId);
     if (!session) throw new TernError('not-found', 'That session no longer exists.');
     const gone = [...tail, ...below];
     const ids = gone.map((m) => m.id);
-    const images = await db.images.where('messageId').anyOf(ids).primaryKeys();
+    const images = await imagesOfMessages(db, ids).primaryKeys();
     await db.images.bulkDelete(images);
     await db.messages.bulkDelete(tail.map((m) => m.id));
     await db.branchMessages.bulkDelete(below.map((m) => m.id));
-    const siblings = await branchChildren(db, msg.sessionId, [parent]).toArray();
-    const next = siblings.sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
+    // The tree as read before the delete: the siblings are not below the deleted version.
+    const next = lastSetAside(tree.get(parent) ?? []);
     if (next) {
-      const chain = continuationIn(await branchTree(db, msg.sessionId), next);
+      const chain = continuationIn(tree, next);
       await db.branchMessages.bulkDelete(chain.map((m) => m.id));
       await db.messages.bulkAdd(chain.map((m, i) => bringBack(m, msg.seq + i)));
     }
@@ -238,9 +254,4 @@ export function deleteVersion(db: TernDB, id: string): Promise<number> {
     });
     return gone.length;
   });
-}
-
-/** Every message of the session's other versions (exports, whole-tree checks). */
-export function allBranchMessages(db: TernDB, sessionId: string): Promise<BranchMessageRow[]> {
-  return ro(db, [db.branchMessages], () => sessionBranchMessages(db, sessionId).toArray());
 }

@@ -14,8 +14,9 @@ import {
 } from '../messages';
 import { TernError } from '../../errors';
 import { setAsideFrom } from '../branches';
-import { copyImages } from '../branch-off';
+import { copyImages, withCopiedImages } from '../branch-off';
 import { pendingToolCalls } from './tool-calls';
+import { messagesAfter } from '../../db/later-reads';
 import { rw } from '../tx';
 
 export interface Claim {
@@ -79,7 +80,7 @@ export function restartAfter(
   metadata: JsonObject,
 ): Promise<MessageRow> {
   return rw(db, [db.sessions, db.messages, db.branchMessages, db.images], async () => {
-    const after = (await allMessages(db, sessionId)).filter((r) => r.seq > seq);
+    const after = await messagesAfter(db, sessionId, seq).toArray();
     if (after.some(worthKeeping)) await setAsideFrom(db, sessionId, seq + 1);
     else for (const row of after) await deleteMessage(db, row.id);
     return appendMessage(db, sessionId, { role: 'assistant', status: 'streaming', metadata });
@@ -101,9 +102,10 @@ export function newVersionOf(
     if (!old) throw new TernError('not-found', 'That message no longer exists.');
     const images = await copyImages(db, old);
     await setAsideFrom(db, old.sessionId, old.seq);
-    const others = old.parts
-      .filter((p) => p.type !== 'text')
-      .map((p) => (p.type === 'image' ? { ...p, imageId: images.get(p.imageId) ?? p.imageId } : p));
+    const others = withCopiedImages(
+      old.parts.filter((p) => p.type !== 'text'),
+      images,
+    );
     return appendMessage(db, old.sessionId, {
       role: 'user',
       content,
