@@ -6,6 +6,7 @@ import { checkIntegrity, repairCounters } from '../../src/lib/db/integrity';
 import { BRANCH_ROOT, type BranchMessageRow } from '../../src/lib/db/rows';
 import { setAsideFrom } from '../../src/lib/domain/branches';
 import { appendMessage } from '../../src/lib/domain/messages';
+import { compactSession, revertCompaction } from '../../src/lib/domain/compaction';
 import { openTestDb } from '../helpers/db';
 import { newSession } from '../helpers/builders';
 
@@ -24,6 +25,21 @@ async function world() {
 }
 
 describe('tree integrity', () => {
+  it('takes a version hanging off a compacted message as whole, and the undo brings it back', async () => {
+    const { db, s, a, b0 } = await world();
+    const event = await compactSession(db, s.id, {
+      archiveIds: [a.id],
+      summary: { content: 'summary', tokens: 1 },
+      strategy: 'test',
+    });
+    expect((await checkIntegrity(db)).issues).toEqual([]);
+    // Repair leaves it where it hangs, so the undo puts the conversation back exactly.
+    await repairCounters(db);
+    expect((await db.branchMessages.get(b0.id))?.parentId).toBe(a.id);
+    await revertCompaction(db, event.id);
+    expect((await checkIntegrity(db)).issues).toEqual([]);
+  });
+
   it('counts branch messages in the counters, and repairs them', async () => {
     const { db, s } = await world();
     expect((await db.sessions.get(s.id))?.messageCount).toBe(4);

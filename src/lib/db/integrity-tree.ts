@@ -1,5 +1,6 @@
 // The checks of a session's tree of versions (schema v4): every message of an inactive branch
-// belongs to a live session, follows a message that exists in that session (in either store),
+// belongs to a live session, follows a message that exists in that session (in either store, or
+// in the archive of a compaction that can be undone),
 // never leads back to itself, and is not also on the active path. The repair mends what it can
 // without deleting anything: a branch that lost its parent, or loops, is hung off the session's
 // last active message, where the version switcher shows it.
@@ -34,11 +35,15 @@ async function findTreeIssues(
 ): Promise<Found> {
   const rows = await db.branchMessages.toArray();
   const byId = new Map(rows.map((r) => [r.id, r]));
+  // A version may hang off a message a compaction set aside: it is in place again on undo.
+  const archived = new Map<string, string>();
+  await db.messageArchive.each((a) => void archived.set(a.messageId, a.sessionId));
   const issues: TreeIssue[] = [];
   const reparent: BranchMessageRow[] = [];
   const parentOk = (r: BranchMessageRow) =>
     r.parentId === BRANCH_ROOT ||
     active.get(r.parentId) === r.sessionId ||
+    archived.get(r.parentId) === r.sessionId ||
     byId.get(r.parentId)?.sessionId === r.sessionId;
   for (const r of rows) {
     if (active.has(r.id))

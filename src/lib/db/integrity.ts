@@ -269,7 +269,14 @@ function legacyIssues(
  * the rows. Returns how many sessions changed.
  */
 export function repairCounters(db: TernDB): Promise<number> {
-  const tables = [db.sessions, db.messages, db.branchMessages, db.images, db.compactionEvents];
+  const tables = [
+    db.sessions,
+    db.messages,
+    db.branchMessages,
+    db.messageArchive,
+    db.images,
+    db.compactionEvents,
+  ];
   return mapErrors(() =>
     db.transaction('rw', tables, async () => {
       const reparented = await repairTree(db);
