@@ -2,25 +2,16 @@
 // another 127.0.0.1 port (so every request is cross-origin and CORS is real): setting up a
 // provider, a reply streaming in, stop, each error on the reply, a reload in the middle.
 import { describe, expect, it } from 'vitest';
-import { watchErrors } from '../harness';
 import { startProviderServer, type Script } from '../../helpers/provider-server';
 import { ChatPage } from './chat-page';
-import { poll, useChatEnv } from './chat-env';
+import { openChat, poll, useChatEnv } from './chat-env';
 
 const env = useChatEnv();
 
 const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ` w${from + i}`);
 const posts = () => env.provider.requests.filter((r) => r.method === 'POST').length;
 
-async function ready(options: { stallSeconds?: number } = {}) {
-  const page = await env.context.newPage();
-  const errors = watchErrors(page);
-  const tern = new ChatPage(page, env.server.url);
-  await tern.open();
-  await tern.addProvider(`${env.provider.url}/v1`, options);
-  await tern.newSession();
-  return { page, tern, errors };
-}
+const ready = (options: { stallSeconds?: number } = {}) => openChat(env, options);
 
 describe('chatting with a provider', () => {
   it('sets up a provider in the settings, streams a reply in, and keeps it after a reload', async () => {

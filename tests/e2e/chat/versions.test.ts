@@ -4,21 +4,11 @@
 // answer; "Branch off here" copies the path into a new session; deleting a version takes it and
 // what follows it, never its siblings.
 import { describe, expect, it } from 'vitest';
-import { watchErrors } from '../harness';
-import { ChatPage } from './chat-page';
-import { poll, useChatEnv } from './chat-env';
+import { openChat, poll, useChatEnv } from './chat-env';
 
 const env = useChatEnv();
 
-async function ready() {
-  const page = await env.context.newPage();
-  const errors = watchErrors(page);
-  const tern = new ChatPage(page, env.server.url);
-  await tern.open();
-  await tern.addProvider(`${env.provider.url}/v1`);
-  await tern.newSession();
-  return { page, tern, errors };
-}
+const ready = () => openChat(env);
 
 const textOf = async (l: { textContent(): Promise<string | null> }) =>
   (await l.textContent()) ?? '';

@@ -4,23 +4,14 @@
 // switching it on for a session, a tool call asked about, a reload while it waits, then allowed.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { watchErrors } from '../harness';
 import { useMcpServers } from '../../helpers/mcp/use-mcp-servers';
-import { ChatPage } from '../chat/chat-page';
-import { poll, useChatEnv } from '../chat/chat-env';
+import type { ChatPage } from '../chat/chat-page';
+import { openChat, poll, useChatEnv } from '../chat/chat-env';
 
 const env = useChatEnv();
 const { everything, tiny } = await useMcpServers();
 
-async function ready() {
-  const page = await env.context.newPage();
-  const errors = watchErrors(page);
-  const tern = new ChatPage(page, env.server.url);
-  await tern.open();
-  await tern.addProvider(`${env.provider.url}/v1`);
-  await tern.newSession();
-  return { page, tern, errors };
-}
+const ready = () => openChat(env);
 
 async function openMcpSettings(tern: ChatPage) {
   await tern.sidebar.getByRole('button', { name: 'Settings' }).click();
