@@ -9,6 +9,7 @@ import { openTern } from '../../src/lib/db/lifecycle';
 import { SCHEMA_HISTORY, upgradeMarkerKey } from '../../src/lib/db/schema';
 import type { MessageRow, SessionRow } from '../../src/lib/db/rows';
 import { versionsOf } from '../../src/lib/domain/branches';
+import { messageRow, sessionRow } from '../helpers/builders';
 import { freshDeps, type TestDeps } from '../helpers/db';
 import { seedAtVersion, v1Fixture } from './harness';
 
@@ -23,39 +24,40 @@ function library(sessions: number, perSession: number) {
     for (let k = 1; k <= perSession; k++) {
       const t = k % 3 === 0 ? null : k * 7 + i;
       tokens += t ?? 0;
-      m.push({
-        id: `${id}-${k}`,
-        sessionId: id,
-        // Gaps in seq, as deletes leave them: order, not numbering, is what the upgrade keeps.
-        seq: k * 2,
-        role: k % 2 ? 'user' : 'assistant',
-        content: k === 3 ? 'emoji 👋🏽, a lone surrogate \uD800 and\r\nlines' : `message ${i}.${k}`,
-        parts: k === 4 ? [{ type: 'text', text: `part ${k}` }] : [],
-        name: null,
-        toolCallId: null,
-        tokens: t,
-        status: k === perSession && i === 0 ? 'error' : 'complete',
-        preserved: k === 1,
-        metadata: k === 2 ? { note: 'kept' } : {},
-        createdAt: T + i * 1000 + k,
-        updatedAt: T + i * 1000 + k,
-      });
+      m.push(
+        messageRow(
+          {
+            id: `${id}-${k}`,
+            sessionId: id,
+            // Gaps in seq, as deletes leave them: order, not numbering, is what the upgrade keeps.
+            seq: k * 2,
+            role: k % 2 ? 'user' : 'assistant',
+            content:
+              k === 3 ? 'emoji 👋🏽, a lone surrogate \uD800 and\r\nlines' : `message ${i}.${k}`,
+            parts: k === 4 ? [{ type: 'text', text: `part ${k}` }] : [],
+            tokens: t,
+            status: k === perSession && i === 0 ? 'error' : 'complete',
+            preserved: k === 1,
+            metadata: k === 2 ? { note: 'kept' } : {},
+          },
+          T + i * 1000 + k,
+        ),
+      );
     }
-    s.push({
-      id,
-      workspaceId: 'w',
-      title: `Session ${i}`,
-      model: null,
-      createdAt: T + i,
-      updatedAt: T + i,
-      lastActivityAt: T + i * 1000,
-      deletedAt: i === 2 ? T + 5 : null,
-      messageCount: perSession,
-      imageCount: 0,
-      totalTokens: tokens,
-      compactionCount: 0,
-      metadata: {},
-    });
+    s.push(
+      sessionRow(
+        {
+          id,
+          workspaceId: 'w',
+          title: `Session ${i}`,
+          lastActivityAt: T + i * 1000,
+          deletedAt: i === 2 ? T + 5 : null,
+          messageCount: perSession,
+          totalTokens: tokens,
+        },
+        T + i,
+      ),
+    );
   }
   return { sessions: s, messages: m };
 }
