@@ -3,72 +3,15 @@
 // them, and flipping a version with a large subtree. Plain numbers out.
 import { createDatabase, type TernDB } from '../src/lib/db/database';
 import { SCHEMA_HISTORY } from '../src/lib/db/schema';
-import type { BranchMessageRow, MessageRow, SessionRow } from '../src/lib/db/rows';
+import type { BranchMessageRow, MessageRow } from '../src/lib/db/rows';
 import { switchVersion } from '../src/lib/domain/branches';
 import { latestMessages, messagesBefore } from '../src/lib/domain/messages';
+import { messageRow, rng, sessionRow, stats, text } from './page-rows';
 
 const T0 = 1_700_000_000_000;
-const WORDS = 'the a to of and in that is for it you with on as this be are can'.split(' ');
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function text(rand: () => number): string {
-  return Array.from({ length: 35 }, () => WORDS[Math.floor(rand() * WORDS.length)] ?? 'x').join(
-    ' ',
-  );
-}
-
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { n: s.length, p50: at(0.5), p95: at(0.95) };
-}
-
-function session(id: string, t: number, messages: number): SessionRow {
-  return {
-    id,
-    workspaceId: 'default',
-    title: `Session ${id}`,
-    model: null,
-    createdAt: t,
-    updatedAt: t,
-    lastActivityAt: t,
-    deletedAt: null,
-    messageCount: messages,
-    imageCount: 0,
-    totalTokens: 0,
-    compactionCount: 0,
-    metadata: {},
-  };
-}
-
-function message(sessionId: string, seq: number, content: string, id?: string): MessageRow {
-  return {
-    id: id ?? crypto.randomUUID(),
-    sessionId,
-    seq,
-    role: seq % 2 ? 'user' : 'assistant',
-    content,
-    parts: [{ type: 'text', text: content }],
-    name: null,
-    toolCallId: null,
-    tokens: null,
-    status: 'complete',
-    preserved: false,
-    metadata: {},
-    createdAt: T0 + seq,
-    updatedAt: T0 + seq,
-  };
-}
+const session = sessionRow;
+const message = (sessionId: string, seq: number, content: string): MessageRow =>
+  messageRow(sessionId, seq, T0 + seq, content);
 
 /** A chain of `n` branch messages hanging off `parentId`, from seq `from` on. */
 function chain(sessionId: string, parentId: string, from: number, n: number, rand: () => number) {
