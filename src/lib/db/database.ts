@@ -15,10 +15,12 @@ import type {
   SearchQueueRow,
   SessionRow,
   SessionSettingsRow,
+  SyncClockRow,
   WorkspaceRow,
 } from './rows';
 import { SCHEMA_HISTORY, upgradeMarkerKey, type SchemaVersion } from './schema';
 import { searchQueueMiddleware } from './search-queue';
+import { CLOCKS, SYNC_BACKFILL_KEY, syncClockMiddleware } from './sync-clock';
 import { asJson, BACKFILL_KEY, emptyBackfill } from './search-layout';
 
 export const DB_NAME = 'tern';
@@ -39,6 +41,7 @@ export class TernDB extends Dexie {
   declare searchDocs: EntityTable<SearchDocRow, 'doc'>;
   declare searchPostings: Table<SearchPostingRow, [string, number]>;
   declare searchQueue: EntityTable<SearchQueueRow, 'key'>;
+  declare syncClocks: EntityTable<SyncClockRow, 'key'>;
   /** True when opened on a database newer than this code: every write is refused. */
   readonly readOnly: boolean;
 
@@ -90,11 +93,17 @@ export function createDatabase(options: DatabaseOptions = {}): TernDB {
     }
   }
   db.use(searchQueueMiddleware);
+  db.use(syncClockMiddleware);
   db.on('populate', (tx) => {
     const now = Date.now();
     // An empty library has nothing to index: the first pass is over before it begins.
     if (tx.storeNames.includes('meta'))
       void tx.table('meta').put({ key: BACKFILL_KEY, value: asJson(emptyBackfill(now)) });
+    // Nor anything written before sync to stamp: every record from now on is stamped as written.
+    if (tx.storeNames.includes(CLOCKS))
+      void tx
+        .table('meta')
+        .put({ key: SYNC_BACKFILL_KEY, value: { done: true, table: 0, after: null } });
     void tx.table('workspaces').add({
       id: DEFAULT_WORKSPACE_ID,
       name: DEFAULT_WORKSPACE_NAME,

@@ -241,3 +241,15 @@ export interface SearchQueueRow {
 }
 
 export const SEARCH_TITLE_PREFIX = 'title:';
+
+// Version 5: sync (schema/v5.ts, db/sync-clock.ts, domain/sync/).
+
+/** The clock of one synced record; with no record behind it, the record's tombstone. */
+export interface SyncClockRow {
+  /** `<kind>|<id>` (db/sync-kinds.ts). */
+  key: string;
+  /** Hybrid logical clock of the record's last change (db/hlc.ts). */
+  c: string;
+  /** 1 while the change is not on the server; absent once it is (a sparse index). */
+  dirty?: 1;
+}

@@ -5,10 +5,11 @@ import { v1 } from './v1';
 import { v2 } from './v2';
 import { v3 } from './v3';
 import { v4 } from './v4';
+import { v5 } from './v5';
 
 export type { SchemaVersion } from './types';
 
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [v1, v2, v3, v4];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [v1, v2, v3, v4, v5];
 
 const last = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1];
 if (!last) throw new Error('empty schema history');
