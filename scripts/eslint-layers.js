@@ -14,6 +14,7 @@ const SHARED = new Set([
   'lib/db/vocab',
   'lib/db/row-shapes',
   'lib/db/settings-shape',
+  'lib/db/sync-kinds',
   'lib/db/schema/v1-rows',
   'lib/db/schema/v2-rows',
 ]);

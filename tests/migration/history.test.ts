@@ -81,6 +81,19 @@ const SEEDERS: Record<number, (deps: TestDeps) => Promise<void>> = {
       searchQueue: [{ key: 'm' }, { key: 'm-old' }],
     });
   },
+  // Version 5 part-stamped: the session's clock sent, the message's waiting, the rest not stamped.
+  5: async (deps) => {
+    await seedAtVersion(deps, 5, {
+      workspaces: [{ id: 'w', name: 'W', createdAt: T, updatedAt: T }],
+      sessions: [{ ...seededSession, messageCount: 2, totalTokens: 4 }],
+      messages: [seededMessage],
+      branchMessages: [{ ...seededMessage, id: 'm-old', parentId: '', setAsideAt: T }],
+      syncClocks: [
+        { key: 'session|s', c: '00lox2yh4.0000.0' },
+        { key: 'message|m', c: '00lox2yh4.0000.0', dirty: 1 },
+      ],
+    });
+  },
 };
 
 describe('the schema history', () => {

@@ -67,6 +67,7 @@ class AppState {
         this.#lastSnapshot = result.snapshot;
         this.#status = { kind: 'ready' };
         startSearchIndexer(result.db);
+        startClockStamping(result.db);
       } else if (result.kind === 'read-only') {
         this.#status = {
           kind: 'read-only',
@@ -78,6 +79,21 @@ class AppState {
       this.#status = { kind: 'failed', error: toTernError(e) };
     }
   }
+}
+
+/**
+ * Gives every record written before sync existed its clock (schema v5), after the first screen and
+ * in the background; a later start resumes from the watermark, and does nothing once it is done.
+ */
+function startClockStamping(db: TernDB): void {
+  const run = () =>
+    void import('../domain/sync/backfill')
+      .then((m) => m.runSyncBackfill(db))
+      .catch(() => undefined);
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: object) => void })
+    .requestIdleCallback;
+  if (idle) idle(run, { timeout: 5000 });
+  else setTimeout(run, 1000);
 }
 
 export const app = new AppState();

@@ -7,7 +7,7 @@
 // that every device ends up with the same numbers.
 import type { TernDB } from '../../db/database';
 import { pageClock } from '../../db/hlc';
-import type { MessageRow, SessionRow, SyncClockRow } from '../../db/rows';
+import type { JsonValue, MessageRow, SessionRow, SyncClockRow } from '../../db/rows';
 import { markApplied } from '../../db/sync-clock';
 import { SYNC_KINDS, type RecordId, type SyncKind, type SyncTable } from '../../db/sync-kinds';
 import { messagesAtSeqs, messagesFrom } from '../../db/sync-reads';
@@ -35,8 +35,16 @@ const ALL_TABLES: readonly SyncTable[] = Object.values(SYNC_KINDS).flat();
 const byTime = (a: MessageRow, b: MessageRow) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function applyRecords(db: TernDB, records: readonly SyncRecord[]): Promise<ApplyResult> {
-  const tables = [...ALL_TABLES.map((t) => db.table(t)), db.syncClocks];
+/**
+ * Applies a batch. `checkpoint` (a `meta` row: where the server's change feed was read up to) is
+ * written in the same transaction, so a batch is never applied twice nor skipped after a crash.
+ */
+export function applyRecords(
+  db: TernDB,
+  records: readonly SyncRecord[],
+  checkpoint?: { key: string; value: JsonValue },
+): Promise<ApplyResult> {
+  const tables = [...ALL_TABLES.map((t) => db.table(t)), db.syncClocks, db.meta];
   return mapErrors(() =>
     db.transaction('rw', tables, async (tx) => {
       markApplied(tx);
@@ -97,6 +105,7 @@ export function applyRecords(db: TernDB, records: readonly SyncRecord[]): Promis
         result.renumbered += await placeMessages(db, sessionId, rows);
       result.applied = toApply.length;
       for (const id of sessions) await recount(db, id);
+      if (checkpoint) await db.meta.put(checkpoint);
       return result;
     }),
   );

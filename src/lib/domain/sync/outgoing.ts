@@ -62,3 +62,15 @@ export async function markSent(
     await db.syncClocks.bulkPut(done.map(({ key, c }) => ({ key, c })));
   });
 }
+
+/**
+ * Marks every record of `kinds` (all when empty) as unsent again: the server lost its data, or
+ * images were switched on after being left out.
+ */
+export async function markAllUnsent(db: TernDB, kinds: readonly string[] = []): Promise<void> {
+  await rw(db, [db.syncClocks], async () => {
+    await db.syncClocks.toCollection().modify((row) => {
+      if (kinds.length === 0 || kinds.some((k) => row.key.startsWith(`${k}|`))) row.dirty = 1;
+    });
+  });
+}

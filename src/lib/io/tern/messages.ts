@@ -61,7 +61,7 @@ export function message(v: unknown, sessionId: string): MessageRow {
 }
 
 /** A message of another version: a message (without its place in a queue), and where it hangs. */
-function branchMessage(v: unknown, sessionId: string): BranchMessageRow {
+export function branchMessage(v: unknown, sessionId: string): BranchMessageRow {
   const b = obj(v, 'A message of another version');
   const row: Obj = { ...message(b, sessionId), parentId: b.parentId, setAsideAt: b.setAsideAt };
   // A message waiting aside is not in the outbox: it waits again once it is back on screen.

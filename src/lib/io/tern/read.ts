@@ -48,7 +48,7 @@ function strings(v: unknown, what: string): string[] {
   return arr(v, what).map((x) => str(x, what));
 }
 
-function session(v: unknown): SessionRow {
+export function session(v: unknown): SessionRow {
   const s = obj(v, 'A session');
   const createdAt = num(s.createdAt, 'A session time');
   return checked<SessionRow>(
@@ -87,7 +87,7 @@ function mcpServer(v: unknown): Obj {
 }
 
 /** A session's settings; `alwaysAllow` is left out: a file never grants a tool by itself. */
-function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
+export function settings(v: unknown, sessionId: string): SessionSettingsRow | null {
   if (v === null || v === undefined) return null;
   const s = obj(v, 'Session settings');
   return checked<SessionSettingsRow>(
@@ -141,7 +141,7 @@ function image(v: unknown, sessionId: string): ImageRow {
   };
 }
 
-function event(v: unknown, sessionId: string): CompactionEventRow {
+export function event(v: unknown, sessionId: string): CompactionEventRow {
   const e = obj(v, 'A compaction event');
   return {
     id: str(e.id, 'A compaction id'),
@@ -194,7 +194,7 @@ export function readConversation(v: unknown): Conversation {
   };
 }
 
-function workspace(v: unknown): WorkspaceRow {
+export function workspace(v: unknown): WorkspaceRow {
   const w = obj(v, 'A workspace');
   const createdAt = num(w.createdAt, 'A workspace time');
   return {

@@ -1,0 +1,358 @@
+// The sync loop of the one tab that holds the sync lock: pull what the other devices wrote (from the
+// checkpoint in `meta`, batch by batch, each batch applied whole with its checkpoint), push what
+// this device wrote (the later clock wins against what the server holds), then wait on the change
+// feed until either side has something new. A failure never loses a local change: it stays marked
+// unsent until the server has taken it, and the loop tries again after a pause that grows.
+import type { TernDB } from '../db/database';
+import type { JsonValue } from '../db/rows';
+import { applyRecords } from '../domain/sync/incoming';
+import { countUnsent, markAllUnsent, markSent, readUnsent } from '../domain/sync/outgoing';
+import { runSyncBackfill } from '../domain/sync/backfill';
+import type { SyncRecord } from '../domain/sync/records';
+import * as couch from '../sync/couch';
+import { SyncError } from '../sync/errors';
+import { clockOf, fromDoc, toDoc } from './sync-docs';
+import type { SetAsideDoc, SyncPhase, SyncReport } from './sync.svelte';
+import { watch } from './watch';
+
+/** Where the change feed was read up to, in `meta`. */
+const SINCE_KEY = 'sync:since';
+/** Documents from the server that were not applied, in `meta`. */
+const ASIDE_KEY = 'sync:aside';
+const PULL_BATCH = 200;
+const APPLY_BATCH = 100;
+const PUSH_BATCH = 100;
+const LONGPOLL_MS = 25_000;
+const PUSH_DEBOUNCE_MS = 200;
+const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+const MAX_ASIDE = 500;
+
+export interface EngineOptions {
+  db: TernDB;
+  config: couch.CouchConfig;
+  key: CryptoKey | null;
+  images: boolean;
+  /** This device's id: names its checkpoint on the server. */
+  device: string;
+  onReport: (report: SyncReport) => void;
+}
+
+const turn = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export class SyncEngine {
+  readonly #o: EngineOptions;
+  #phase: SyncPhase = 'syncing';
+  #pending = 0;
+  #progress: SyncReport['progress'] = null;
+  #error: SyncReport['error'] = null;
+  #lastSyncedAt: number | null = null;
+  #aside: SetAsideDoc[] = [];
+  #stopped = false;
+  #paused = false;
+  /** Aborts the wait on the change feed: local work, a resume, sync now, stop. */
+  #wake = new AbortController();
+  #failures = 0;
+  #unwatch: (() => void) | null = null;
+  #pushTimer: ReturnType<typeof setTimeout> | null = null;
+  #cycle: Promise<void> | null = null;
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    const row = await this.#o.db.meta.get(ASIDE_KEY);
+    this.#aside = (row?.value as unknown as SetAsideDoc[] | undefined) ?? [];
+    const sub = watch(() => countUnsent(this.#o.db)).subscribe({
+      next: (n) => {
+        const grew = n > this.#pending;
+        this.#pending = n;
+        this.#report();
+        if (grew || n > 0) this.#soon();
+      },
+      error: () => {},
+    });
+    this.#unwatch = () => sub.unsubscribe();
+    if (typeof window !== 'undefined') window.addEventListener('online', this.#onOnline);
+    this.#cycle = this.#loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unwatch?.();
+    if (this.#pushTimer) clearTimeout(this.#pushTimer);
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.#onOnline);
+    this.#wake.abort();
+    await this.#cycle?.catch(() => undefined);
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#wake.abort();
+    this.#set('paused');
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#wake.abort();
+  }
+
+  /** Runs a round now and resolves when it is over. */
+  async syncNow(): Promise<void> {
+    this.#failures = 0;
+    this.#wake.abort();
+    await turn();
+    for (let i = 0; i < 600 && this.#phase === 'syncing'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  }
+
+  #onOnline = () => {
+    this.#failures = 0;
+    this.#wake.abort();
+  };
+
+  /** Local changes arrived: push them shortly (several writes in a burst go in one push). */
+  #soon(): void {
+    if (this.#pushTimer) return;
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = null;
+      this.#wake.abort();
+    }, PUSH_DEBOUNCE_MS);
+  }
+
+  #report(): void {
+    this.#o.onReport({
+      phase: this.#phase,
+      pending: this.#pending,
+      progress: this.#progress,
+      error: this.#error,
+      lastSyncedAt: this.#lastSyncedAt,
+      setAside: this.#aside,
+    });
+  }
+
+  #set(phase: SyncPhase): void {
+    this.#phase = phase;
+    this.#report();
+  }
+
+  async #loop(): Promise<void> {
+    await runSyncBackfill(this.#o.db).catch(() => undefined);
+    while (!this.#stopped) {
+      this.#wake = new AbortController();
+      if (this.#paused) {
+        this.#set('paused');
+        await this.#sleep(null);
+        continue;
+      }
+      try {
+        this.#set('syncing');
+        await this.#round();
+        this.#failures = 0;
+        this.#error = null;
+        this.#progress = null;
+        this.#lastSyncedAt = Date.now();
+        this.#set('synced');
+        if (this.#stopped || this.#paused) continue;
+        // Wait for the other devices (the feed answers as soon as something is written) or for
+        // this one (a local change aborts the wait).
+        if (this.#wake.signal.aborted) continue;
+        await this.#listen();
+      } catch (e) {
+        if (this.#stopped) return;
+        if (e instanceof SyncError && e.code === 'aborted') continue;
+        const err = e instanceof SyncError ? e : null;
+        this.#error = {
+          code: err?.code ?? 'unknown',
+          message: e instanceof Error ? e.message : String(e),
+        };
+        const offline =
+          (typeof navigator !== 'undefined' && navigator.onLine === false) ||
+          err?.code === 'unreachable';
+        this.#set(offline ? 'offline' : 'error');
+        const wait = BACKOFF_MS[Math.min(this.#failures, BACKOFF_MS.length - 1)] ?? 30_000;
+        this.#failures++;
+        await this.#sleep(wait);
+      }
+    }
+  }
+
+  /** Waits `ms` (forever when null) or until woken. */
+  #sleep(ms: number | null): Promise<void> {
+    const signal = this.#wake.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const t = ms === null ? null : setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        if (t) clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  async #round(): Promise<void> {
+    await this.#checkServerKept();
+    await this.#pull();
+    await this.#push();
+  }
+
+  async #since(): Promise<string> {
+    const row = await this.#o.db.meta.get(SINCE_KEY);
+    return typeof row?.value === 'string' ? row.value : '0';
+  }
+
+  /**
+   * The server keeps this device's checkpoint too. Where the local one says we have read the feed
+   * but the server has no trace of us, the server lost its data (or is another one): read it all
+   * again and send everything.
+   */
+  async #checkServerKept(): Promise<void> {
+    const since = await this.#since();
+    const local = await couch.getLocal(this.#o.config, this.#localId);
+    if (since !== '0' && !local) {
+      await this.#o.db.meta.delete(SINCE_KEY);
+      await markAllUnsent(this.#o.db);
+    }
+    if (!local) await couch.putLocal(this.#o.config, this.#localId, { since: '0' });
+  }
+
+  get #localId(): string {
+    return `tern-device-${this.#o.device}`;
+  }
+
+  async #pull(): Promise<void> {
+    let since = await this.#since();
+    const first = since === '0';
+    let done = 0;
+    let total: number | null = null;
+    if (first) {
+      const report = await couch.testConnection(this.#o.config);
+      if (report.ok) total = report.docCount;
+    }
+    for (;;) {
+      const page = await couch.changes(this.#o.config, {
+        since,
+        limit: PULL_BATCH,
+        includeDocs: true,
+        attachments: this.#o.images,
+        signal: this.#wake.signal,
+      });
+      await this.#apply(page.results, page.lastSeq);
+      done += page.results.length;
+      since = page.lastSeq;
+      if (first && total !== null) {
+        this.#progress = { done: Math.min(done, total), total };
+        this.#report();
+      }
+      if (page.results.length < PULL_BATCH) break;
+      await turn();
+    }
+    await couch.putLocal(this.#o.config, this.#localId, { since });
+  }
+
+  /** Applies a page of the change feed in small transactions, the last one moving the checkpoint. */
+  async #apply(results: couch.ChangeRow[], lastSeq: string): Promise<void> {
+    const records: SyncRecord[] = [];
+    const aside: SetAsideDoc[] = [];
+    for (const r of results) {
+      // Tern's own bookkeeping documents (the encryption check) are not records.
+      if (!r.doc || r.id.startsWith('tern-') || r.deleted) continue;
+      const got = await fromDoc(r.doc, this.#o.key);
+      if (got.kind === 'record') records.push(got.record);
+      else aside.push({ id: got.id, reason: got.reason });
+    }
+    const slices = Math.max(1, Math.ceil(records.length / APPLY_BATCH));
+    for (let i = 0; i < slices; i++) {
+      const slice = records.slice(i * APPLY_BATCH, (i + 1) * APPLY_BATCH);
+      const last = i === slices - 1;
+      await applyRecords(this.#o.db, slice, last ? { key: SINCE_KEY, value: lastSeq } : undefined);
+      if (!last) await turn();
+    }
+    if (aside.length > 0) await this.#setAside(aside);
+  }
+
+  async #setAside(docs: SetAsideDoc[]): Promise<void> {
+    const byId = new Map(this.#aside.map((d) => [d.id, d]));
+    for (const d of docs) byId.set(d.id, d);
+    this.#aside = [...byId.values()].slice(-MAX_ASIDE);
+    await this.#o.db.meta.put({ key: ASIDE_KEY, value: this.#aside as unknown as JsonValue });
+    this.#report();
+  }
+
+  async #push(): Promise<void> {
+    for (;;) {
+      const { records } = await readUnsent(this.#o.db, PUSH_BATCH);
+      if (records.length === 0) return;
+      // Images stay on this device when the user left them out: nothing to send, nothing waits.
+      const send = this.#o.images ? records : records.filter((r) => r.kind !== 'image');
+      if (send.length < records.length)
+        await markSent(
+          this.#o.db,
+          records.filter((r) => r.kind === 'image'),
+        );
+      const onServer = new Map(
+        (
+          await couch.getDocs(
+            this.#o.config,
+            send.map((r) => r.key),
+          )
+        ).map((d) => [d._id, d]),
+      );
+      const docs: couch.CouchDoc[] = [];
+      const theirs: couch.ChangeRow[] = [];
+      const already: SyncRecord[] = [];
+      for (const r of send) {
+        const current = onServer.get(r.key);
+        const serverClock = current ? await clockOf(current, this.#o.key) : null;
+        if (serverClock === r.c) {
+          // Sent before, and the mark was lost (a closed tab): nothing to send again.
+          already.push(r);
+          continue;
+        }
+        if (current && serverClock !== null && serverClock > r.c) {
+          // The server holds a later change (not yet pulled): it wins here too.
+          theirs.push({ id: r.key, seq: '', doc: current });
+          continue;
+        }
+        docs.push(await toDoc(r, current?._rev, this.#o.key));
+      }
+      if (theirs.length > 0) await this.#apply(theirs, await this.#since());
+      const results = docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs) : [];
+      const ok = new Set(results.filter((x) => x.ok).map((x) => x.id));
+      await markSent(this.#o.db, [...already, ...send.filter((r) => ok.has(r.key))]);
+      const refused = results.filter((x) => !x.ok && x.error !== 'conflict');
+      if (refused.length > 0)
+        throw new SyncError(
+          'server',
+          `The server refused ${refused.length} change${refused.length === 1 ? '' : 's'}: ${refused[0]?.reason ?? ''}`,
+        );
+      // A conflict means another device wrote the same record meanwhile: the next round pulls it
+      // and decides by the clocks again.
+      if (ok.size < docs.length) return;
+      await turn();
+    }
+  }
+
+  /** Waits on the change feed; applies what arrives. */
+  async #listen(): Promise<void> {
+    const since = await this.#since();
+    const page = await couch
+      .changes(this.#o.config, {
+        since,
+        limit: PULL_BATCH,
+        includeDocs: true,
+        attachments: this.#o.images,
+        feed: 'longpoll',
+        timeoutMs: LONGPOLL_MS,
+        signal: this.#wake.signal,
+      })
+      .catch((e: unknown) => {
+        if (e instanceof SyncError && e.code === 'aborted') return null;
+        throw e;
+      });
+    if (!page || page.results.length === 0) return;
+    this.#set('syncing');
+    await this.#apply(page.results, page.lastSeq);
+    await couch.putLocal(this.#o.config, this.#localId, { since: page.lastSeq });
+  }
+}
