@@ -158,6 +158,24 @@ if (only !== 'index') {
     ms(up.upgradeMs),
     `${(up.upgradeMs / up.rawMs).toFixed(3)}× raw`,
   ]);
+  log(`upgrade v4 → v5 over ${upSessions * 20} messages, the stamping after it, a raw pass…`);
+  const v5 = await withPage((p) => p.evaluate((n) => window.bench.upgradeV5Run(n), upSessions));
+  rows.push([
+    `Upgrade v4 → v5 (${v5.messages.toLocaleString('en')} messages; adds the empty syncClocks)`,
+    ms(v5.upgradeMs),
+    `${(v5.upgradeMs / v5.rawMs).toFixed(3)}× raw (${ms(v5.rawMs)})`,
+  ]);
+  rows.push([
+    `Stamping every record after the open (${v5.clocks.toLocaleString('en')} clocks, background)`,
+    ms(v5.stampMs),
+    `${(v5.stampMs / v5.rawMs).toFixed(2)}× raw; longest task ${ms(v5.longestTaskMs)}`,
+  ]);
+  const stamp = await withPage((p) => p.evaluate(() => window.bench.stampCostRun(300)));
+  rows.push([
+    `Append one message, v4 vs v5 with its clock (${stamp.n} appends): p50`,
+    `${ms(stamp.without)} / ${ms(stamp.stamped)}`,
+    `${(stamp.stamped / stamp.without).toFixed(2)}×`,
+  ]);
   log(`pages with and without branches, ${sessions * 20} active messages…`);
   const pg = await withPage((p) => p.evaluate((n) => window.bench.branchPagingBench(n), sessions));
   for (const [label, r] of [

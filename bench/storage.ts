@@ -9,6 +9,7 @@ import { appendMessage, latestMessages, messagesBefore } from '../src/lib/domain
 import type { MessageRow, SessionRow } from '../src/lib/db/rows';
 import { flushQueue } from '../src/lib/domain/search-index/writer';
 import { branchBench } from './branches';
+import { syncUpgradeBench } from './sync-upgrade';
 import { messageRow, rng, sessionRow, stats, text } from './page-rows';
 
 /** Seeds `sessions` × `perSession` messages (plus one long session if asked) into `tern-bench`. */
@@ -292,6 +293,7 @@ Object.assign(window, {
     appendIndexBench,
     upgradeV3Run,
     ...branchBench,
+    ...syncUpgradeBench,
   },
 });
 document.title = 'ready';
