@@ -132,7 +132,7 @@ export async function fromDoc(doc: CouchDoc, key: CryptoKey | null): Promise<Doc
     const att = doc._attachments?.[ATTACHMENT];
     if (parsedKey.kind === 'image' && typeof att?.data === 'string') {
       const raw = base64ToBytes(att.data);
-      bytes = key ? await decryptBytes(key, raw) : raw;
+      bytes = key ? new Uint8Array(await decryptBytes(key, raw)) : raw;
     }
     const row = readSyncRow(parsedKey.kind, store, b.d, bytes);
     const table =

@@ -230,13 +230,16 @@ export class SyncEngine {
       if (report.ok) total = report.docCount;
     }
     for (;;) {
-      const page = await couch.changes(this.#o.config, {
-        since,
-        limit: PULL_BATCH,
-        includeDocs: true,
-        attachments: this.#o.images,
-        signal: this.#wake.signal,
-      });
+      const page = await couch.changes(
+        this.#o.config,
+        {
+          since,
+          limit: PULL_BATCH,
+          includeDocs: true,
+          attachments: this.#o.images,
+        },
+        this.#wake.signal,
+      );
       await this.#apply(page.results, page.lastSeq);
       done += page.results.length;
       since = page.lastSeq;
@@ -251,7 +254,7 @@ export class SyncEngine {
   }
 
   /** Applies a page of the change feed in small transactions, the last one moving the checkpoint. */
-  async #apply(results: couch.ChangeRow[], lastSeq: string): Promise<void> {
+  async #apply(results: couch.Change[], lastSeq: string): Promise<void> {
     const records: SyncRecord[] = [];
     const aside: SetAsideDoc[] = [];
     for (const r of results) {
@@ -299,7 +302,7 @@ export class SyncEngine {
         ).map((d) => [d._id, d]),
       );
       const docs: couch.CouchDoc[] = [];
-      const theirs: couch.ChangeRow[] = [];
+      const theirs: couch.Change[] = [];
       const already: SyncRecord[] = [];
       for (const r of send) {
         const current = onServer.get(r.key);
@@ -320,7 +323,7 @@ export class SyncEngine {
       const results = docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs) : [];
       const ok = new Set(results.filter((x) => x.ok).map((x) => x.id));
       await markSent(this.#o.db, [...already, ...send.filter((r) => ok.has(r.key))]);
-      const refused = results.filter((x) => !x.ok && x.error !== 'conflict');
+      const refused = results.flatMap((x) => (!x.ok && x.error !== 'conflict' ? [x] : []));
       if (refused.length > 0)
         throw new SyncError(
           'server',
@@ -337,15 +340,18 @@ export class SyncEngine {
   async #listen(): Promise<void> {
     const since = await this.#since();
     const page = await couch
-      .changes(this.#o.config, {
-        since,
-        limit: PULL_BATCH,
-        includeDocs: true,
-        attachments: this.#o.images,
-        feed: 'longpoll',
-        timeoutMs: LONGPOLL_MS,
-        signal: this.#wake.signal,
-      })
+      .changes(
+        this.#o.config,
+        {
+          since,
+          limit: PULL_BATCH,
+          includeDocs: true,
+          attachments: this.#o.images,
+          feed: 'longpoll',
+          timeoutMs: LONGPOLL_MS,
+        },
+        this.#wake.signal,
+      )
       .catch((e: unknown) => {
         if (e instanceof SyncError && e.code === 'aborted') return null;
         throw e;
