@@ -178,12 +178,25 @@ describe('testConnection', () => {
     });
   });
 
-  it('reports a stop by the caller as aborted', async () => {
+  it("reports a stop by the caller as aborted, and the caller's own deadline as timeout", async () => {
     const hanging = await plainServer(() => {});
     const controller = new AbortController();
     const pending = testConnection({ url: hanging, db: 'tern' }, controller.signal);
     setTimeout(() => controller.abort(), 50);
     expect(failed(await pending).code).toBe('aborted');
+    const late = testConnection({ url: hanging, db: 'tern' }, AbortSignal.timeout(100));
+    expect(failed(await late).code).toBe('timeout');
+  });
+
+  it('says when the connection breaks off in the middle of an answer', async () => {
+    const breaking = await plainServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"couchdb":"Wel');
+      setTimeout(() => res.destroy(), 50);
+    });
+    const error = failed(await testConnection({ url: breaking, db: 'tern' }));
+    expect(error.code).toBe('unreachable');
+    expect(error.message).toContain('broke off');
   });
 });
 
@@ -332,6 +345,19 @@ describe('changes', () => {
     expect(page.results[0]?.doc).toMatchObject({ _id: 'during', v: 1 });
     expect(page.lastSeq).not.toBe(lastSeq);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('stops a longpoll when the caller aborts it', async () => {
+    const config = await freshDb();
+    const controller = new AbortController();
+    const waiting = changes(
+      config,
+      { ...page0, since: 'now', feed: 'longpoll' },
+      controller.signal,
+    );
+    await sleep(300);
+    controller.abort();
+    expect((await thrown(waiting)).code).toBe('aborted');
   });
 
   it('ends a longpoll with nothing new as an empty page at the same seq', async () => {

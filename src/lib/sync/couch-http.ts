@@ -93,7 +93,7 @@ export interface Reply {
   cutOff: boolean;
 }
 
-interface RequestInit2 {
+interface RequestSpec {
   method?: 'GET' | 'PUT' | 'POST';
   body?: unknown;
   timeoutMs?: number;
@@ -106,7 +106,7 @@ interface RequestInit2 {
 }
 
 /** One request to `target.base + path`; throws SyncError for network failures and timeouts. */
-export async function request(target: Target, path: string, init: RequestInit2): Promise<Reply> {
+export async function request(target: Target, path: string, init: RequestSpec): Promise<Reply> {
   const url = target.base + path;
   const deadline = AbortSignal.timeout(init.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
@@ -133,7 +133,13 @@ export async function request(target: Target, path: string, init: RequestInit2):
   } catch (e) {
     if (init.longpoll && res.ok && deadline.aborted && !init.signal?.aborted)
       return { status: res.status, json: undefined, cutOff: true };
-    throw await failure(target, url, e, init.signal, deadline);
+    if (init.signal?.aborted || deadline.aborted)
+      throw await failure(target, url, e, init.signal, deadline);
+    throw new SyncError(
+      'unreachable',
+      `The connection to the server at ${target.origin} broke off before its answer was complete. Try again.`,
+      { status: res.status, cause: e },
+    );
   }
   let json: unknown;
   try {
