@@ -44,7 +44,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts', 'tests/migration/**/*.test.ts'],
-          globalSetup: ['tests/browser/provider-setup.ts'],
+          globalSetup: ['tests/browser/provider-setup.ts', 'tests/helpers/couch-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,
@@ -61,6 +61,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          // PouchDB Servers on demand for pages that sync (tests/helpers/couch-control.ts).
+          globalSetup: ['tests/helpers/couch-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,

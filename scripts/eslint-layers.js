@@ -26,14 +26,16 @@ export const LAYERS = {
   transforms: [],
   providers: [],
   mcp: ['providers'],
-  domain: ['db', 'transforms', 'providers', 'mcp'],
+  // Sync with the user's CouchDB: the HTTP transport and the encryption, no storage.
+  sync: [],
+  domain: ['db', 'transforms', 'providers', 'mcp', 'sync'],
   io: ['domain', 'transforms', 'providers', 'mcp'],
   // Text formatting for people: plain data in, words out; used by state and components alike.
   ui: ['domain', 'providers', 'mcp'],
-  state: ['db', 'transforms', 'domain', 'providers', 'mcp', 'io', 'ui'],
-  components: ['domain', 'providers', 'mcp', 'io', 'ui', 'state'],
+  state: ['db', 'transforms', 'domain', 'providers', 'mcp', 'sync', 'io', 'ui'],
+  components: ['domain', 'providers', 'mcp', 'sync', 'io', 'ui', 'state'],
   // main.ts and App.svelte: start-up.
-  app: ['domain', 'providers', 'mcp', 'io', 'ui', 'state', 'components'],
+  app: ['domain', 'providers', 'mcp', 'sync', 'io', 'ui', 'state', 'components'],
 };
 
 const STORAGE = ['dexie', 'dexie-export-import', 'idb-keyval', 'fake-indexeddb'];

@@ -43,6 +43,9 @@ describe('the layer rule', () => {
       '<script lang="ts">import { db } from \'../db/database\';</script>',
     ],
     ['src/lib/components/x.ts', "const m = import('$lib/db/lifecycle');"],
+    ['src/lib/sync/x.ts', "import { db } from '../db/database';"],
+    ['src/lib/sync/x.ts', "import type { Provider } from '../providers';"],
+    ['src/lib/io/x.ts', "import { changes } from '../sync/couch';"],
   ])('fires in %s on %s', async (file, code) => {
     const messages = await lint(file, code);
     expect(messages).toHaveLength(1);
@@ -53,6 +56,7 @@ describe('the layer rule', () => {
     ['src/lib/components/x.ts', "import Dexie from 'dexie';"],
     ['src/lib/ui/x.ts', "import { get } from 'idb-keyval';"],
     ['src/lib/io/x.ts', "import { importInto } from 'dexie-export-import';"],
+    ['src/lib/sync/x.ts', "import Dexie from 'dexie';"],
   ])('keeps storage libraries out of %s: %s', async (file, code) => {
     expect(await lint(file, code)).toEqual([
       expect.stringMatching(/^tern\/layers: .* only lib\/db, lib\/domain and lib\/state/),
@@ -71,6 +75,14 @@ describe('the layer rule', () => {
     ['src/lib/io/x.ts', "import type { V1ChatRow } from '../db/schema/v1-rows';"],
     ['src/lib/state/x.ts', "import { errorText } from '../ui/error-text';"],
     ['src/lib/domain/x.ts', "import Dexie from 'dexie';"],
+    ['src/lib/domain/x.ts', "import { bulkDocs } from '../sync/couch';"],
+    ['src/lib/state/x.ts', "import type { CouchConfig } from '$lib/sync/couch';"],
+    [
+      'src/lib/components/X.svelte',
+      '<script lang="ts">import { testConnection } from \'../sync/couch\';</script>',
+    ],
+    ['src/main.ts', "import { SyncError } from './lib/sync/errors';"],
+    ['src/lib/sync/x.ts', "import { TernError } from '../errors';"],
     ['src/main.ts', "import { start } from './lib/state/app.svelte';"],
   ])('lets %s import %s', async (file, code) => {
     expect(await lint(file, code)).toEqual([]);
