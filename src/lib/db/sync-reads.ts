@@ -1,6 +1,6 @@
 // Sync's key ranges: the records not yet sent, and a store walked in key order from a watermark.
 // Apart from reads.ts so that only the sync code, loaded when sync is on or stamping, carries them.
-import Dexie, { type Table } from 'dexie';
+import Dexie from 'dexie';
 import type { TernDB } from './database';
 import type { MessageRow, SyncClockRow } from './rows';
 import type { RecordId, SyncTable } from './sync-kinds';
@@ -21,7 +21,7 @@ export function rowsAfter(
   after: RecordId | null,
   limit: number,
 ): Promise<object[]> {
-  const t = db.table(table) as Table<object, RecordId>;
+  const t = db.table<object, RecordId>(table);
   const range = after === null ? t.orderBy(':id') : t.where(':id').above(after);
   return range.limit(limit).toArray();
 }

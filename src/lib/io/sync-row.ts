@@ -102,4 +102,3 @@ export function readSyncRow(
       return archived(d);
   }
 }
-

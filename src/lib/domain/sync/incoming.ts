@@ -7,7 +7,7 @@
 // that every device ends up with the same numbers.
 import type { TernDB } from '../../db/database';
 import { pageClock } from '../../db/hlc';
-import type { JsonValue, MessageRow, SessionRow, SyncClockRow } from '../../db/rows';
+import type { JsonValue, MessageRow, SyncClockRow } from '../../db/rows';
 import { markApplied } from '../../db/sync-clock';
 import { SYNC_KINDS, type RecordId, type SyncKind, type SyncTable } from '../../db/sync-kinds';
 import { messagesAtSeqs, messagesFrom } from '../../db/sync-reads';
@@ -140,7 +140,7 @@ async function placeMessages(db: TernDB, sessionId: string, rows: MessageRow[]):
 
 /** A session's counters from its rows (they are this device's to keep, never taken from another). */
 async function recount(db: TernDB, sessionId: string): Promise<void> {
-  const s = (await db.sessions.get(sessionId)) as SessionRow | undefined;
+  const s = await db.sessions.get(sessionId);
   if (!s) return;
   let messageCount = 0;
   let totalTokens = 0;
