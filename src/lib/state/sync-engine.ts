@@ -191,7 +191,16 @@ export class SyncEngine {
   }
 
   async #round(): Promise<void> {
-    await this.#checkServerKept();
+    try {
+      await this.#checkServerKept();
+    } catch (e) {
+      // The database is gone from a server this device synced with: the server lost its data (or
+      // it was deleted). Make it again and send everything; a device that never synced asks first.
+      if (!(e instanceof SyncError && e.code === 'db-missing') || (await this.#since()) === '0')
+        throw e;
+      await couch.createDatabase(this.#o.config);
+      await this.#checkServerKept();
+    }
     await this.#pull();
     await this.#push();
   }
