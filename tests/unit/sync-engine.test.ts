@@ -150,7 +150,7 @@ describe('the sync engine, two devices and a real server', { timeout: 90_000 }, 
     await appendMessage(a.db, session.id, { role: 'assistant', content: 'live' });
     await expect
       .poll(async () => (await allMessages(b.db, session.id)).map((m) => m.content), {
-        timeout: 10_000,
+        timeout: 20_000,
       })
       .toEqual(['m1', 'live']);
   });

@@ -57,8 +57,12 @@ export function applyRecords(
       }
       const list = [...latest.values()];
       const local = await db.syncClocks.bulkGet(list.map((r) => r.key));
+      // Records this device has (or had): a deletion, or a message that may change stores, must
+      // first take the old row out; any other record is simply written over.
+      const known = new Set<string>();
       const toApply = list.filter((r, i) => {
         const l = local[i];
+        if (l) known.add(r.key);
         const newer = !l || l.c < r.c;
         if (!newer) result.older++;
         return newer;
@@ -78,7 +82,8 @@ export function applyRecords(
         pageClock.observe(r.c);
         const parsed = parseRecordKey(r.key);
         if (!parsed) continue;
-        for (const t of SYNC_KINDS[r.kind]) push(deletes, t, parsed.id);
+        if (known.has(r.key) && (r.row === null || r.kind === 'message'))
+          for (const t of SYNC_KINDS[r.kind]) push(deletes, t, parsed.id);
         const row = r.row as (Record<string, unknown> & { sessionId?: string }) | null;
         if (row && typeof row.sessionId === 'string') sessions.add(row.sessionId);
         if (row && r.kind === 'session') sessions.add(String(row.id));
