@@ -8,6 +8,9 @@ import type { MessageRow } from '../../src/lib/db/rows';
 import { recordKey } from '../../src/lib/db/sync-kinds';
 import { allMessages, appendMessage, deleteMessage } from '../../src/lib/domain/messages';
 import { renameSession } from '../../src/lib/domain/sessions';
+import { switchVersion } from '../../src/lib/domain/branches';
+import { restartAfter } from '../../src/lib/domain/chat/store';
+import { checkIntegrity } from '../../src/lib/db/integrity';
 import { applyRecords } from '../../src/lib/domain/sync/incoming';
 import { countUnsent, markSent, readUnsent } from '../../src/lib/domain/sync/outgoing';
 import { sessionWith } from '../helpers/builders';
@@ -64,6 +67,18 @@ describe('sync between two devices, locally', () => {
     await b.messages.update(first!.id, { content: 'edited on B after the delete' });
     await exchange(a, b);
     expect((await a.messages.get(first!.id))?.content).toBe('edited on B after the delete');
+
+    // And the other way round: an edit older than a deletion loses to it.
+    const [second] = (await allMessages(a, session.id)).slice(1);
+    await b.messages.update(second!.id, { content: 'edited on B before the delete' });
+    await new Promise((r) => setTimeout(r, 5));
+    await deleteMessage(a, second!.id);
+    await exchange(a, b);
+    expect(await a.messages.get(second!.id)).toBeUndefined();
+    expect(await b.messages.get(second!.id)).toBeUndefined();
+    expect((await b.sessions.get(session.id))?.messageCount).toBe(
+      (await a.sessions.get(session.id))?.messageCount,
+    );
   });
 
   it('keeps the messages both devices appended while apart, in one order on both', async () => {
@@ -83,6 +98,31 @@ describe('sync between two devices, locally', () => {
     expect(onA.map(([, c]) => c)).toEqual(['m1', 'm2', 'A1', 'A2', 'B1', 'B2']);
     expect((await a.sessions.get(session.id))?.messageCount).toBe(6);
     expect((await b.sessions.get(session.id))?.messageCount).toBe(6);
+  });
+
+  it('carries every version, and a flip on one device is a flip on the other', async () => {
+    const { db: a } = await openTestDb();
+    const { db: b } = await openTestDb();
+    const { session, messages } = await sessionWith(a, 4);
+    const again = await restartAfter(a, session.id, 1, {});
+    await a.messages.update(again.id, {
+      content: 'm2 again',
+      status: 'complete',
+      openStatus: undefined,
+    });
+    await exchange(a, b);
+    const path = async (db: TernDB) => (await allMessages(db, session.id)).map((m) => m.content);
+    expect(await path(b)).toEqual(['m1', 'm2 again']);
+    expect((await b.branchMessages.toArray()).map((m) => m.content).sort()).toEqual([
+      'm2',
+      'm3',
+      'm4',
+    ]);
+    await switchVersion(b, again.id, messages[1]!.id);
+    await exchange(a, b);
+    expect(await path(a)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect((await a.branchMessages.toArray()).map((m) => m.content)).toEqual(['m2 again']);
+    expect(await checkIntegrity(a)).toMatchObject({ ok: true });
   });
 
   it('does not send a message that is still waiting or streaming', async () => {
