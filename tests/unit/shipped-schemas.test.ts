@@ -19,6 +19,7 @@ const SHIPPED_VERSIONS = [
   'src/lib/db/schema/v2.ts',
   'src/lib/db/schema/v3.ts',
   'src/lib/db/schema/v4.ts',
+  'src/lib/db/schema/v5.ts',
 ];
 
 /**
@@ -63,6 +64,10 @@ const LOCKS: Record<string, Lock> = {
   'src/lib/db/schema/v4.ts': {
     code: 'a43ebb0cea9535582d42fd4179d6295dfcc0bfedb138d24841e965f8dbb7b07a',
     text: '65b8948f9eec81836c9d4245d2174a925cdd14e4c8af6a024127579aedc6a09e',
+  },
+  'src/lib/db/schema/v5.ts': {
+    code: '8e9d5a3b0e01d3cb29058a44d811560c1e50e8afbed0ffc0f1da12dbc238ed81',
+    text: 'be97ba49c8952e61d039d67cba81fb602840487c5f25d991fdd64aeb39aee60c',
   },
 };
 
