@@ -40,7 +40,11 @@ export async function deleteDb(deps: TestDeps): Promise<void> {
   await new Dexie(deps.name, { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange }).delete();
 }
 
-/** The search index is derived from the data (and its bookkeeping timed): not part of a snapshot. */
+/**
+ * The search index is derived from the data (and its bookkeeping timed), and sync's clocks carry
+ * the time they were written: neither is part of a snapshot.
+ */
 export const derivedRow = (table: string, row: unknown): boolean =>
   table.startsWith('search') ||
-  (table === 'meta' && String((row as { key?: unknown } | null)?.key).startsWith('search:'));
+  table === 'syncClocks' ||
+  (table === 'meta' && /^(search|sync):/.test(String((row as { key?: unknown } | null)?.key)));
