@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TernDB } from '../../src/lib/db/database';
 import { recordKey } from '../../src/lib/db/sync-kinds';
 import { formatClock } from '../../src/lib/db/hlc';
+import { addImage } from '../../src/lib/domain/images';
 import { allMessages } from '../../src/lib/domain/messages';
 import { countUnsent } from '../../src/lib/domain/sync/outgoing';
 import { SyncEngine } from '../../src/lib/state/sync-engine';
@@ -195,6 +196,31 @@ describe('sync when things go wrong', { timeout: 120_000 }, () => {
     // Kept on the server as they were: a newer Tern on another device still reads them.
     const [kept] = await couch.getDocs(config, ['message|new']);
     expect(kept?.f).toBe(2);
+  });
+
+  it('leaves images on the device when they are switched off, and still syncs the rest', async () => {
+    const config = await newDb();
+    const { db } = await openTestDb();
+    await seeded(db, 's', 2);
+    const image = await addImage(db, {
+      sessionId: 's',
+      blob: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }),
+    });
+    const reports: SyncReport[] = [];
+    const engine = new SyncEngine({
+      db,
+      config,
+      key: null,
+      images: false,
+      device: 'deva',
+      onReport: (r) => reports.push(r),
+    });
+    engines.push(engine);
+    await engine.start();
+    await expect.poll(() => countUnsent(db), { timeout: 20_000 }).toBe(0);
+    expect(await couch.getDocs(config, [recordKey('image', image.id)])).toEqual([]);
+    expect(await couch.getDocs(config, [recordKey('message', 's-1')])).toHaveLength(1);
+    expect(await db.images.get(image.id)).toBeDefined();
   });
 
   it('moves no document when there is nothing new', async () => {

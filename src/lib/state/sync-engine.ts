@@ -49,8 +49,10 @@ export class SyncEngine {
   #aside: SetAsideDoc[] = [];
   #stopped = false;
   #paused = false;
-  /** Aborts the wait on the change feed: local work, a resume, sync now, stop. */
+  /** Ends the wait on the change feed or a pause between tries: local work, sync now, stop. */
   #wake = new AbortController();
+  /** Stops the requests of a round under way: stop and pause (a local write never does). */
+  #halt = new AbortController();
   #failures = 0;
   #unwatch: (() => void) | null = null;
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -79,6 +81,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#halt.abort();
     this.#unwatch?.();
     if (this.#pushTimer) clearTimeout(this.#pushTimer);
     if (typeof window !== 'undefined') window.removeEventListener('online', this.#onOnline);
@@ -88,12 +91,14 @@ export class SyncEngine {
 
   pause(): void {
     this.#paused = true;
+    this.#halt.abort();
     this.#wake.abort();
     this.#set('paused');
   }
 
   resume(): void {
     this.#paused = false;
+    this.#halt = new AbortController();
     this.#wake.abort();
   }
 
@@ -198,7 +203,7 @@ export class SyncEngine {
       // it was deleted). Make it again and send everything; a device that never synced asks first.
       if (!(e instanceof SyncError && e.code === 'db-missing') || (await this.#since()) === '0')
         throw e;
-      await couch.createDatabase(this.#o.config);
+      await couch.createDatabase(this.#o.config, this.#halt.signal);
       await this.#checkServerKept();
     }
     await this.#pull();
@@ -217,12 +222,13 @@ export class SyncEngine {
    */
   async #checkServerKept(): Promise<void> {
     const since = await this.#since();
-    const local = await couch.getLocal(this.#o.config, this.#localId);
+    const local = await couch.getLocal(this.#o.config, this.#localId, this.#halt.signal);
     if (since !== '0' && !local) {
       await this.#o.db.meta.delete(SINCE_KEY);
       await markAllUnsent(this.#o.db);
     }
-    if (!local) await couch.putLocal(this.#o.config, this.#localId, { since: '0' });
+    if (!local)
+      await couch.putLocal(this.#o.config, this.#localId, { since: '0' }, this.#halt.signal);
   }
 
   get #localId(): string {
@@ -235,7 +241,7 @@ export class SyncEngine {
     let done = 0;
     let total: number | null = null;
     if (first) {
-      const report = await couch.testConnection(this.#o.config);
+      const report = await couch.testConnection(this.#o.config, this.#halt.signal);
       if (report.ok) total = report.docCount;
     }
     for (;;) {
@@ -247,7 +253,7 @@ export class SyncEngine {
           includeDocs: true,
           attachments: this.#o.images,
         },
-        this.#wake.signal,
+        this.#halt.signal,
       );
       await this.#apply(page.results, page.lastSeq);
       done += page.results.length;
@@ -259,7 +265,7 @@ export class SyncEngine {
       if (page.results.length < PULL_BATCH) break;
       await turn();
     }
-    await couch.putLocal(this.#o.config, this.#localId, { since });
+    await couch.putLocal(this.#o.config, this.#localId, { since }, this.#halt.signal);
   }
 
   /** Applies a page of the change feed in small transactions, the last one moving the checkpoint. */
@@ -269,6 +275,8 @@ export class SyncEngine {
     for (const r of results) {
       // Tern's own bookkeeping documents (the encryption check) are not records.
       if (!r.doc || r.id.startsWith('tern-') || r.deleted) continue;
+      // With images left out, another device's images stay on the server (and on that device).
+      if (!this.#o.images && r.id.startsWith('image|')) continue;
       const got = await fromDoc(r.doc, this.#o.key);
       if (got.kind === 'record') records.push(got.record);
       else aside.push({ id: got.id, reason: got.reason });
@@ -307,6 +315,7 @@ export class SyncEngine {
           await couch.getDocs(
             this.#o.config,
             send.map((r) => r.key),
+            this.#halt.signal,
           )
         ).map((d) => [d._id, d]),
       );
@@ -329,7 +338,8 @@ export class SyncEngine {
         docs.push(await toDoc(r, current?._rev, this.#o.key));
       }
       if (theirs.length > 0) await this.#apply(theirs, await this.#since());
-      const results = docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs) : [];
+      const results =
+        docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs, this.#halt.signal) : [];
       const ok = new Set(results.filter((x) => x.ok).map((x) => x.id));
       await markSent(this.#o.db, [...already, ...send.filter((r) => ok.has(r.key))]);
       const refused = results.flatMap((x) => (!x.ok && x.error !== 'conflict' ? [x] : []));
