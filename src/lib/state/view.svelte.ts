@@ -2,7 +2,7 @@
 // the one notice at the bottom of the screen (with an optional action such as Undo). Plain runes
 // state, no storage.
 export type Panel = 'settings' | 'gallery' | 'trash' | null;
-export type SettingsTab = 'session' | 'app' | 'mcp' | 'storage';
+export type SettingsTab = 'session' | 'app' | 'mcp' | 'sync' | 'storage';
 
 export interface Notice {
   id: number;

@@ -138,11 +138,13 @@ describe('accessibility', () => {
         const dialog = tern.dialog('Settings');
         await dialog.waitFor();
         found.push(...(await audit(page, 'session settings')));
-        for (const tab of ['App', 'Storage']) {
+        for (const tab of ['App', 'Sync', 'Storage']) {
           await dialog.getByRole('tab', { name: tab }).click();
           await expect
             .poll(() => dialog.getByRole('tab', { name: tab }).getAttribute('aria-selected'))
             .toBe('true');
+          // Its panel loads with the tab.
+          if (tab === 'Sync') await dialog.getByLabel('Server address').waitFor();
           found.push(...(await audit(page, `${tab.toLowerCase()} settings`)));
           if (tab === 'App') {
             await dialog.getByRole('button', { name: 'Add provider' }).click();
