@@ -118,7 +118,9 @@ class SyncState {
     const saved = await this.#store.get<SyncSettings>(SETTINGS_KEY);
     if (!saved) return;
     this.#settings = saved;
-    await this.#start(saved, undefined);
+    // A start that fails (a server gone, a key to type again) is shown as the state, not thrown:
+    // nothing waits on the start-up.
+    await this.#start(saved, undefined).catch(() => undefined);
   }
 
   /** Tries the settings without saving them. */
@@ -150,7 +152,14 @@ class SyncState {
     await this.#store.set(SETTINGS_KEY, undefined);
     await (await runnerModule()).forgetKey();
     this.#settings = null;
-    this.#report = { ...this.#report, phase: 'off', error: null, progress: null };
+    this.#report = {
+      phase: 'off',
+      pending: 0,
+      progress: null,
+      error: null,
+      lastSyncedAt: null,
+      setAside: [],
+    };
   }
 
   pause(): void {
@@ -167,7 +176,21 @@ class SyncState {
     const db = app.db;
     if (!db) return;
     const { startSync } = await runnerModule();
-    this.#runner = await startSync(db, settings, passphrase, (report) => (this.#report = report));
+    try {
+      this.#runner = await startSync(db, settings, passphrase, (report) => (this.#report = report));
+    } catch (e) {
+      const problem = e as { code?: unknown; message?: unknown };
+      this.#report = {
+        ...this.#report,
+        phase: 'error',
+        progress: null,
+        error: {
+          code: typeof problem.code === 'string' ? problem.code : 'unknown',
+          message: typeof problem.message === 'string' ? problem.message : String(e),
+        },
+      };
+      throw e;
+    }
   }
 }
 
