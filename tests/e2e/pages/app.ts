@@ -146,8 +146,9 @@ export async function seed(page: Page, url: string, sessions: SeedSession[]): Pr
     });
     const tx = db.transaction(['sessions', 'messages', 'branchMessages', 'meta'], 'readwrite');
     // Rows written straight into the stores, as an older version left them: the search index's
-    // first pass is to run over them, as after the upgrade.
+    // first pass is to run over them, and sync's stamping of every record, as after the upgrade.
     tx.objectStore('meta').delete('search:backfill');
+    tx.objectStore('meta').delete('sync:backfill');
     const t0 = Date.now() - 3_600_000;
     for (const s of sessions) {
       const t = t0 + s.messages.length;

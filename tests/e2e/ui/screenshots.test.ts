@@ -10,6 +10,7 @@ import { seed, TernPage } from '../pages/app';
 import { makeGguf } from '../../../scripts/make-gguf.mjs';
 import { makePng } from '../pages/png';
 import { startTinyServer } from '../../helpers/mcp/tiny-server';
+import { startCouchServer } from '../../helpers/couch-server';
 
 const env = useApp();
 const DIR = process.env.TERN_SCREENSHOTS_DIR ?? 'screenshots';
@@ -273,6 +274,51 @@ describe('screenshots of the MCP servers settings', () => {
       await page.screenshot({ path: `${DIR}/${size.name}-mcp-servers.png`, fullPage: true });
       await context.close();
       await tiny.close();
+    });
+  }
+});
+
+describe('screenshots of the sync settings', () => {
+  for (const size of SIZES) {
+    it(`with sync on, and the sidebar's indicator, at ${size.width}x${size.height}`, async () => {
+      const couch = await startCouchServer();
+      const context = await newContext(env.browser, { viewport: size });
+      const page = await context.newPage();
+      const tern = new TernPage(page, env.server.url);
+      await tern.open();
+      const menu = page.getByRole('button', { name: 'Open sidebar' });
+      if (await menu.isVisible()) await menu.click();
+      await tern.sidebar.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('tab', { name: 'Sync' }).click();
+      await dialog.getByLabel('Server address').fill(couch.url);
+      await dialog.getByLabel('Database name').fill('tern');
+      await dialog.getByRole('button', { name: 'Test connection' }).click();
+      await dialog.getByRole('button', { name: 'Create the database' }).click();
+      await expect
+        .poll(async () => (await dialog.getByRole('status').first().textContent()) ?? '')
+        .toMatch(/Connected/);
+      await page.screenshot({ path: `${DIR}/${size.name}-sync-setup.png`, fullPage: true });
+      await dialog.getByRole('button', { name: 'Turn on sync' }).click();
+      await expect
+        .poll(() => dialog.getByText('Nothing waiting to be sent').count(), { timeout: 20_000 })
+        .toBe(1);
+      await expect
+        .poll(() => dialog.getByText(/^Last synced/).count(), { timeout: 20_000 })
+        .toBe(1);
+      await page.screenshot({ path: `${DIR}/${size.name}-sync-on.png`, fullPage: true });
+      await dialog.getByRole('button', { name: 'Close' }).first().click();
+      const pill = tern.sidebar.getByRole('status', { name: 'Sync' });
+      if (!(await pill.isVisible()) && (await menu.isVisible())) await menu.click();
+      await expect
+        .poll(
+          async () =>
+            (await tern.sidebar.getByRole('status', { name: 'Sync' }).textContent()) ?? '',
+        )
+        .toContain('Synced');
+      await page.screenshot({ path: `${DIR}/${size.name}-sync-indicator.png` });
+      await context.close();
+      await couch.stop();
     });
   }
 });
