@@ -78,7 +78,7 @@ export default defineConfig({
             // cheaper as one chunk than as a dozen.
             {
               name: 'core',
-              test: /[\\/]src[\\/]lib[\\/](db[\\/](rows|vocab|reads|session-rows|row-shapes|read-only|lifecycle|database|probe|search-queue|search-layout|schema[\\/]\w+|transforms[\\/]v1-to-v2)|state[\\/](events|search-indexer|app\.svelte|watch)|domain[\\/](provider-store|sessions|tx)|providers[\\/](registry|types))\.ts$/,
+              test: /[\\/]src[\\/]lib[\\/](db[\\/](rows|vocab|reads|session-rows|row-shapes|read-only|lifecycle|database|probe|search-queue|search-layout|sync-clock|sync-kinds|hlc|prefs|schema[\\/]\w+|transforms[\\/]v1-to-v2)|state[\\/](events|search-indexer|app\.svelte|watch|view\.svelte|sync-presence\.svelte)|domain[\\/](provider-store|sessions|tx)|providers[\\/](registry|types))\.ts$/,
             },
           ],
         },

@@ -6,7 +6,7 @@ import './app.css';
 import { app } from './lib/state/app.svelte';
 import { prefs } from './lib/state/prefs.svelte';
 import { startChat } from './lib/state/chat-start';
-import { sync } from './lib/state/sync.svelte';
+import { syncPresence } from './lib/state/sync-presence.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
@@ -15,7 +15,11 @@ void prefs.load();
 void app.open().then(() => {
   // Beside the chat engine, not before it. A read-only database takes no sync: nothing may be
   // written to it. A sync that fails to start shows in Settings → Sync, with a way to retry.
-  if (app.writable) void sync.load().catch(() => undefined);
+  if (app.writable)
+    void syncPresence
+      .check()
+      .then(async (on) => on && (await import('./lib/state/sync.svelte')).sync.load())
+      .catch(() => undefined);
   return startChat();
 });
 mount(App, { target });

@@ -1,6 +1,7 @@
 // The app's connection to its data: opening the database through the lifecycle, and what the user
 // must be told about it (upgrading, blocked by another tab, stale tab, read-only, not kept).
 import { openTern } from '../db/lifecycle';
+import { SYNC_BACKFILL_KEY } from '../db/sync-clock';
 import type { TernDB } from '../db/database';
 import type { SnapshotMeta } from '../db/snapshots';
 import { toTernError } from '../db/errors';
@@ -86,9 +87,14 @@ class AppState {
  * in the background; a later start resumes from the watermark, and does nothing once it is done.
  */
 function startClockStamping(db: TernDB): void {
+  // Most starts have nothing to stamp: the stamping code loads only when there is.
   const run = () =>
-    void import('../domain/sync/backfill')
-      .then((m) => m.runSyncBackfill(db))
+    void db.meta
+      .get(SYNC_BACKFILL_KEY)
+      .then(async (row) => {
+        if ((row?.value as { done?: boolean } | undefined)?.done) return;
+        await (await import('../domain/sync/backfill')).runSyncBackfill(db);
+      })
       .catch(() => undefined);
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: object) => void })
     .requestIdleCallback;

@@ -1,9 +1,10 @@
 // What the user sees of sync: whether it is on, what it is doing, what waits, what went wrong. The
 // engine (sync-runner.ts, with the CouchDB client and the record mapping) is loaded only once sync
-// is switched on, so a user who never syncs never downloads it; this file stays small because the
-// sidebar's indicator imports it on the first screen.
+// is switched on, so a user who never syncs never downloads it. This file itself loads with the
+// Sync settings or, on a device where sync is set up, at start (see sync-presence.svelte.ts).
 import { createPrefs, type Prefs } from '../db/prefs';
 import { app } from './app.svelte';
+import { SYNC_SETTINGS_KEY, syncPresence } from './sync-presence.svelte';
 
 /** Where the user's CouchDB is, and what to send. Kept on this device only (never synced). */
 export interface SyncSettings {
@@ -66,7 +67,6 @@ export interface SyncRunner {
   syncNow(): Promise<void>;
 }
 
-const SETTINGS_KEY = 'sync:settings';
 const runnerModule = () => import('./sync-runner');
 
 class SyncState {
@@ -115,7 +115,7 @@ class SyncState {
   async load(): Promise<void> {
     if (this.#loaded) return;
     this.#loaded = true;
-    const saved = await this.#store.get<SyncSettings>(SETTINGS_KEY);
+    const saved = await this.#store.get<SyncSettings>(SYNC_SETTINGS_KEY);
     if (!saved) return;
     this.#settings = saved;
     // A start that fails (a server gone, a key to type again) is shown as the state, not thrown:
@@ -140,8 +140,9 @@ class SyncState {
   async enable(settings: SyncSettings, passphrase?: string): Promise<void> {
     await this.#runner?.stop();
     this.#runner = null;
-    await this.#store.set(SETTINGS_KEY, $state.snapshot(settings));
+    await this.#store.set(SYNC_SETTINGS_KEY, $state.snapshot(settings));
     this.#settings = settings;
+    syncPresence.set(true);
     await this.#start(settings, passphrase);
   }
 
@@ -149,7 +150,8 @@ class SyncState {
   async disable(): Promise<void> {
     await this.#runner?.stop();
     this.#runner = null;
-    await this.#store.set(SETTINGS_KEY, undefined);
+    await this.#store.set(SYNC_SETTINGS_KEY, undefined);
+    syncPresence.set(false);
     await (await runnerModule()).forgetKey();
     this.#settings = null;
     this.#report = {
@@ -180,9 +182,10 @@ class SyncState {
       this.#runner = await startSync(db, settings, passphrase, (report) => (this.#report = report));
     } catch (e) {
       const problem = e as { code?: unknown; message?: unknown };
+      // Not running: Settings → Sync offers to start it again, and says why it stopped.
       this.#report = {
         ...this.#report,
-        phase: 'error',
+        phase: 'off',
         progress: null,
         error: {
           code: typeof problem.code === 'string' ? problem.code : 'unknown',
