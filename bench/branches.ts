@@ -1,11 +1,14 @@
 // Branch benchmarks, run in real Chromium by bench/run.mjs (through storage.ts): the v3 → v4
 // upgrade against a raw pass over the same rows, reading pages with and without branches beside
-// them, and flipping a version with a large subtree. Plain numbers out.
+// them, and flipping a version with a large subtree (as flips were, and as they are). Plain
+// numbers out.
 import { createDatabase, type TernDB } from '../src/lib/db/database';
 import { SCHEMA_HISTORY } from '../src/lib/db/schema';
 import type { BranchMessageRow, MessageRow } from '../src/lib/db/rows';
 import { switchVersion } from '../src/lib/domain/branches';
 import { latestMessages, messagesBefore } from '../src/lib/domain/messages';
+import { flushQueue } from '../src/lib/domain/search-index/writer';
+import { asJson, BACKFILL_KEY, type BackfillState } from '../src/lib/db/search-layout';
 import { messageRow, rng, sessionRow, stats, text } from './page-rows';
 
 const T0 = 1_700_000_000_000;
@@ -139,29 +142,72 @@ async function branchPagingBench(sessions: number) {
 
 /**
  * Flipping between two versions whose subtrees hold `size` messages each (a chain under the same
- * message): each flip sets one aside and brings the other back, in one transaction.
+ * message): each flip sets one aside and brings the other back, in one transaction. Timed from the
+ * call: until the new path's last page is in hand to draw (switchVersion's plan, before the
+ * writes), until the write commits, and until the last page is read back from the stores (what
+ * another tab or a reload sees, and all the screen had before plans). Two databases of the same
+ * rows, everything indexed first, flipped in turn so that both see the same machine: one as flips
+ * were before (every moved row queued for the index, as still happens while the index's first
+ * pass is under way), one as they are now (a move queues nothing). The queue is emptied after each
+ * flip, timed, and the page left idle a moment before the next.
  */
 async function flipBench(size: number, reps: number) {
-  const db = createDatabase({ name: 'tern-bench-flip' });
-  await db.open();
-  const rand = rng(13);
-  const head = Array.from({ length: 10 }, (_, j) => message('f', j + 1, text(rand)));
-  const tail = Array.from({ length: size }, (_, j) => message('f', 11 + j, text(rand)));
-  const other = chain('f', head[9]?.id ?? '', 11, size, rand);
-  await db.sessions.add(session('f', T0, 10 + 2 * size));
-  await db.messages.bulkAdd([...head, ...tail]);
-  await db.branchMessages.bulkAdd(other);
-  let from = tail[0]?.id ?? '';
-  let to = other[0]?.id ?? '';
-  const flips: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await switchVersion(db, from, to);
-    flips.push(performance.now() - t);
-    [from, to] = [to, from];
-  }
-  db.close();
-  return { flip: stats(flips), size };
+  const open = async (name: string, queueMoves: boolean) => {
+    const db = createDatabase({ name });
+    await db.open();
+    const rand = rng(13);
+    const head = Array.from({ length: 10 }, (_, j) => message('f', j + 1, text(rand)));
+    const tail = Array.from({ length: size }, (_, j) => message('f', 11 + j, text(rand)));
+    const other = chain('f', head[9]?.id ?? '', 11, size, rand);
+    await db.sessions.add(session('f', T0, 10 + 2 * size));
+    await db.messages.bulkAdd([...head, ...tail]);
+    await db.branchMessages.bulkAdd(other);
+    while ((await flushQueue(db, 500)) > 0);
+    if (queueMoves) {
+      const state = (await db.meta.get(BACKFILL_KEY))?.value as unknown as BackfillState;
+      await db.meta.put({ key: BACKFILL_KEY, value: asJson({ ...state, done: false }) });
+    }
+    const ends = [tail[0]?.id ?? '', other[0]?.id ?? ''];
+    const lasts = [tail[size - 1]?.id, other[size - 1]?.id];
+    const times = { drawn: [] as number[], written: [] as number[], readable: [] as number[] };
+    const indexed: number[] = [];
+    let queued = 0;
+    const flip = async (i: number) => {
+      const [from, to] = i % 2 ? [ends[1], ends[0]] : [ends[0], ends[1]];
+      const t = performance.now();
+      let planned = NaN;
+      await switchVersion(db, from ?? '', to ?? '', (plan) => {
+        if (plan.rows.slice(-50).at(-1)?.id === lasts[(i + 1) % 2]) planned = performance.now() - t;
+      });
+      times.written.push(performance.now() - t);
+      const page = await latestMessages(db, 'f');
+      if (page.at(-1)?.id !== lasts[(i + 1) % 2]) throw new Error('the flip did not land');
+      times.readable.push(performance.now() - t);
+      times.drawn.push(planned);
+      queued = await db.searchQueue.count();
+      const t2 = performance.now();
+      while ((await flushQueue(db)) > 0);
+      indexed.push(performance.now() - t2);
+    };
+    const result = () => ({
+      drawn: stats(times.drawn),
+      written: stats(times.written),
+      readable: stats(times.readable),
+      indexed: stats(indexed),
+      queued,
+    });
+    return { db, flip, result };
+  };
+  const before = await open('tern-bench-flip-queued', true);
+  const after = await open('tern-bench-flip', false);
+  for (let i = 0; i < reps; i++)
+    for (const run of i % 2 ? [after, before] : [before, after]) {
+      await new Promise((r) => setTimeout(r, 500));
+      await run.flip(i);
+    }
+  before.db.close();
+  after.db.close();
+  return { before: before.result(), after: after.result(), size };
 }
 
 export const branchBench = { upgradeV4Run, branchPagingBench, flipBench };

@@ -67,9 +67,10 @@ const rows = [];
 const log = (...a) => console.error('[bench]', ...a);
 
 // `node bench/run.mjs index` runs only the search index's figures, `node bench/run.mjs branches
-// [sessions]` only the branches' (10,000 sessions of 20 messages unless told).
+// [sessions]` only the branches' (10,000 sessions of 20 messages unless told), `node bench/run.mjs
+// flip` only the flip's.
 const only = process.argv[2];
-if (only !== 'index' && only !== 'branches') {
+if (only !== 'index' && only !== 'branches' && only !== 'flip') {
   log('append at 10 sessions…');
   const small = await withPage((p) => p.evaluate(() => window.bench.appendBench(10, 20, 300, 30)));
   log('append at 10,000 sessions / 200,000 messages (seeding takes a while)…');
@@ -143,7 +144,7 @@ if (only !== 'index' && only !== 'branches') {
   rows.push(['Whole open as a user gets it (snapshot + upgrade)', ms(whole.ms), '']);
 }
 
-if (only !== 'index') {
+if (only !== 'index' && only !== 'flip') {
   const sessions = only === 'branches' ? Number(process.argv[3] ?? 10_000) : 10_000;
   const upSessions = Math.round(sessions / 2);
   log(`upgrade v3 → v4 over ${upSessions * 20} messages, then a raw pass over the same rows…`);
@@ -192,16 +193,36 @@ if (only !== 'index') {
         ? 'baseline, same run'
         : `${(r.latest.p95 / pg.flat.latest.p95).toFixed(2)}× / ${(r.older.p95 / pg.flat.older.p95).toFixed(2)}× p95`,
     ]);
-  log('flipping a version whose subtree holds 1,000 messages…');
+}
+
+if (only !== 'index') {
+  log('flipping a version whose subtree holds 1,000 messages, as before and as now…');
   const fl = await withPage((p) => p.evaluate(() => window.bench.flipBench(1000, 20)));
+  const pp = (s) => `${ms(s.p50)} / ${ms(s.p95)}`;
+  const size = fl.size.toLocaleString('en');
   rows.push([
-    `Flip to a version of ${fl.size} messages, setting ${fl.size} aside (switchVersion): p50 / p95`,
-    `${ms(fl.flip.p50)} / ${ms(fl.flip.p95)}`,
-    `${fl.flip.n} flips`,
+    `Flip ${size} ⇄ ${size} messages, as before (each moved row queued), written and last page read: p50 / p95`,
+    pp(fl.before.readable),
+    `${fl.before.queued.toLocaleString('en')} rows queued per flip, baseline, same run`,
+  ]);
+  rows.push([
+    '  … then indexing the queued rows (in the background, but on the same thread and disk): p50 / p95',
+    pp(fl.before.indexed),
+    '',
+  ]);
+  rows.push([
+    `Flip, now: the new path's last page in hand to draw, before the write (switchVersion's plan): p50 / p95`,
+    pp(fl.after.drawn),
+    `target ≤ 50 ms to the new path on screen (on screen: node bench/flip-ui.mjs)`,
+  ]);
+  rows.push([
+    'Flip, now: written, and the last page read back (what another tab or a reload sees): p50 / p95',
+    pp(fl.after.readable),
+    `${(fl.after.readable.p50 / fl.before.readable.p50).toFixed(2)}× before p50; ${fl.after.queued} rows queued`,
   ]);
 }
 
-if (only !== 'branches') {
+if (only !== 'branches' && only !== 'flip') {
   log('append with the search index against without, 2,000 sessions / 40,000 messages…');
   const idx = await withPage((p) => p.evaluate(() => window.bench.appendIndexBench(2000, 300)));
   rows.push([

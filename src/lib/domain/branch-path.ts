@@ -5,6 +5,7 @@
 // each fork.
 import { TernError } from '../errors';
 import type { TernDB } from '../db/database';
+import { moveMessages } from '../db/moves';
 import { sessionMessages } from '../db/reads';
 import { BRANCH_ROOT, type BranchMessageRow } from '../db/rows';
 import {
@@ -70,8 +71,11 @@ export function activateMessage(db: TernDB, messageId: string): Promise<string> 
     assertSettled(tail);
     const rows = [...chain.slice(0, -1), ...continuationIn(tree, row)];
     await setAsideFrom(db, row.sessionId, start);
-    await db.branchMessages.bulkDelete(rows.map((m) => m.id));
-    await db.messages.bulkAdd(rows.map((m, i) => bringBack(m, start + i)));
+    await moveMessages(
+      db,
+      [],
+      rows.map((m, i) => bringBack(m, start + i)),
+    );
     await db.sessions.update(row.sessionId, { updatedAt: now() });
     return row.sessionId;
   });

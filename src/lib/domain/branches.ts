@@ -7,15 +7,18 @@
 import { TernError } from '../errors';
 import type { TernDB } from '../db/database';
 import { messagesFrom } from '../db/later-reads';
+import { moveMessages } from '../db/moves';
 import {
   branchChildren,
   imagesOfMessages,
   messagesBelow,
+  openMessagesWith,
   sessionBranchMessages,
 } from '../db/reads';
 import { BRANCH_ROOT, type BranchMessageRow, type MessageRow } from '../db/rows';
+import { OPEN_STATUSES } from '../db/vocab';
 import { withOpenStatus } from './messages';
-import { now, ro, rw } from './tx';
+import { now, outsideTx, ro, rw } from './tx';
 
 /** The versions at one place of the conversation: the message on screen and its siblings. */
 export interface Versions {
@@ -25,8 +28,17 @@ export interface Versions {
   index: number;
 }
 
-const byAge = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
+type Aged = { createdAt: number; id: string };
+const byAge = (a: Aged, b: Aged) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The versions at `active`'s place, given the other messages that follow the same one. */
+function versionsAt(active: Aged, others: readonly Aged[]): Versions | undefined {
+  const rest = others.filter((o) => o.id !== active.id);
+  if (rest.length === 0) return undefined;
+  const all = [active, ...rest].sort(byAge);
+  return { ids: all.map((r) => r.id), index: all.indexOf(active) };
+}
 
 /** Of several continuations, the one set aside last (the newest on a tie). */
 function lastSetAside(rows: readonly BranchMessageRow[]): BranchMessageRow | undefined {
@@ -54,13 +66,15 @@ export function bringBack(row: BranchMessageRow, seq: number): MessageRow {
   return withOpenStatus(back);
 }
 
+const unsettled = () =>
+  new TernError(
+    'conflict',
+    'A reply is still being written or a message waits to be sent in this version.',
+  );
+
 /** A version can be set aside only once nothing in it is being written or waits to be sent. */
 export function assertSettled(tail: readonly MessageRow[]): void {
-  if (tail.some((m) => m.status === 'streaming' || m.status === 'pending'))
-    throw new TernError(
-      'conflict',
-      'A reply is still being written or a message waits to be sent in this version.',
-    );
+  if (tail.some((m) => m.status === 'streaming' || m.status === 'pending')) throw unsettled();
 }
 
 /**
@@ -117,8 +131,7 @@ export function setAsideFrom(db: TernDB, sessionId: string, seq: number): Promis
   return rw(db, [db.messages, db.branchMessages], async () => {
     const { parent, tail } = await activeTail(db, sessionId, seq);
     if (tail.length === 0) return [];
-    await db.branchMessages.bulkAdd(asideRows(parent, tail, now()));
-    await db.messages.bulkDelete(tail.map((m) => m.id));
+    await moveMessages(db, asideRows(parent, tail, now()), []);
     return tail;
   });
 }
@@ -145,39 +158,119 @@ export function versionsOf(
     messages.forEach((m, i) => {
       const parent = parents[i];
       const others = parent === null || parent === undefined ? undefined : siblings.get(parent);
-      if (!others?.length) return;
-      const all = [m, ...others].sort(byAge);
-      out.set(m.id, { ids: all.map((r) => r.id), index: all.indexOf(m) });
+      const versions = others && versionsAt(m, others);
+      if (versions) out.set(m.id, versions);
     });
     return out;
+  });
+}
+
+/** What a flip puts on screen, known once the versions are read and before anything is written. */
+export interface FlipPlan {
+  sessionId: string;
+  /** Where the version comes on the active path. */
+  seq: number;
+  /** The active path from `seq` on, as it stands once the flip commits. */
+  rows: MessageRow[];
+  /** The versions at those of `rows` that have others, as they stand then. */
+  versions: Map<string, Versions>;
+}
+
+/** Whether a message of the session from `seq` on is being written or waits to be sent. */
+async function openFrom(db: TernDB, sessionId: string, seq: number): Promise<boolean> {
+  const open = await Promise.all(OPEN_STATUSES.map((s) => openMessagesWith(db, s).toArray()));
+  return open.flat().some((m) => m.sessionId === sessionId && m.seq >= seq);
+}
+
+/** What a flip from active message `from` reads first: where it hangs, and the session's versions. */
+async function flipReads(db: TernDB, from: MessageRow) {
+  const [before, busy, tree] = await Promise.all([
+    messagesBelow(db, from.sessionId, from.seq).last(),
+    // Checked on the sparse index, so that a flip that cannot happen is never drawn.
+    openFrom(db, from.sessionId, from.seq),
+    branchTree(db, from.sessionId),
+  ]);
+  return { parent: before?.id ?? BRANCH_ROOT, busy, tree };
+}
+
+/** What flipping from `from` (hanging off `parent`) to `to` puts on screen; throws if it cannot. */
+function planFlip(
+  from: MessageRow,
+  to: BranchMessageRow,
+  { parent, busy, tree }: Awaited<ReturnType<typeof flipReads>>,
+): FlipPlan {
+  if (to.sessionId !== from.sessionId || to.parentId !== parent)
+    throw new TernError('conflict', 'That version belongs elsewhere in the conversation.');
+  if (busy) throw unsettled();
+  const rows = continuationIn(tree, to).map((m, i) => bringBack(m, from.seq + i));
+  const versions = new Map<string, Versions>();
+  rows.forEach((m, i) => {
+    const others = i === 0 ? [...(tree.get(parent) ?? []), from] : tree.get(rows[i - 1]?.id ?? '');
+    const v = others && versionsAt(m, others);
+    if (v) versions.set(m.id, v);
+  });
+  return { sessionId: from.sessionId, seq: from.seq, rows, versions };
+}
+
+/**
+ * What flipping from active message `fromId` to each of `toIds` would put on screen, read ahead
+ * (the pointer is on the arrows) so that a flip can be drawn the moment it is asked for. Only the
+ * flips that can happen now; switchVersion reads again, and what it finds is what is written.
+ */
+export function planFlips(
+  db: TernDB,
+  fromId: string,
+  toIds: readonly string[],
+): Promise<FlipPlan[]> {
+  return ro(db, [db.messages, db.branchMessages], async () => {
+    const [from, tos] = await Promise.all([
+      db.messages.get(fromId),
+      db.branchMessages.bulkGet([...toIds]),
+    ]);
+    if (!from) return [];
+    const reads = await flipReads(db, from);
+    return tos.flatMap((to) => {
+      try {
+        return to ? [planFlip(from, to, reads)] : [];
+      } catch {
+        return [];
+      }
+    });
   });
 }
 
 /**
  * Puts version `toId` on screen in place of the active message `fromId`: the active path from
  * `fromId` on is set aside, and `toId` with its own continuation takes its place. One transaction.
+ * `onPlan` hears what will be on screen as soon as it is known, before the writes (a flip of a
+ * thousand messages writes for a good while): the caller can draw it at once, and draws the old
+ * path again if the flip then fails.
  */
-export function switchVersion(db: TernDB, fromId: string, toId: string): Promise<MessageRow[]> {
+export function switchVersion(
+  db: TernDB,
+  fromId: string,
+  toId: string,
+  onPlan?: (plan: FlipPlan) => void,
+): Promise<MessageRow[]> {
   return rw(db, [db.sessions, db.messages, db.branchMessages], async () => {
     const [from, to] = await Promise.all([db.messages.get(fromId), db.branchMessages.get(toId)]);
     if (!from || !to || to.sessionId !== from.sessionId)
       throw new TernError('not-found', 'That version no longer exists.');
-    const [{ parent, tail }, tree] = await Promise.all([
-      activeTail(db, from.sessionId, from.seq),
-      branchTree(db, from.sessionId),
-    ]);
-    if (to.parentId !== parent)
-      throw new TernError('conflict', 'That version belongs elsewhere in the conversation.');
+    // Asked after the first reads, so that the plan is known while the tail is still being read.
+    const reading = flipReads(db, from);
+    const tailRead = messagesFrom(db, from.sessionId, from.seq).toArray();
+    // Awaited below unless a refusal comes first and ends the transaction.
+    tailRead.catch(() => undefined);
+    const reads = await reading;
+    const plan = planFlip(from, to, reads);
+    // Whatever the caller does with it, none of it belongs to this transaction.
+    if (onPlan) outsideTx(() => onPlan(plan));
+    const tail = await tailRead;
     assertSettled(tail);
-    const chain = continuationIn(tree, to);
     const at = now();
-    await db.branchMessages.bulkAdd(asideRows(parent, tail, at));
-    await db.messages.bulkDelete(tail.map((m) => m.id));
-    await db.branchMessages.bulkDelete(chain.map((m) => m.id));
-    const rows = chain.map((m, i) => bringBack(m, from.seq + i));
-    await db.messages.bulkAdd(rows);
+    await moveMessages(db, asideRows(reads.parent, tail, at), plan.rows);
     await db.sessions.update(from.sessionId, { updatedAt: at });
-    return rows;
+    return plan.rows;
   });
 }
 
@@ -241,8 +334,11 @@ export function deleteVersion(db: TernDB, id: string): Promise<number> {
     const next = lastSetAside(tree.get(parent) ?? []);
     if (next) {
       const chain = continuationIn(tree, next);
-      await db.branchMessages.bulkDelete(chain.map((m) => m.id));
-      await db.messages.bulkAdd(chain.map((m, i) => bringBack(m, msg.seq + i)));
+      await moveMessages(
+        db,
+        [],
+        chain.map((m, i) => bringBack(m, msg.seq + i)),
+      );
     }
     const t = now();
     await db.sessions.update(msg.sessionId, {

@@ -1,6 +1,6 @@
 // Shared plumbing for the repositories: one read-write transaction per user action, with whatever
 // it throws turned into a TernError. Nothing but IndexedDB is awaited inside `fn`.
-import type { Table } from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 
@@ -10,6 +10,11 @@ export function rw<T>(db: TernDB, tables: Table[], fn: () => Promise<T>): Promis
 
 export function ro<T>(db: TernDB, tables: Table[], fn: () => Promise<T>): Promise<T> {
   return mapErrors(() => db.transaction('r', tables, fn));
+}
+
+/** Runs `fn` outside the current transaction: the caller's code, heard from inside one. */
+export function outsideTx(fn: () => void): void {
+  Dexie.ignoreTransaction(fn);
 }
 
 export function newId(): string {

@@ -5,11 +5,42 @@ import { branchOff as branchOffAt } from '../domain/branch-off';
 import { activateMessage } from '../domain/branch-path';
 import { getMessage } from '../domain/messages';
 import { attempt, openMessage, openSession } from './actions';
+import { app } from './app.svelte';
+import { flips } from './flips.svelte';
 import { view } from './view.svelte';
 
-/** Puts version `toId` on screen in place of the message `fromId`. */
+/**
+ * Puts version `toId` on screen in place of the message `fromId`: drawn from the plan made ahead
+ * or from the flip's own reads, whichever comes first, and written after; if the write fails, the
+ * old path comes back and the notice says why.
+ */
 export async function switchVersion(fromId: string, toId: string): Promise<boolean> {
-  return (await attempt((d) => branches.switchVersion(d, fromId, toId).then(() => true))) ?? false;
+  let shown: number | null = null;
+  let over = false;
+  void flips.takeAhead(fromId, toId)?.then((plan) => {
+    if (plan && shown === null && !over) shown = flips.show(plan);
+  });
+  const ok = await attempt((d) =>
+    branches
+      .switchVersion(d, fromId, toId, (plan) => (shown = flips.show(plan, shown)))
+      .then(() => true),
+  );
+  over = true;
+  if (shown !== null) {
+    if (ok) flips.written(shown);
+    else flips.drop(shown);
+  }
+  return ok ?? false;
+}
+
+/**
+ * Plans the flips from `fromId` to `toIds` ahead of a click (the pointer is on the arrows);
+ * resolves once they are planned.
+ */
+export function planFlips(fromId: string, toIds: readonly string[]): Promise<unknown> {
+  const db = app.db;
+  if (!db) return Promise.resolve();
+  return flips.planAhead(fromId, toIds, (wanted) => branches.planFlips(db, fromId, wanted));
 }
 
 /** How many messages deleting the version at `id` would remove. */

@@ -19,6 +19,7 @@ import { listCommandUsage } from '../domain/commands';
 import { versionsOf, type Versions } from '../domain/branches';
 import { untrack } from 'svelte';
 import { app } from './app.svelte';
+import { drawFlip, flips } from './flips.svelte';
 import { live, type Live } from './live.svelte';
 
 // A query's answer, replaced whole by the next one: nothing mutates it.
@@ -118,6 +119,10 @@ export class ConversationWindow {
     });
   });
   #last: MessageRow[] | undefined;
+  // A flip in this session drawn ahead of its write (state/flips.svelte.ts), over the rows read.
+  #drawn = $derived.by(() =>
+    drawFlip(this.#read() ?? [], flips.current, this.sessionId, this.#floor, this.#ceiling),
+  );
   // The versions of the loaded messages, read again when the loaded ids change (a flip, a new
   // version, a page) but not while a reply streams into one of them.
   #ids = $derived((this.rows ?? []).map((m) => m.id).join(' '));
@@ -142,8 +147,7 @@ export class ConversationWindow {
     }
   }
 
-  /** The loaded messages, oldest first; undefined before the first read. */
-  get rows(): MessageRow[] | undefined {
+  #read(): MessageRow[] | undefined {
     const current = this.#window.current;
     if (current) {
       this.#last = current.rows;
@@ -153,9 +157,21 @@ export class ConversationWindow {
     return current?.rows ?? this.#last;
   }
 
+  /** The loaded messages, oldest first; undefined before the first read. */
+  get rows(): MessageRow[] | undefined {
+    const read = this.#read();
+    return read && (this.#drawn?.rows ?? read);
+  }
+
+  #lastVersions: ReadonlyMap<string, Versions> = NO_VERSIONS;
   /** The versions at a loaded message, when it has others. */
   versions(messageId: string): Versions | undefined {
-    return this.#versions.current?.get(messageId);
+    const drawn = this.#drawn;
+    if (drawn?.ids.has(messageId)) return drawn.versions.get(messageId);
+    // While the versions of new rows are read, the others keep theirs rather than blink.
+    const current = this.#versions.current;
+    if (current) this.#lastVersions = current;
+    return (current ?? this.#lastVersions).get(messageId);
   }
 
   /** False while a new window is being read (rows are then the previous window's). */

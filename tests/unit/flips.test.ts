@@ -1,0 +1,137 @@
+// A flip is drawn before it is written: the window shows the new path from the rows the flip read,
+// hands over to the stored rows once they show it, and shows the old path again (with a notice)
+// when the write fails.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MessageRow } from '../../src/lib/db/rows';
+import { allMessages } from '../../src/lib/domain/messages';
+import { app } from '../../src/lib/state/app.svelte';
+import { planFlips, switchVersion } from '../../src/lib/state/branch-actions';
+import { drawFlip, Flips, flips, type ShownFlip } from '../../src/lib/state/flips.svelte';
+import { view } from '../../src/lib/state/view.svelte';
+import { restartAfter } from '../../src/lib/domain/chat/store';
+import { editMessage } from '../../src/lib/domain/messages';
+import { sessionWith } from '../helpers/builders';
+import { openTestDb } from '../helpers/db';
+
+const row = (id: string, seq: number) => ({ id, seq }) as MessageRow;
+
+function flip(over: Partial<ShownFlip> = {}): ShownFlip {
+  return {
+    id: 1,
+    sessionId: 's',
+    seq: 3,
+    rows: [row('x3', 3), row('x4', 4), row('x5', 5)],
+    versions: new Map([['x3', { ids: ['a3', 'x3'], index: 1 }]]),
+    written: false,
+    ...over,
+  };
+}
+
+const ids = (rows: readonly MessageRow[] | undefined) => rows?.map((m) => m.id);
+const window = [row('a1', 1), row('a2', 2), row('a3', 3), row('a4', 4)];
+
+describe('a flip drawn over the window', () => {
+  it('replaces the rows from its seq on, within the window’s bounds', () => {
+    expect(ids(drawFlip(window, flip(), 's', 1, null)?.rows)).toEqual([
+      'a1',
+      'a2',
+      'x3',
+      'x4',
+      'x5',
+    ]);
+    expect(ids(drawFlip(window, flip(), 's', 1, 4)?.rows)).toEqual(['a1', 'a2', 'x3', 'x4']);
+    expect(ids(drawFlip(window.slice(3), flip(), 's', 4, null)?.rows)).toEqual(['x4', 'x5']);
+    expect(drawFlip(window, flip(), 's', 1, null)?.ids).toEqual(new Set(['x3', 'x4', 'x5']));
+  });
+
+  it('draws nothing in another session, or once written and read back', () => {
+    expect(drawFlip(window, flip(), 'other', 1, null)).toBeNull();
+    // Written, but the window has not read the new rows yet: still drawn.
+    expect(drawFlip(window, flip({ written: true }), 's', 1, null)).not.toBeNull();
+    const stored = [row('a1', 1), row('a2', 2), row('x3', 3), row('x4', 4), row('x5', 5)];
+    expect(drawFlip(stored, flip({ written: true }), 's', 1, null)).toBeNull();
+  });
+});
+
+describe('flipping from the screen', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    app.use(null);
+    if (flips.current) flips.drop(flips.current.id);
+    view.dismiss();
+  });
+
+  async function twoVersions() {
+    const { db } = await openTestDb();
+    const { session, messages } = await sessionWith(db, 4);
+    const again = await restartAfter(db, session.id, 1, {});
+    await editMessage(db, again.id, { content: 'again', status: 'complete' });
+    app.use(db);
+    return { db, sid: session.id, first: messages[1] as MessageRow, again };
+  }
+
+  it('draws the new path before it is written, then leaves it to the stored rows', async () => {
+    const { db, sid, first, again } = await twoVersions();
+    const show = vi.spyOn(flips, 'show');
+    let resolved = false;
+    const drawnEarly: boolean[] = [];
+    show.mockImplementation(function (this: typeof flips, plan) {
+      drawnEarly.push(!resolved);
+      return Flips.prototype.show.call(this, plan);
+    });
+    const done = switchVersion(again.id, first.id).finally(() => (resolved = true));
+    expect(await done).toBe(true);
+    show.mockRestore();
+    expect(drawnEarly).toEqual([true]);
+    expect(flips.current?.written).toBe(true);
+    const stored = await allMessages(db, sid);
+    expect(flips.current?.rows).toEqual(stored.slice(1));
+    expect(drawFlip(stored, flips.current, sid, 1, null)).toBeNull();
+  });
+
+  it('draws a flip planned ahead at the click, and its own reads leave the drawing as it is', async () => {
+    const { db, sid, first, again } = await twoVersions();
+    // The pointer rests on the arrows a while before the click.
+    await planFlips(again.id, [first.id]);
+    let written = false;
+    const calls: { replacing: number | null | undefined; written: boolean }[] = [];
+    const show = vi.spyOn(flips, 'show').mockImplementation(function (
+      this: Flips,
+      plan,
+      replacing,
+    ) {
+      calls.push({ replacing, written });
+      return Flips.prototype.show.call(this, plan, replacing);
+    });
+    const done = switchVersion(again.id, first.id).finally(() => (written = true));
+    await vi.waitUntil(() => calls.length > 0);
+    const drawn = flips.current;
+    expect(drawn?.rows.map((m) => m.content)).toEqual(['m2', 'm3', 'm4']);
+    expect(await done).toBe(true);
+    // Drawn first from the plan made ahead, then the flip's own plan found the same: the drawing
+    // was left as it was.
+    expect(calls).toEqual([
+      { replacing: undefined, written: false },
+      { replacing: drawn?.id, written: false },
+    ]);
+    expect(flips.current).toMatchObject({ id: drawn?.id, written: true });
+    expect(flips.current?.rows).toBe(drawn?.rows);
+    expect(drawFlip(await allMessages(db, sid), flips.current, sid, 1, null)).toBeNull();
+    show.mockRestore();
+  });
+
+  it('shows the old path again and says why when the write fails', async () => {
+    const { db, sid, first, again } = await twoVersions();
+    // A reply on screen still being written, but not marked so on the sparse index (as a row from
+    // an older version could be): the flip is drawn, then refused when the tail is read.
+    await db.messages.update(again.id, { status: 'streaming' });
+    const before = await allMessages(db, sid);
+    const show = vi.spyOn(flips, 'show');
+    expect(await switchVersion(again.id, first.id)).toBe(false);
+    expect(show).toHaveBeenCalledOnce();
+    show.mockRestore();
+    expect(flips.current).toBeNull();
+    expect(view.notice?.kind).toBe('error');
+    expect(await allMessages(db, sid)).toEqual(before);
+  });
+});
