@@ -51,6 +51,8 @@ describe('versions of a conversation', () => {
     await poll(() => textOf(versions())).toContain('2/4');
     await poll(() => textOf(tern.replies().first())).toContain('Answer two.');
     await poll(() => tern.messages.count()).toBe(2);
+    // A flip is on screen before it is stored; the switcher is busy until it is.
+    await poll(() => versions().getAttribute('aria-busy')).toBe('false');
 
     await page.reload();
     await poll(() => textOf(versions())).toContain('2/4');
