@@ -4,9 +4,9 @@
 // would refuse. A row that does not pass throws InputError, naming the field.
 import type { SyncKind } from '../db/sync-kinds';
 import type { ImageRow, MessageArchiveRow, MessageRow } from '../db/rows';
-import { invalid, jsonObj, num, obj, optNum, optStr, str } from './clean';
+import { invalid, num, obj, str } from './clean';
 import { branchMessage, message } from './tern/messages';
-import { event, session, settings, workspace } from './tern/read';
+import { event, imageRow, session, settings, workspace } from './tern/read';
 
 export type SyncStore = 'messages' | 'branchMessages';
 
@@ -18,31 +18,13 @@ function settledMessage(v: unknown): MessageRow {
   return row;
 }
 
-function image(
-  v: unknown,
-  bytes: Uint8Array<ArrayBuffer> | null,
-): Omit<ImageRow, 'blob'> & {
-  blob: Blob | null;
-} {
+function image(v: unknown, bytes: Uint8Array<ArrayBuffer> | null): ImageRow {
   const i = obj(v, 'An image');
-  const mimeType = typeof i.mimeType === 'string' ? i.mimeType : 'application/octet-stream';
-  if (!/^image\/[a-z0-9.+-]+$/i.test(mimeType)) throw invalid('An image is not an image.');
+  // A document's type is shown as an image's: anything but an image type is refused.
+  if (typeof i.mimeType !== 'string' || !/^image\/[a-z0-9.+-]+$/i.test(i.mimeType))
+    throw invalid('An image is not an image.');
   if (!bytes) throw invalid('An image came without its bytes.');
-  return {
-    id: str(i.id, 'An image id'),
-    sessionId: str(i.sessionId, 'An image session'),
-    messageId: optStr(i.messageId),
-    blob: new Blob([bytes], { type: mimeType }),
-    data: null,
-    mimeType,
-    bytes: bytes.byteLength,
-    width: optNum(i.width),
-    height: optNum(i.height),
-    isStyled: i.isStyled === true,
-    parentId: optStr(i.parentId),
-    meta: jsonObj(i.meta),
-    createdAt: num(i.createdAt, 'An image time'),
-  };
+  return imageRow(i, str(i.sessionId, 'An image session'), bytes);
 }
 
 function archived(v: unknown): MessageArchiveRow {

@@ -120,10 +120,12 @@ function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function image(v: unknown, sessionId: string): ImageRow {
-  const i = obj(v, 'An image');
+/**
+ * An image row from its fields and its bytes (a file carries them as base64, a sync document as an
+ * attachment): every field copied out and checked.
+ */
+export function imageRow(i: Obj, sessionId: string, bytes: Uint8Array<ArrayBuffer>): ImageRow {
   const mimeType = typeof i.mimeType === 'string' ? i.mimeType : 'application/octet-stream';
-  const bytes = fromBase64(str(i.base64, 'Image data'));
   return {
     id: str(i.id, 'An image id'),
     sessionId,
@@ -139,6 +141,11 @@ function image(v: unknown, sessionId: string): ImageRow {
     meta: jsonObj(i.meta),
     createdAt: num(i.createdAt, 'An image time'),
   };
+}
+
+function image(v: unknown, sessionId: string): ImageRow {
+  const i = obj(v, 'An image');
+  return imageRow(i, sessionId, fromBase64(str(i.base64, 'Image data')));
 }
 
 export function event(v: unknown, sessionId: string): CompactionEventRow {
