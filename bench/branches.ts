@@ -9,7 +9,7 @@ import { switchVersion } from '../src/lib/domain/branches';
 import { latestMessages, messagesBefore } from '../src/lib/domain/messages';
 import { flushQueue } from '../src/lib/domain/search-index/writer';
 import { asJson, BACKFILL_KEY, type BackfillState } from '../src/lib/db/search-layout';
-import { messageRow, rng, sessionRow, stats, text } from './page-rows';
+import { messageRow, rawRewrite, rng, sessionRow, stats, text } from './page-rows';
 
 const T0 = 1_700_000_000_000;
 const session = sessionRow;
@@ -58,27 +58,12 @@ async function upgradeV4Run(sessions: number) {
   await seedActive(v3, sessions, 20, rng(3));
   v3.close();
   const db = createDatabase({ history: SCHEMA_HISTORY });
-  let t = performance.now();
+  const t = performance.now();
   await db.open();
   const upgradeMs = performance.now() - t;
   db.close();
-  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('tern');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(String(req.error)));
-  });
-  t = performance.now();
-  const tx = raw.transaction(['messages'], 'readwrite');
-  const store = tx.objectStore('messages');
-  const rows = await new Promise<unknown[]>((r) => {
-    const req = store.getAll();
-    req.onsuccess = () => r(req.result as unknown[]);
-  });
-  for (const row of rows) store.put(row);
-  await new Promise((r) => (tx.oncomplete = r));
-  const rawMs = performance.now() - t;
-  raw.close();
-  return { upgradeMs, rawMs, messages: rows.length };
+  const raw = await rawRewrite('messages');
+  return { upgradeMs, rawMs: raw.ms, messages: raw.rows };
 }
 
 /**

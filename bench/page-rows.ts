@@ -69,3 +69,27 @@ export function messageRow(sessionId: string, seq: number, t: number, content: s
     updatedAt: t,
   };
 }
+
+/**
+ * The floor an upgrade is measured against: raw IndexedDB reading every row of one store of `tern`
+ * and writing it back once, in one transaction.
+ */
+export async function rawRewrite(storeName: string): Promise<{ ms: number; rows: number }> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open('tern');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(String(req.error)));
+  });
+  const t = performance.now();
+  const tx = db.transaction([storeName], 'readwrite');
+  const store = tx.objectStore(storeName);
+  const rows = await new Promise<unknown[]>((r) => {
+    const req = store.getAll();
+    req.onsuccess = () => r(req.result as unknown[]);
+  });
+  for (const row of rows) store.put(row);
+  await new Promise((r) => (tx.oncomplete = r));
+  const ms = performance.now() - t;
+  db.close();
+  return { ms, rows: rows.length };
+}

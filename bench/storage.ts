@@ -10,7 +10,7 @@ import type { MessageRow, SessionRow } from '../src/lib/db/rows';
 import { flushQueue } from '../src/lib/domain/search-index/writer';
 import { branchBench } from './branches';
 import { syncUpgradeBench } from './sync-upgrade';
-import { messageRow, rng, sessionRow, stats, text } from './page-rows';
+import { messageRow, rawRewrite, rng, sessionRow, stats, text } from './page-rows';
 
 /** Seeds `sessions` × `perSession` messages (plus one long session if asked) into `tern-bench`. */
 async function seedHistory(sessions: number, perSession: number, longSession = 0) {
@@ -172,25 +172,7 @@ async function upgradeRun() {
 }
 
 /** The floor: raw IndexedDB reading every v1 row and writing it back once, in one transaction. */
-async function rawPass() {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('tern');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(String(req.error)));
-  });
-  const t = performance.now();
-  const tx = db.transaction(['chats'], 'readwrite');
-  const store = tx.objectStore('chats');
-  const rows = await new Promise<unknown[]>((r) => {
-    const req = store.getAll();
-    req.onsuccess = () => r(req.result as unknown[]);
-  });
-  for (const row of rows) store.put(row);
-  await new Promise((r) => (tx.oncomplete = r));
-  const ms = performance.now() - t;
-  db.close();
-  return { ms, rows: rows.length };
-}
+const rawPass = () => rawRewrite('chats');
 
 /** Also for reference: the whole openTern path as a user gets it (snapshot included). */
 async function openTernRun() {

@@ -5,7 +5,7 @@
 import { createDatabase, type TernDB } from '../src/lib/db/database';
 import { SCHEMA_HISTORY } from '../src/lib/db/schema';
 import { runSyncBackfill } from '../src/lib/domain/sync/backfill';
-import { messageRow, rng, sessionRow, text } from './page-rows';
+import { messageRow, rawRewrite, rng, sessionRow, text } from './page-rows';
 
 const T0 = 1_700_000_000_000;
 
@@ -26,26 +26,6 @@ async function seed(db: TernDB, sessions: number, perSession: number): Promise<n
     });
   }
   return n;
-}
-
-async function rawPass(): Promise<number> {
-  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open('tern');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(String(req.error)));
-  });
-  const t = performance.now();
-  const tx = raw.transaction(['messages'], 'readwrite');
-  const store = tx.objectStore('messages');
-  const rows = await new Promise<unknown[]>((r) => {
-    const req = store.getAll();
-    req.onsuccess = () => r(req.result as unknown[]);
-  });
-  for (const row of rows) store.put(row);
-  await new Promise((r) => (tx.oncomplete = r));
-  const ms = performance.now() - t;
-  raw.close();
-  return ms;
 }
 
 /**
@@ -77,7 +57,7 @@ async function upgradeV5Run(sessions: number) {
   obs.disconnect();
   const clocks = await db.syncClocks.count();
   db.close();
-  const rawMs = await rawPass();
+  const rawMs = (await rawRewrite('messages')).ms;
   return { upgradeMs, stampMs, longestTaskMs: longest, rawMs, messages, clocks };
 }
 
