@@ -268,8 +268,11 @@ export class SyncEngine {
     await couch.putLocal(this.#o.config, this.#localId, { since }, this.#halt.signal);
   }
 
-  /** Applies a page of the change feed in small transactions, the last one moving the checkpoint. */
-  async #apply(results: couch.Change[], lastSeq: string): Promise<void> {
+  /**
+   * Applies a page of the change feed in small transactions, the last one moving the checkpoint to
+   * `lastSeq` (null: documents read outside the feed, which move nothing).
+   */
+  async #apply(results: couch.Change[], lastSeq: string | null): Promise<void> {
     const records: SyncRecord[] = [];
     const aside: SetAsideDoc[] = [];
     for (const r of results) {
@@ -337,7 +340,7 @@ export class SyncEngine {
         }
         docs.push(await toDoc(r, current?._rev, this.#o.key));
       }
-      if (theirs.length > 0) await this.#apply(theirs, await this.#since());
+      if (theirs.length > 0) await this.#apply(theirs, null);
       const results =
         docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs, this.#halt.signal) : [];
       const ok = new Set(results.filter((x) => x.ok).map((x) => x.id));

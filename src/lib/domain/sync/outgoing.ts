@@ -3,29 +3,44 @@
 // until it settles: another device must never see it as waiting and send it to a model again.
 import type { TernDB } from '../../db/database';
 import type { MessageRow } from '../../db/rows';
-import { parseRecordKey, SYNC_KINDS, type RecordId } from '../../db/sync-kinds';
+import {
+  parseRecordKey,
+  SYNC_KIND_NAMES,
+  SYNC_KINDS,
+  type RecordId,
+  type SyncKind,
+} from '../../db/sync-kinds';
 import { countUnsent, unsentClocks } from '../../db/sync-reads';
 import { ro, rw } from '../tx';
 import type { SyncRecord } from './records';
 
 export { countUnsent };
 
-async function rowOf(
-  db: TernDB,
-  kind: keyof typeof SYNC_KINDS,
-  id: RecordId,
-): Promise<Pick<SyncRecord, 'row' | 'store'>> {
-  for (const table of SYNC_KINDS[kind]) {
-    const row = (await db.table(table).get(id)) as object | undefined;
-    if (row)
-      return table === 'messages' || table === 'branchMessages' ? { row, store: table } : { row };
-  }
-  return { row: null };
+type Found = Pick<SyncRecord, 'row' | 'store'>;
+
+/** The rows of these records, each looked up in its kind's stores in turn, a store at a time. */
+async function rowsOf(db: TernDB, wanted: readonly { kind: SyncKind; id: RecordId }[]) {
+  const out: Found[] = wanted.map(() => ({ row: null }));
+  for (const kind of SYNC_KIND_NAMES)
+    for (const table of SYNC_KINDS[kind]) {
+      const at = wanted.flatMap((w, i) => (w.kind === kind && out[i]?.row === null ? [i] : []));
+      if (at.length === 0) continue;
+      const rows = (await db
+        .table(table)
+        .bulkGet(at.map((i) => (wanted[i] as { id: RecordId }).id))) as (object | undefined)[];
+      rows.forEach((row, k) => {
+        if (!row) return;
+        out[at[k] as number] =
+          table === 'messages' || table === 'branchMessages' ? { row, store: table } : { row };
+      });
+    }
+  return out;
 }
 
 /**
- * Up to `limit` unsent changes, as records. `held` counts messages left for later because they
- * are not settled yet; `unknown` lists clock keys no kind owns (from a newer version: left alone).
+ * Up to `limit` unsent changes, as records (a deletion's row is null). `held` counts messages left
+ * for later because they are not settled yet; a clock key no kind owns (a newer version's) is left
+ * alone.
  */
 export async function readUnsent(
   db: TernDB,
@@ -33,19 +48,18 @@ export async function readUnsent(
 ): Promise<{ records: SyncRecord[]; held: number }> {
   const tables = Object.values(SYNC_KINDS).flatMap((ts) => ts.map((t) => db.table(t)));
   return ro(db, [db.syncClocks, ...tables], async () => {
-    const clocks = await unsentClocks(db, limit);
+    const clocks = (await unsentClocks(db, limit)).flatMap(({ key, c }) => {
+      const parsed = parseRecordKey(key);
+      return parsed ? [{ key, c, ...parsed }] : [];
+    });
+    const found = await rowsOf(db, clocks);
     const records: SyncRecord[] = [];
     let held = 0;
-    for (const { key, c } of clocks) {
-      const parsed = parseRecordKey(key);
-      if (!parsed) continue;
-      const found = await rowOf(db, parsed.kind, parsed.id);
-      if (found.store === 'messages' && (found.row as MessageRow).openStatus !== undefined) {
-        held++;
-        continue;
-      }
-      records.push({ key, kind: parsed.kind, c, ...found });
-    }
+    clocks.forEach(({ key, c, kind }, i) => {
+      const f = found[i] as Found;
+      if (f.store === 'messages' && (f.row as MessageRow).openStatus !== undefined) held++;
+      else records.push({ key, kind, c, ...f });
+    });
     return { records, held };
   });
 }
