@@ -11,9 +11,23 @@ export default defineConfig({
   plugins: [svelte()],
   define: { __APP_VERSION__: JSON.stringify('test') },
   resolve: { alias: { $lib: '/src/lib' } },
-  // Found late (inside the import worker), they would otherwise reload the browser tests midway.
+  // The dependency scan gives up on the PWA plugin's virtual module, so every dependency the browser
+  // tests load is named here: one found late reloads the page midway, and a test that was running
+  // then is left holding two Svelte runtimes (a clean checkout failed on exactly that).
   optimizeDeps: {
-    include: ['@streamparser/json', 'fflate', 'dexie-export-import', '@wllama/wllama'],
+    include: [
+      '@streamparser/json',
+      'fflate',
+      'dexie',
+      'dexie-export-import',
+      'fake-indexeddb',
+      'idb-keyval',
+      'marked',
+      'dompurify',
+      'eventsource-parser',
+      'gpt-tokenizer/encoding/cl100k_base',
+      '@wllama/wllama',
+    ],
   },
   test: {
     projects: [
