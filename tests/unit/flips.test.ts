@@ -6,7 +6,13 @@ import type { MessageRow } from '../../src/lib/db/rows';
 import { allMessages } from '../../src/lib/domain/messages';
 import { app } from '../../src/lib/state/app.svelte';
 import { planFlips, switchVersion } from '../../src/lib/state/branch-actions';
-import { drawFlip, Flips, flips, type ShownFlip } from '../../src/lib/state/flips.svelte';
+import {
+  drawFlip,
+  Flips,
+  flips,
+  writtenVersions,
+  type ShownFlip,
+} from '../../src/lib/state/flips.svelte';
 import { view } from '../../src/lib/state/view.svelte';
 import { restartAfter } from '../../src/lib/domain/chat/store';
 import { editMessage } from '../../src/lib/domain/messages';
@@ -22,7 +28,7 @@ function flip(over: Partial<ShownFlip> = {}): ShownFlip {
     seq: 3,
     rows: [row('x3', 3), row('x4', 4), row('x5', 5)],
     versions: new Map([['x3', { ids: ['a3', 'x3'], index: 1 }]]),
-    written: false,
+    writtenAt: null,
     ...over,
   };
 }
@@ -47,9 +53,26 @@ describe('a flip drawn over the window', () => {
   it('draws nothing in another session, or once written and read back', () => {
     expect(drawFlip(window, flip(), 'other', 1, null)).toBeNull();
     // Written, but the window has not read the new rows yet: still drawn.
-    expect(drawFlip(window, flip({ written: true }), 's', 1, null)).not.toBeNull();
+    expect(drawFlip(window, flip({ writtenAt: 5 }), 's', 1, null)).not.toBeNull();
     const stored = [row('a1', 1), row('a2', 2), row('x3', 3), row('x4', 4), row('x5', 5)];
-    expect(drawFlip(stored, flip({ written: true }), 's', 1, null)).toBeNull();
+    expect(drawFlip(stored, flip({ writtenAt: 5 }), 's', 1, null)).toBeNull();
+  });
+
+  it('keeps the versions it left until the window has read them again after the write', () => {
+    const left = { ids: ['a3', 'x3'], index: 1 };
+    // Not yet written: the drawing itself says what the versions are.
+    expect(writtenVersions(flip(), 's', 'x3', 1)).toBeNull();
+    // Written at 5, the versions held were read at 4: they still count a3 as the one on screen.
+    expect(writtenVersions(flip({ writtenAt: 5 }), 's', 'x3', 4)).toEqual({ versions: left });
+    expect(writtenVersions(flip({ writtenAt: 5 }), 's', 'x3', undefined)).toEqual({
+      versions: left,
+    });
+    // A row of the flip with no other versions has none, whatever the old read said.
+    expect(writtenVersions(flip({ writtenAt: 5 }), 's', 'x4', 4)).toEqual({ versions: undefined });
+    // Read after the write: the stored answer holds; so it does for rows the flip did not draw.
+    expect(writtenVersions(flip({ writtenAt: 5 }), 's', 'x3', 6)).toBeNull();
+    expect(writtenVersions(flip({ writtenAt: 5 }), 's', 'a1', 4)).toBeNull();
+    expect(writtenVersions(flip({ writtenAt: 5 }), 'other', 'x3', 4)).toBeNull();
   });
 });
 
@@ -83,7 +106,7 @@ describe('flipping from the screen', () => {
     expect(await done).toBe(true);
     show.mockRestore();
     expect(drawnEarly).toEqual([true]);
-    expect(flips.current?.written).toBe(true);
+    expect(flips.current?.writtenAt).toEqual(expect.any(Number));
     const stored = await allMessages(db, sid);
     expect(flips.current?.rows).toEqual(stored.slice(1));
     expect(drawFlip(stored, flips.current, sid, 1, null)).toBeNull();
@@ -114,7 +137,7 @@ describe('flipping from the screen', () => {
       { replacing: undefined, written: false },
       { replacing: drawn?.id, written: false },
     ]);
-    expect(flips.current).toMatchObject({ id: drawn?.id, written: true });
+    expect(flips.current).toMatchObject({ id: drawn?.id, writtenAt: expect.any(Number) });
     expect(flips.current?.rows).toBe(drawn?.rows);
     expect(drawFlip(await allMessages(db, sid), flips.current, sid, 1, null)).toBeNull();
     show.mockRestore();

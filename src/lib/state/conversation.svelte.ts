@@ -19,7 +19,7 @@ import { listCommandUsage } from '../domain/commands';
 import { versionsOf, type Versions } from '../domain/branches';
 import { untrack } from 'svelte';
 import { app } from './app.svelte';
-import { drawFlip, flips } from './flips.svelte';
+import { drawFlip, flips, writtenVersions } from './flips.svelte';
 import { live, type Live } from './live.svelte';
 
 // A query's answer, replaced whole by the next one: nothing mutates it.
@@ -133,8 +133,11 @@ export class ConversationWindow {
     const fromStart = this.#floor === null ? rows.length < PAGE_SIZE : !this.#hasOlder;
     const id = this.sessionId;
     return live(async () => {
+      // When this read began: a flip written before then is in it (see versions()).
+      const at = performance.now();
       const db = app.db;
-      return db && rows.length > 0 ? versionsOf(db, id, rows, fromStart) : NO_VERSIONS;
+      const map = db && rows.length > 0 ? await versionsOf(db, id, rows, fromStart) : NO_VERSIONS;
+      return { map, at };
     });
   });
   #flashTimer: ReturnType<typeof setTimeout> | undefined;
@@ -163,7 +166,7 @@ export class ConversationWindow {
     return read && (this.#drawn?.rows ?? read);
   }
 
-  #lastVersions: ReadonlyMap<string, Versions> = NO_VERSIONS;
+  #lastVersions: { map: ReadonlyMap<string, Versions>; at?: number } = { map: NO_VERSIONS };
   /** The versions at a loaded message, when it has others. */
   versions(messageId: string): Versions | undefined {
     const drawn = this.#drawn;
@@ -171,7 +174,10 @@ export class ConversationWindow {
     // While the versions of new rows are read, the others keep theirs rather than blink.
     const current = this.#versions.current;
     if (current) this.#lastVersions = current;
-    return (current ?? this.#lastVersions).get(messageId);
+    const held = current ?? this.#lastVersions;
+    // A flip just written, its versions not read again since: what it left is what holds.
+    const written = writtenVersions(flips.current, this.sessionId, messageId, held.at);
+    return written ? written.versions : held.map.get(messageId);
   }
 
   /** False while a new window is being read (rows are then the previous window's). */

@@ -2,12 +2,15 @@
 // shows with a flip drawn over it, whether two plans draw the same, and the flips planned ahead
 // while the pointer rests on the arrows.
 import type { MessageRow } from '../db/rows';
-import type { FlipPlan } from '../domain/branches';
+import type { FlipPlan, Versions } from '../domain/branches';
 
 export interface ShownFlip extends FlipPlan {
   id: number;
-  /** The write has committed: the window's own rows show the flip once they are read again. */
-  written: boolean;
+  /**
+   * When the write committed (`performance.now()`), null before: the window's own rows and versions
+   * show the flip once they are read again after that.
+   */
+  writtenAt: number | null;
 }
 
 /** How long a flip planned ahead is trusted to draw a click (the flip's own reads follow anyway). */
@@ -81,10 +84,28 @@ export function drawFlip(
   const low = floor ?? rows[0]?.seq ?? flip.seq;
   const shown = flip.rows.filter((m) => m.seq >= low && (ceiling === null || m.seq <= ceiling));
   const first = shown[0];
-  if (flip.written && (!first || rows.some((m) => m.id === first.id))) return null;
+  if (flip.writtenAt !== null && (!first || rows.some((m) => m.id === first.id))) return null;
   return {
     rows: [...rows.filter((m) => m.seq < flip.seq), ...shown],
     ids: new Set(shown.map((m) => m.id)),
     versions: flip.versions,
   };
+}
+
+/**
+ * The versions at `messageId` as the written `flip` left them, while the versions the window holds
+ * were read (at `readAt`) before its write committed: those still count the version that left as
+ * the one on screen. Without this, the rows read back after the commit would hand the switcher a
+ * stale answer for a moment, and it would blink out under the user's pointer or keyboard focus.
+ */
+export function writtenVersions(
+  flip: ShownFlip | null,
+  sessionId: string,
+  messageId: string,
+  readAt: number | undefined,
+): { versions: Versions | undefined } | null {
+  if (!flip || flip.sessionId !== sessionId || flip.writtenAt === null) return null;
+  if (readAt !== undefined && readAt > flip.writtenAt) return null;
+  if (!flip.rows.some((m) => m.id === messageId)) return null;
+  return { versions: flip.versions.get(messageId) };
 }

@@ -11,7 +11,7 @@
 import type { FlipPlan } from '../domain/branches';
 import { PlansAhead, samePlan, type ShownFlip } from './flip-draw';
 
-export { drawFlip, type ShownFlip } from './flip-draw';
+export { drawFlip, writtenVersions, type ShownFlip } from './flip-draw';
 
 /** How long a written flip is kept for a window that has not read its rows again (a safety net). */
 const KEEP_WRITTEN_MS = 3000;
@@ -32,7 +32,7 @@ export class Flips {
     // Plans read before this flip may no longer hold after it.
     this.#ahead.clear();
     const id = ++this.#next;
-    this.current = { ...plan, id, written: false };
+    this.current = { ...plan, id, writtenAt: null };
     return id;
   }
 
@@ -52,7 +52,7 @@ export class Flips {
 
   written(id: number): void {
     if (this.current?.id !== id) return;
-    this.current = { ...this.current, written: true };
+    this.current = { ...this.current, writtenAt: performance.now() };
     setTimeout(() => this.drop(id), KEEP_WRITTEN_MS);
   }
 

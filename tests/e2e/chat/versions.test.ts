@@ -45,10 +45,20 @@ describe('versions of a conversation', () => {
     await poll(() => tern.messages.count()).toBe(4);
     expect(await textOf(tern.replies().last())).toContain('Follow-up reply.');
 
-    // The arrow keys flip too, while the switcher has focus.
+    // The arrow keys flip too, while the switcher has focus; the version flipped to keeps it, so
+    // they go on flipping, one version a key, however quickly they are pressed.
     await versions().getByRole('button', { name: 'Next version' }).focus();
     await page.keyboard.press('ArrowRight');
     await poll(() => textOf(versions())).toContain('2/4');
+    await page.keyboard.press('ArrowRight');
+    await poll(() => textOf(versions())).toContain('3/4');
+    await page.keyboard.press('ArrowLeft');
+    await poll(() => textOf(versions())).toContain('2/4');
+    expect(
+      await page.evaluate(
+        () => document.activeElement?.closest('[aria-label="Versions"]') !== null,
+      ),
+    ).toBe(true);
     await poll(() => textOf(tern.replies().first())).toContain('Answer two.');
     await poll(() => tern.messages.count()).toBe(2);
     // A flip is on screen before it is stored; the switcher is busy until it is.
