@@ -73,6 +73,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'errors', test: /[\\/]src[\\/]lib[\\/](db[\\/])?errors\.ts$|preload-helper/ },
+            { name: 'provider-errors', test: /[\\/]src[\\/]lib[\\/]providers[\\/]errors\.ts$/ },
             // What opening the database needs (the stored shapes, the schema, the opening itself and
             // the repositories the first screen reads): each small, all loaded at start, and
             // cheaper as one chunk than as a dozen.

@@ -14,17 +14,11 @@ import {
   type Role,
   type SessionRow,
 } from '../db/rows';
-import { isOneOf, OPEN_STATUSES, type OpenStatus } from '../db/vocab';
+import { isOneOf, OPEN_STATUSES } from '../db/vocab';
 import type { TernDB } from '../db/database';
 import { mapErrors } from '../db/errors';
 import { MESSAGE_SHAPE, sentence, shapeProblem } from '../db/row-shapes';
-import {
-  branchChildren,
-  messageImages,
-  messagesBelow,
-  openMessagesWith,
-  sessionMessages,
-} from '../db/reads';
+import { branchChildren, messageImages, messagesBelow, sessionMessages } from '../db/reads';
 import { newId, now, rw } from './tx';
 
 export const PAGE_SIZE = 50;
@@ -268,18 +262,5 @@ export function firstMessageBy(
   );
 }
 
-/** How many messages are stored, counting no further than `limit` (reads keys, not rows). */
-export function countMessagesUpTo(db: TernDB, limit: number): Promise<number> {
-  return mapErrors(async () => (await db.messages.limit(limit).primaryKeys()).length);
-}
-
-/** Messages still pending or streaming, across sessions, oldest first. */
-export function openMessages(db: TernDB, status: OpenStatus): Promise<MessageRow[]> {
-  return mapErrors(() => openMessagesWith(db, status).toArray());
-}
-
-/** Sessions with messages in the outbox, the oldest waiting first. */
-export async function pendingSessions(db: TernDB): Promise<string[]> {
-  const pending = await openMessages(db, 'pending');
-  return [...new Set(pending.sort((a, b) => a.createdAt - b.createdAt).map((m) => m.sessionId))];
-}
+// Kept apart so that the first screen's badges read them without the rest of this repository.
+export { countMessagesUpTo, openMessages, pendingSessions } from './open-messages';

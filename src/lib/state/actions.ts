@@ -3,7 +3,6 @@
 import type { MessagePart, SessionSettingsRow } from '../db/rows';
 import { TernError } from '../errors';
 import * as sessions from '../domain/sessions';
-import * as messages from '../domain/messages';
 import type { SettingsPatch } from '../domain/settings';
 import { errorText } from '../ui/error-text';
 import { app } from './app.svelte';
@@ -94,15 +93,21 @@ export async function deleteWorkspace(
   return (await attempt((d) => sessions.deleteWorkspace(d, id, what).then(() => true))) ?? false;
 }
 
+// The message repository comes with the first conversation on screen, not with the welcome screen.
+const messageRepo = () => import('../domain/messages');
+
 export async function editMessageText(id: string, content: string): Promise<boolean> {
+  const messages = await messageRepo();
   return (await attempt((d) => messages.editMessage(d, id, { content }).then(() => true))) ?? false;
 }
 
 export async function deleteMessage(id: string): Promise<void> {
+  const messages = await messageRepo();
   await attempt((d) => messages.deleteMessage(d, id));
 }
 
 export async function markInterrupted(ids: string[]): Promise<void> {
+  const messages = await messageRepo();
   await attempt(async (d) => {
     for (const id of ids) await messages.editMessage(d, id, { status: 'interrupted' });
   });
@@ -113,6 +118,7 @@ export async function appendUserMessage(
   content: string,
   parts: MessagePart[],
 ): Promise<boolean> {
+  const messages = await messageRepo();
   const ok = await attempt((d) =>
     messages.appendMessage(d, sessionId, { role: 'user', content, parts }).then(() => true),
   );

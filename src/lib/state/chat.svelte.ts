@@ -36,7 +36,7 @@ import type { ChatEngine } from '../domain/chat/engine';
 import type { ChatEvent } from '../domain/chat/engine-core';
 import type { ToolAnswer } from '../domain/chat/tool-rounds';
 import type { WaitingCalls } from '../domain/chat/tool-calls';
-import { appendMessage, openMessages } from '../domain/messages';
+import { openMessages } from '../domain/open-messages';
 import { connectivity } from './connectivity.svelte';
 import { providers } from './providers.svelte';
 import { prefs } from './prefs.svelte';
@@ -191,7 +191,10 @@ class ChatState {
     return this.guard(async () => {
       const db = this.db;
       if (db && providers.list.length === 0) {
-        const { countTokensAtOnce } = await import('../domain/chat/tokens');
+        const [{ countTokensAtOnce }, { appendMessage }] = await Promise.all([
+          import('../domain/chat/tokens'),
+          import('../domain/messages'),
+        ]);
         return appendMessage(db, sessionId, {
           role: 'user',
           content: text,

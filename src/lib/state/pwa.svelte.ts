@@ -4,7 +4,7 @@
 // and the outbox in connectivity.svelte.ts.
 import { watch } from './watch';
 import { createPrefs, type Prefs } from '../db/prefs';
-import { countMessagesUpTo, openMessages } from '../domain/messages';
+import { countMessagesUpTo, openMessages } from '../domain/open-messages';
 import { app } from './app.svelte';
 import { connectivity } from './connectivity.svelte';
 import { events } from './events';
