@@ -156,6 +156,10 @@ describe('flipping from the screen', () => {
     show.mockRestore();
     expect(flips.current).toBeNull();
     expect(view.notice?.kind).toBe('error');
+    // What is in the way, not a generic "already exists".
+    expect(view.notice?.text).toBe(
+      'A reply is still being written or a message waits to be sent in this version.',
+    );
     expect(await allMessages(db, sid)).toEqual(before);
   });
 });

@@ -35,7 +35,8 @@ export function toTernError(e: unknown): TernError {
   if (found.includes('MissingAPIError') || found.includes('InvalidStateError'))
     return new TernError('storage-unavailable', 'Storage is not available here.', e);
   if (found.includes('ConstraintError'))
-    return new TernError('conflict', 'A row with this key already exists.', e);
+    // Said to the user as it is (ui/error-text.ts), like every other refusal of this code.
+    return new TernError('conflict', 'That item already exists.', e);
   return new TernError('unknown', message, e);
 }
 

@@ -34,8 +34,14 @@ export function errorText(e: unknown): string {
     const code = e.code;
     if (typeof code === 'string' && code in TEXT) {
       const msg = (e as { message?: unknown }).message;
-      // invalid-input messages are written for people already; the rest use the table.
-      if (code === 'invalid-input' && typeof msg === 'string' && msg !== '') return msg;
+      // invalid-input and conflict messages are written for people already (a conflict says what
+      // is in the way: a reply still being written, a compaction); the rest use the table.
+      if (
+        (code === 'invalid-input' || code === 'conflict') &&
+        typeof msg === 'string' &&
+        msg !== ''
+      )
+        return msg;
       return TEXT[code as ErrorCode];
     }
   }
