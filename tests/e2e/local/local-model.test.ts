@@ -17,7 +17,9 @@ import { poll, useChatEnv } from '../chat/chat-env';
 const env = useChatEnv();
 let dir = '';
 let model: Buffer;
-const MODEL = { layers: 4, embd: 256, heads: 4, ff: 704, ctx: 2048 };
+// The whole context the app gives a model (4,096 tokens): replies here run until stopped, and on a
+// busy machine the stops come late, so a smaller one could fill up and end a reply before its Stop.
+const MODEL = { layers: 4, embd: 256, heads: 4, ff: 704, ctx: 4096 };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tern-gguf-'));
