@@ -9,10 +9,12 @@ import { addImage } from '../../src/lib/domain/images';
 import {
   countVersion,
   deleteVersion,
+  planFlips,
   switchVersion,
   versionsOf,
 } from '../../src/lib/domain/branches';
 import { branchOff } from '../../src/lib/domain/branch-off';
+import { planFlipHead } from '../../src/lib/domain/flip-head';
 import { activateMessage } from '../../src/lib/domain/branch-path';
 import { allMessages, appendMessage, deleteMessage } from '../../src/lib/domain/messages';
 import { getSession } from '../../src/lib/domain/sessions';
@@ -84,6 +86,54 @@ describe('the conversation tree', () => {
     const other = await regenerate(db, session.id, 1, 'other reply');
     await switchVersion(db, other.id, first.id);
     expect(texts(await allMessages(db, session.id))).toEqual(['m1', 'm2', 'q2', 'a2 again']);
+  });
+
+  it('reads the first screenful of a flip as the whole flip draws it, forks and versions too', async () => {
+    const { db } = await openTestDb();
+    const { session, messages } = await sessionWith(db, 2);
+    const first = messages[1] as MessageRow;
+    // Under the first reply: a question with two answers, then a long tail below the newer one.
+    await appendMessage(db, session.id, { role: 'user', content: 'q2' });
+    await appendMessage(db, session.id, { role: 'assistant', content: 'a2' });
+    await regenerate(db, session.id, 3, 'a2 again');
+    for (let i = 0; i < 6; i++)
+      await appendMessage(db, session.id, { role: 'user', content: `t${i}` });
+    const other = await regenerate(db, session.id, 1, 'other reply');
+    const [whole] = await planFlips(db, other.id, [first.id]);
+    expect(whole?.rows.map((m) => m.content)).toEqual([
+      'm2',
+      'q2',
+      'a2 again',
+      't0',
+      't1',
+      't2',
+      't3',
+      't4',
+      't5',
+    ]);
+    for (const limit of [1, 3, 9, 40]) {
+      const head = await planFlipHead(db, other.id, first.id, limit);
+      expect(head?.rows).toEqual(whole?.rows.slice(0, limit));
+      expect(head?.versions).toEqual(
+        new Map([...(whole?.versions ?? [])].filter(([id]) => head?.rows.some((m) => m.id === id))),
+      );
+    }
+    // 2/2 at the first reply, 2/2 at the fork below: the versions the switchers show.
+    expect(
+      [...(whole?.versions.values() ?? [])].map((v) => `${v.index + 1}/${v.ids.length}`),
+    ).toEqual(['1/2', '2/2']);
+  });
+
+  it('reads no first screenful for a flip that cannot happen now', async () => {
+    const { db } = await openTestDb();
+    const { session, messages } = await sessionWith(db, 4);
+    const reply = await regenerate(db, session.id, 3, 'm4 again');
+    const aside = (await db.branchMessages.toArray())[0];
+    // From another place, or with a reply still arriving below.
+    expect(await planFlipHead(db, (messages[1] as MessageRow).id, aside?.id ?? '')).toBeUndefined();
+    await db.messages.update(reply.id, { status: 'streaming', openStatus: 'streaming' });
+    expect(await planFlipHead(db, reply.id, aside?.id ?? '')).toBeUndefined();
+    expect(await planFlipHead(db, reply.id, 'gone')).toBeUndefined();
   });
 
   it('refuses a version from another place, and says why', async () => {

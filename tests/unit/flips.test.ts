@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/state/flips.svelte';
 import { view } from '../../src/lib/state/view.svelte';
 import { restartAfter } from '../../src/lib/domain/chat/store';
+import { HEAD_ROWS } from '../../src/lib/domain/flip-head';
 import { editMessage } from '../../src/lib/domain/messages';
 import { sessionWith } from '../helpers/builders';
 import { openTestDb } from '../helpers/db';
@@ -95,21 +96,51 @@ describe('flipping from the screen', () => {
 
   it('draws the new path before it is written, then leaves it to the stored rows', async () => {
     const { db, sid, first, again } = await twoVersions();
-    const show = vi.spyOn(flips, 'show');
     let resolved = false;
-    const drawnEarly: boolean[] = [];
-    show.mockImplementation(function (this: typeof flips, plan) {
-      drawnEarly.push(!resolved);
-      return Flips.prototype.show.call(this, plan);
+    const calls: { early: boolean; id: number }[] = [];
+    const show = vi.spyOn(flips, 'show').mockImplementation(function (
+      this: Flips,
+      plan,
+      replacing,
+    ) {
+      const id = Flips.prototype.show.call(this, plan, replacing);
+      calls.push({ early: !resolved, id });
+      return id;
     });
     const done = switchVersion(again.id, first.id).finally(() => (resolved = true));
     expect(await done).toBe(true);
     show.mockRestore();
-    expect(drawnEarly).toEqual([true]);
+    // Drawn from its first screenful, then confirmed by the flip's own plan: one drawing, kept.
+    expect(calls.every((c) => c.early)).toBe(true);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(1);
     expect(flips.current?.writtenAt).toBeTypeOf('number');
     const stored = await allMessages(db, sid);
     expect(flips.current?.rows).toEqual(stored.slice(1));
     expect(drawFlip(stored, flips.current, sid, 1, null)).toBeNull();
+  });
+
+  it('draws the first screenful of a long version at once, then the whole of it', async () => {
+    const { db } = await openTestDb();
+    const { session, messages } = await sessionWith(db, 60);
+    const again = await restartAfter(db, session.id, 1, {});
+    await editMessage(db, again.id, { content: 'again', status: 'complete' });
+    app.use(db);
+    const drawn: string[][] = [];
+    const show = vi.spyOn(flips, 'show').mockImplementation(function (
+      this: Flips,
+      plan,
+      replacing,
+    ) {
+      drawn.push(plan.rows.map((m) => m.id));
+      return Flips.prototype.show.call(this, plan, replacing);
+    });
+    expect(await switchVersion(again.id, (messages[1] as MessageRow).id)).toBe(true);
+    show.mockRestore();
+    const stored = await allMessages(db, session.id);
+    const path = stored.slice(1).map((m) => m.id);
+    expect(path).toHaveLength(59);
+    expect(drawn).toEqual([path.slice(0, HEAD_ROWS), path]);
+    expect(flips.current?.rows).toEqual(stored.slice(1));
   });
 
   it('draws a flip planned ahead at the click, and its own reads leave the drawing as it is', async () => {
@@ -152,7 +183,7 @@ describe('flipping from the screen', () => {
     const before = await allMessages(db, sid);
     const show = vi.spyOn(flips, 'show');
     expect(await switchVersion(again.id, first.id)).toBe(false);
-    expect(show).toHaveBeenCalledOnce();
+    expect(show).toHaveBeenCalled();
     show.mockRestore();
     expect(flips.current).toBeNull();
     expect(view.notice?.kind).toBe('error');

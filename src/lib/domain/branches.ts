@@ -33,7 +33,7 @@ const byAge = (a: Aged, b: Aged) =>
   a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The versions at `active`'s place, given the other messages that follow the same one. */
-function versionsAt(active: Aged, others: readonly Aged[]): Versions | undefined {
+export function versionsAt(active: Aged, others: readonly Aged[]): Versions | undefined {
   const rest = others.filter((o) => o.id !== active.id);
   if (rest.length === 0) return undefined;
   const all = [active, ...rest].sort(byAge);
@@ -41,7 +41,7 @@ function versionsAt(active: Aged, others: readonly Aged[]): Versions | undefined
 }
 
 /** Of several continuations, the one set aside last (the newest on a tie). */
-function lastSetAside(rows: readonly BranchMessageRow[]): BranchMessageRow | undefined {
+export function lastSetAside(rows: readonly BranchMessageRow[]): BranchMessageRow | undefined {
   return [...rows].sort((a, b) => b.setAsideAt - a.setAsideAt || byAge(b, a))[0];
 }
 
@@ -177,7 +177,7 @@ export interface FlipPlan {
 }
 
 /** Whether a message of the session from `seq` on is being written or waits to be sent. */
-async function openFrom(db: TernDB, sessionId: string, seq: number): Promise<boolean> {
+export async function openFrom(db: TernDB, sessionId: string, seq: number): Promise<boolean> {
   const open = await Promise.all(OPEN_STATUSES.map((s) => openMessagesWith(db, s).toArray()));
   return open.flat().some((m) => m.sessionId === sessionId && m.seq >= seq);
 }

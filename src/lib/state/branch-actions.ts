@@ -3,6 +3,8 @@
 import * as branches from '../domain/branches';
 import { branchOff as branchOffAt } from '../domain/branch-off';
 import { activateMessage } from '../domain/branch-path';
+import type { FlipPlan } from '../domain/branches';
+import { planFlipHead } from '../domain/flip-head';
 import { getMessage } from '../domain/messages';
 import { attempt, openMessage, openSession } from './actions';
 import { app } from './app.svelte';
@@ -17,7 +19,9 @@ import { view } from './view.svelte';
 export async function switchVersion(fromId: string, toId: string): Promise<boolean> {
   let shown: number | null = null;
   let over = false;
-  void flips.takeAhead(fromId, toId)?.then((plan) => {
+  // Planned while the pointer rested on the arrows, or else the first screenful read now.
+  const early = flips.takeAhead(fromId, toId) ?? planHead(fromId, toId);
+  void early.then((plan) => {
     if (plan && shown === null && !over) shown = flips.show(plan);
   });
   const ok = await attempt((d) =>
@@ -31,6 +35,13 @@ export async function switchVersion(fromId: string, toId: string): Promise<boole
     else flips.drop(shown);
   }
   return ok ?? false;
+}
+
+function planHead(fromId: string, toId: string): Promise<FlipPlan | undefined> {
+  const db = app.db;
+  if (!db) return Promise.resolve(undefined);
+  // Nothing to tell the user if it fails: the flip's own reads draw it then.
+  return planFlipHead(db, fromId, toId).catch(() => undefined);
 }
 
 /**
