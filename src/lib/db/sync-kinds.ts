@@ -23,11 +23,11 @@ export const SYNC_KIND_NAMES = Object.keys(SYNC_KINDS) as SyncKind[];
  * Records kept in the preferences (db/prefs.ts, outside `tern`), one per preference key: the
  * provider list with its API keys, the MCP servers with their tokens. Their clocks are rows of
  * `syncClocks` keyed `prefs|<key>`; they travel only encrypted, from and to a device where the user
- * asked for them (domain/sync/prefs-records.ts).
+ * asked for them. Types only: the values, which only sync's lazily loaded code needs, are checked
+ * against them where they are used (domain/sync/prefs-records.ts), so the first load carries none.
  */
-export const PREFS_KIND = 'prefs';
-export const PREFS_RECORDS = ['providers', 'mcpServers'] as const;
-export type PrefsRecord = (typeof PREFS_RECORDS)[number];
+export type PrefsKind = 'prefs';
+export type PrefsRecord = 'providers' | 'mcpServers';
 
 /** The stores that hold synced records, to the kind each holds. */
 export const KIND_OF_TABLE: ReadonlyMap<string, SyncKind> = new Map(

@@ -7,13 +7,13 @@
 import type { TernDB } from '../db/database';
 import { parseClock } from '../db/hlc';
 import type { Prefs } from '../db/prefs';
-import { PREFS_KIND } from '../db/sync-kinds';
 import { markAllUnsent, markSent } from '../domain/sync/outgoing';
 import {
   applyPrefsRecord,
   checkPrefsRecord,
   isJoiningClock,
   parsePrefsKey,
+  PREFS_KIND,
   PREFS_RECORDS,
   prefsRecordKey,
   restampPrefsRecord,

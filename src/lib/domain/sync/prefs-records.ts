@@ -9,15 +9,14 @@
 // stamped. Sync looks whenever a list changes in an open tab and at every round, so every write
 // path counts (a restore, the key lock), and a crash between two writes is caught at the next look.
 import type { TernDB } from '../../db/database';
-import { formatClock, pageClock, parseClock } from '../../db/hlc';
+import { clockAt, pageClock } from '../../db/hlc';
 import type { Prefs } from '../../db/prefs';
-import { PREFS_KIND, PREFS_RECORDS, type PrefsRecord } from '../../db/sync-kinds';
+import type { PrefsKind, PrefsRecord } from '../../db/sync-kinds';
 import { TernError } from '../../errors';
 import type { McpServerDef } from '../../mcp/types';
 import { cleanMcpServers, loadMcpServers, saveMcpServers } from '../mcp-store';
 import {
   cleanStoredProviders,
-  isStoredProvider,
   readStoredProviders,
   writeStoredProviders,
   type StoredProvider,
@@ -25,7 +24,9 @@ import {
 } from '../provider-store';
 import { ro, rw } from '../tx';
 
-export { PREFS_RECORDS, type PrefsRecord };
+export type { PrefsRecord };
+
+export const PREFS_KIND: PrefsKind = 'prefs';
 
 /** A list as it travels: its record's key and clock, and the value (checked when it came in). */
 export interface PrefsRecordValue {
@@ -82,12 +83,15 @@ function pickProvider(c: StoredProvider): StoredProvider {
 function checkProviders(d: unknown): StoredProviders {
   if (!isObj(d) || !Array.isArray(d.list)) refuseProviders('they are not a list.');
   if (d.list.length > MAX_PROVIDERS) refuseProviders(`there are more than ${MAX_PROVIDERS}.`);
-  d.list.forEach((c: unknown, i) => {
-    if (!isStoredProvider(c)) refuseProviders(`entry ${i + 1} is not a provider.`);
-    if (!httpOrEmpty(c.baseUrl))
+  // The store's own reading keeps the entries that are providers (isStoredProvider), as they are.
+  const clean = cleanStoredProviders(d);
+  const entries: unknown[] = d.list;
+  entries.forEach((c, i) => {
+    if (!clean.list.includes(c as StoredProvider))
+      refuseProviders(`entry ${i + 1} is not a provider.`);
+    if (!httpOrEmpty((c as StoredProvider).baseUrl))
       refuseProviders(`entry ${i + 1} has an address that is not http:// or https://.`);
   });
-  const clean = cleanStoredProviders(d);
   if (new Set(clean.list.map((c) => c.id)).size !== clean.list.length)
     refuseProviders('two of them share an id.');
   if (d.lock !== undefined && !clean.lock) refuseProviders('their lock is not readable.');
@@ -129,6 +133,9 @@ const STORES: Record<PrefsRecord, ListStore> = {
   },
 };
 
+/** Every list, in a fixed order (STORES has one entry per kind of list, or it does not compile). */
+export const PREFS_RECORDS = Object.keys(STORES) as PrefsRecord[];
+
 /** Another device's list, checked whole: the value to apply, or TernError `invalid-input`. */
 export function checkPrefsRecord(id: PrefsRecord, d: unknown): object {
   return STORES[id].check(d);
@@ -153,12 +160,13 @@ async function digestOf(value: object): Promise<string> {
 
 /**
  * The clock of a list this device has never synced: older than any change, so that a device that
- * joins takes the list the others sync (see `isJoiningClock`).
+ * joins takes the list the others sync. It is the same on every device, and never reaches the
+ * server: the first device to send a list stamps it anew (see the push).
  */
-const joiningClock = () => formatClock({ ms: 0, count: 0, node: pageClock.node });
+const JOINING_CLOCK = clockAt(0);
 
 /** A list stamped when this device joined, never changed here since. */
-export const isJoiningClock = (c: string): boolean => parseClock(c)?.ms === 0;
+export const isJoiningClock = (c: string): boolean => c === JOINING_CLOCK;
 
 /**
  * Stamps each list changed here since it was last stamped or applied, and marks it unsent; returns
@@ -175,7 +183,7 @@ export async function stampChangedLists(db: TernDB, prefs: Prefs): Promise<numbe
     const key = prefsRecordKey(id);
     const had = await db.syncClocks.get(key);
     if (had || seen !== undefined || !store.isEmpty(value)) {
-      const c = had || seen !== undefined ? pageClock.tick() : joiningClock();
+      const c = had || seen !== undefined ? pageClock.tick() : JOINING_CLOCK;
       await rw(db, [db.syncClocks], () => db.syncClocks.put({ key, c, dirty: 1 }));
       stamped++;
     }
