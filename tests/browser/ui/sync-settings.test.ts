@@ -12,6 +12,12 @@ import { sync } from '../../../src/lib/state/sync.svelte';
 import { view } from '../../../src/lib/state/view.svelte';
 import type { TernDB } from '../../../src/lib/db/database';
 import { openTestDb } from '../../helpers/db';
+import { createStore } from 'idb-keyval';
+import { createPrefs } from '../../../src/lib/db/prefs';
+import { saveMcpServers } from '../../../src/lib/domain/mcp-store';
+import { writeStoredProviders } from '../../../src/lib/domain/provider-store';
+import { mcp } from '../../../src/lib/state/mcp.svelte';
+import { providers } from '../../../src/lib/state/providers.svelte';
 import { engine, report, resetEngine, runner } from './fake-sync-engine';
 
 vi.mock(
@@ -466,6 +472,55 @@ describe('the sync form', () => {
     await expect
       .element(page.getByText(/on couch\.example\.com, as ada/))
       .not.toHaveTextContent('with their keys');
+  });
+
+  it('shows lists pulled from another device without a reload, and stamps a change made here', async () => {
+    const prefs = createPrefs(createStore(`prefs-${crypto.randomUUID()}`, 'prefs'));
+    await providers.load(prefs);
+    await mcp.load(prefs);
+    await fillIn();
+    await field('Encrypt end to end').click();
+    await field('Passphrase').fill('correct horse battery');
+    await field(
+      'Also sync providers with their API keys, and MCP servers with their tokens',
+    ).click();
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+
+    // The engine wrote another device's lists and says so: the state reads them again.
+    await writeStoredProviders(prefs, {
+      list: [
+        {
+          id: 'p1',
+          kind: 'openai-compatible',
+          label: 'From the laptop',
+          baseUrl: 'https://api.example.com/v1',
+          apiKey: 'sk-pulled',
+          models: [],
+        },
+      ],
+      defaultId: 'p1',
+    });
+    const server = {
+      id: 'm1',
+      name: 'Pulled server',
+      url: 'https://mcp.example.com/mcp',
+      headerName: '',
+      headerValue: 'tok',
+    };
+    await saveMcpServers(prefs, [server]);
+    report({ listsApplied: 1 });
+    await expect.poll(() => providers.list.map((c) => c.label)).toEqual(['From the laptop']);
+    await expect.poll(() => mcp.servers).toEqual([server]);
+
+    // A change here is stamped for the engine to send.
+    engine.stampLists.mockClear();
+    await providers.save({ ...providers.list[0]!, label: 'Renamed here' });
+    await expect.poll(() => engine.stampLists.mock.calls.length).toBeGreaterThan(0);
+    expect(engine.stampLists).toHaveBeenLastCalledWith(db);
   });
 
   it('changes an encrypted setup without the passphrase, keeping the key this device has', async () => {
