@@ -2,7 +2,8 @@
 // checkpoint in `meta`, batch by batch, each batch applied whole with its checkpoint), push what
 // this device wrote (the later clock wins against what the server holds), then wait on the change
 // feed until either side has something new. A failure never loses a local change: it stays marked
-// unsent until the server has taken it, and the loop tries again after a pause that grows.
+// unsent until the server has taken it, and the loop tries again after a pause that grows. The
+// provider and MCP server lists, with their keys, go through sync-prefs.ts, and only where asked.
 import type { TernDB } from '../db/database';
 import type { Prefs } from '../db/prefs';
 import type { JsonValue } from '../db/rows';
