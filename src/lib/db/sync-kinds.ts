@@ -19,6 +19,16 @@ export type SyncKind = keyof typeof SYNC_KINDS;
 export type SyncTable = (typeof SYNC_KINDS)[SyncKind][number];
 export const SYNC_KIND_NAMES = Object.keys(SYNC_KINDS) as SyncKind[];
 
+/**
+ * Records kept in the preferences (db/prefs.ts, outside `tern`), one per preference key: the
+ * provider list with its API keys, the MCP servers with their tokens. Their clocks are rows of
+ * `syncClocks` keyed `prefs|<key>`; they travel only encrypted, from and to a device where the user
+ * asked for them. Types only: the values, which only sync's lazily loaded code needs, are checked
+ * against them where they are used (domain/sync/prefs-records.ts), so the first load carries none.
+ */
+export type PrefsKind = 'prefs';
+export type PrefsRecord = 'providers' | 'mcpServers';
+
 /** The stores that hold synced records, to the kind each holds. */
 export const KIND_OF_TABLE: ReadonlyMap<string, SyncKind> = new Map(
   SYNC_KIND_NAMES.flatMap((k) => SYNC_KINDS[k].map((t) => [t, k] as const)),

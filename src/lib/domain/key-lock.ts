@@ -157,3 +157,17 @@ export class KeyVault {
     return out;
   }
 }
+
+/**
+ * The vault for a stored lock: the one in hand while the lock is the same (unlocked stays
+ * unlocked), else a new one, locked: the lock came from another device with its keys (sync), and
+ * opens with that device's passphrase.
+ */
+export function vaultFor(record: KeyLockRecord, held: KeyVault | null): KeyVault {
+  const same =
+    held !== null &&
+    held.record.salt === record.salt &&
+    held.record.check.iv === record.check.iv &&
+    held.record.check.data === record.check.data;
+  return same ? held : new KeyVault(record);
+}

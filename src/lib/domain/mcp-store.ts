@@ -36,11 +36,14 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function refuse(why: string): never {
-  throw new TernError('invalid-input', `The MCP servers in this file were not taken: ${why}`);
+/** Names where the servers come from in a refusal: a file, or another device's list. */
+function refuser(what: string) {
+  return (why: string): never => {
+    throw new TernError('invalid-input', `${what} were not taken: ${why}`);
+  };
 }
 
-function cleanDef(v: unknown, i: number): McpServerDef {
+function cleanDef(v: unknown, i: number, refuse: (why: string) => never): McpServerDef {
   if (!isMcpServerDef(v)) refuse(`entry ${i + 1} is not a server definition.`);
   const { id, name, url, headerName, headerValue } = v;
   if (!id || id.length > MAX_TEXT || CONTROL.test(id)) refuse(`entry ${i + 1} has an unusable id.`);
@@ -63,11 +66,15 @@ function cleanDef(v: unknown, i: number): McpServerDef {
   return { id, name, url, headerName, headerValue };
 }
 
-/** MCP server definitions from a file (untrusted): all of them, checked, or an error saying why. */
-export function cleanMcpServers(v: unknown): McpServerDef[] {
+/**
+ * MCP server definitions from outside (a file, another device: untrusted): all of them, checked, or
+ * an error saying why, which begins with `what`.
+ */
+export function cleanMcpServers(v: unknown, what = 'The MCP servers in this file'): McpServerDef[] {
+  const refuse: (why: string) => never = refuser(what);
   if (!Array.isArray(v)) refuse('they are not a list.');
   if (v.length > MAX_SERVERS) refuse(`there are more than ${MAX_SERVERS}.`);
-  const defs = v.map(cleanDef);
+  const defs = v.map((d, i) => cleanDef(d, i, refuse));
   if (new Set(defs.map((d) => d.id)).size !== defs.length) refuse('two of them share an id.');
   return defs;
 }

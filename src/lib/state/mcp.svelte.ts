@@ -8,6 +8,7 @@
 //   mcp.catalogs[id]                     its tools, prompts and resources once connected
 //   await mcp.load(prefs)                done when this module is first imported (nothing on the
 //                                        first screen imports it)
+//   await mcp.reload()                   after sync took another device's list
 //   mcp.get(id)                          a server's definition
 //   await mcp.save(def) / mcp.remove(id) a changed address or token reconnects
 //   mcp.connect(id) / mcp.reconnect(id)  (loads the client)
@@ -71,6 +72,21 @@ class McpState {
       if (this.prefs === prefs) this.#servers = list;
     });
     return this.loading;
+  }
+
+  /** Reads the stored list again (another device's, taken by sync); removed servers disconnect. */
+  async reload(): Promise<void> {
+    if (!this.prefs) return;
+    const before = this.#servers;
+    await this.load(this.prefs);
+    const kept = new Set(this.#servers.map((d) => d.id));
+    for (const gone of before.filter((d) => !kept.has(d.id))) {
+      delete this.#status[gone.id];
+      const catalogs = { ...this.#catalogs };
+      delete catalogs[gone.id];
+      this.#catalogs = catalogs;
+      if (this.manager) await (await this.manager).remove(gone.id);
+    }
   }
 
   private async persist(): Promise<void> {

@@ -5,7 +5,8 @@
 //   providers.list                       ProviderConfig[] (reactive)
 //   providers.defaultId                  id used by sessions whose settings name no provider
 //   await providers.load(prefs)          once at start-up
-//   await providers.reload()             after a restore wrote the stored configurations
+//   await providers.reload()             after a restore wrote the stored configurations, or sync
+//                                        took another device's (its lock with them)
 //   await providers.save(config)         add or replace (by id); returns the stored config
 //   await providers.remove(id)
 //   await providers.setDefault(id, model?)  the default provider, and optionally its default model
@@ -63,7 +64,7 @@ export class ProvidersState {
     this.prefs = prefs;
     const stored = await readStoredProviders(prefs);
     if (!stored.lock) this.vault = null;
-    else if (!this.vault) this.vault = new (await lockLib()).KeyVault(stored.lock);
+    else this.vault = (await lockLib()).vaultFor(stored.lock, this.vault);
     this.#list = this.vault ? await this.vault.open(stored.list) : stored.list;
     this.#defaultId = stored.defaultId;
     this.#stallSeconds = stored.stallSeconds ?? DEFAULT_STALL_SECONDS;

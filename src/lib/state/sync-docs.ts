@@ -16,7 +16,7 @@ import { base64ToBytes, bytesToBase64 } from '../sync/base64';
 /** The document format this version writes and reads; a newer one is kept, not applied. */
 export const DOC_FORMAT = 1;
 /** A clock more than this far ahead of this device's wall clock is refused. */
-const FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
+export const FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
 const ATTACHMENT = 'bytes';
 
 export type DocResult =

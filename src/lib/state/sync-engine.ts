@@ -2,16 +2,21 @@
 // checkpoint in `meta`, batch by batch, each batch applied whole with its checkpoint), push what
 // this device wrote (the later clock wins against what the server holds), then wait on the change
 // feed until either side has something new. A failure never loses a local change: it stays marked
-// unsent until the server has taken it, and the loop tries again after a pause that grows.
+// unsent until the server has taken it, and the loop tries again after a pause that grows. The
+// provider and MCP server lists, with their keys, go through sync-prefs.ts, and only where asked.
 import type { TernDB } from '../db/database';
+import type { Prefs } from '../db/prefs';
 import type { JsonValue } from '../db/rows';
 import { applyRecords } from '../domain/sync/incoming';
-import { countUnsent, markAllUnsent, markSent, readUnsent } from '../domain/sync/outgoing';
+import { countUnsent, markAllUnsent, markSent } from '../domain/sync/outgoing';
+import { unsentPrefsClocks } from '../domain/sync/prefs-records';
 import { runSyncBackfill } from '../domain/sync/backfill';
 import type { SyncRecord } from '../domain/sync/records';
 import * as couch from '../sync/couch';
 import { SyncError } from '../sync/errors';
-import { clockOf, fromDoc, toDoc } from './sync-docs';
+import { fromDoc } from './sync-docs';
+import { pushBatch } from './sync-push';
+import { isPrefsDoc, PrefsSync, type PrefsOutcome } from './sync-prefs';
 import type { SetAsideDoc, SyncPhase, SyncReport } from './sync.svelte';
 import { watch } from './watch';
 
@@ -32,6 +37,11 @@ export interface EngineOptions {
   config: couch.CouchConfig;
   key: CryptoKey | null;
   images: boolean;
+  /**
+   * Where the provider list (with its API keys) and the MCP servers (with their tokens) are kept,
+   * when they sync: only where the user asked, and only with a key (encrypted or not at all).
+   */
+  lists?: Prefs;
   /** This device's id: names its checkpoint on the server. */
   device: string;
   onReport: (report: SyncReport) => void;
@@ -57,9 +67,15 @@ export class SyncEngine {
   #unwatch: (() => void) | null = null;
   #pushTimer: ReturnType<typeof setTimeout> | null = null;
   #cycle: Promise<void> | null = null;
+  /** The lists' side, on a device that syncs them; whether it has started since the engine did. */
+  readonly #lists: PrefsSync | null;
+  #listsStarted = false;
+  #listsApplied = 0;
 
   constructor(options: EngineOptions) {
     this.#o = options;
+    const { db, lists: prefs, config, key } = options;
+    this.#lists = prefs && key ? new PrefsSync({ db, prefs, config, key }) : null;
   }
 
   async start(): Promise<void> {
@@ -133,6 +149,7 @@ export class SyncEngine {
       error: this.#error,
       lastSyncedAt: this.#lastSyncedAt,
       setAside: this.#aside,
+      listsApplied: this.#listsApplied,
     });
   }
 
@@ -206,6 +223,10 @@ export class SyncEngine {
       await couch.createDatabase(this.#o.config, this.#halt.signal);
       await this.#checkServerKept();
     }
+    if (this.#lists && !this.#listsStarted) {
+      await this.#listsDone(await this.#lists.start(this.#halt.signal));
+      this.#listsStarted = true;
+    }
     await this.#pull();
     await this.#push();
   }
@@ -275,15 +296,23 @@ export class SyncEngine {
   async #apply(results: couch.Change[], lastSeq: string | null): Promise<void> {
     const records: SyncRecord[] = [];
     const aside: SetAsideDoc[] = [];
+    const lists: couch.CouchDoc[] = [];
     for (const r of results) {
       // Tern's own bookkeeping documents (the encryption check) are not records.
       if (!r.doc || r.id.startsWith('tern-') || r.deleted) continue;
+      // The lists with their keys are taken only where the user asked for them.
+      if (isPrefsDoc(r.id)) {
+        if (this.#lists) lists.push(r.doc);
+        continue;
+      }
       // With images left out, another device's images stay on the server (and on that device).
       if (!this.#o.images && r.id.startsWith('image|')) continue;
       const got = await fromDoc(r.doc, this.#o.key);
       if (got.kind === 'record') records.push(got.record);
       else aside.push({ id: got.id, reason: got.reason });
     }
+    // Before the checkpoint moves past them: a closed tab applies them again.
+    if (this.#lists && lists.length > 0) await this.#listsDone(await this.#lists.apply(lists));
     const slices = Math.max(1, Math.ceil(records.length / APPLY_BATCH));
     for (let i = 0; i < slices; i++) {
       const slice = records.slice(i * APPLY_BATCH, (i + 1) * APPLY_BATCH);
@@ -302,58 +331,22 @@ export class SyncEngine {
     this.#report();
   }
 
+  async #listsDone({ applied, aside }: PrefsOutcome): Promise<void> {
+    this.#listsApplied += applied;
+    if (aside.length > 0) await this.#setAside(aside);
+    else if (applied > 0) this.#report();
+  }
+
   async #push(): Promise<void> {
+    // Lists are sent only where the user asked; elsewhere their changes are no longer waiting.
+    if (this.#lists) await this.#listsDone(await this.#lists.push(this.#halt.signal));
+    else await markSent(this.#o.db, await unsentPrefsClocks(this.#o.db));
     for (;;) {
-      const { records } = await readUnsent(this.#o.db, PUSH_BATCH);
-      if (records.length === 0) return;
-      // Images stay on this device when the user left them out: nothing to send, nothing waits.
-      const send = this.#o.images ? records : records.filter((r) => r.kind !== 'image');
-      if (send.length < records.length)
-        await markSent(
-          this.#o.db,
-          records.filter((r) => r.kind === 'image'),
-        );
-      const onServer = new Map(
-        (
-          await couch.getDocs(
-            this.#o.config,
-            send.map((r) => r.key),
-            this.#halt.signal,
-          )
-        ).map((d) => [d._id, d]),
+      const more = await pushBatch(
+        { ...this.#o, signal: this.#halt.signal, apply: (theirs) => this.#apply(theirs, null) },
+        PUSH_BATCH,
       );
-      const docs: couch.CouchDoc[] = [];
-      const theirs: couch.Change[] = [];
-      const already: SyncRecord[] = [];
-      for (const r of send) {
-        const current = onServer.get(r.key);
-        const serverClock = current ? await clockOf(current, this.#o.key) : null;
-        if (serverClock === r.c) {
-          // Sent before, and the mark was lost (a closed tab): nothing to send again.
-          already.push(r);
-          continue;
-        }
-        if (current && serverClock !== null && serverClock > r.c) {
-          // The server holds a later change (not yet pulled): it wins here too.
-          theirs.push({ id: r.key, seq: '', doc: current });
-          continue;
-        }
-        docs.push(await toDoc(r, current?._rev, this.#o.key));
-      }
-      if (theirs.length > 0) await this.#apply(theirs, null);
-      const results =
-        docs.length > 0 ? await couch.bulkDocs(this.#o.config, docs, this.#halt.signal) : [];
-      const ok = new Set(results.filter((x) => x.ok).map((x) => x.id));
-      await markSent(this.#o.db, [...already, ...send.filter((r) => ok.has(r.key))]);
-      const refused = results.flatMap((x) => (!x.ok && x.error !== 'conflict' ? [x] : []));
-      if (refused.length > 0)
-        throw new SyncError(
-          'server',
-          `The server refused ${refused.length} change${refused.length === 1 ? '' : 's'}: ${refused[0]?.reason ?? ''}`,
-        );
-      // A conflict means another device wrote the same record meanwhile: the next round pulls it
-      // and decides by the clocks again.
-      if (ok.size < docs.length) return;
+      if (!more) return;
       await turn();
     }
   }

@@ -3,12 +3,19 @@
 // tabs show what that tab reports, through a channel; if it closes, one of them takes the lock.
 import type { TernDB } from '../db/database';
 import { createPrefs } from '../db/prefs';
+import { stampChangedLists } from '../domain/sync/prefs-records';
 import * as couch from '../sync/couch';
 import { deriveKey, makeKeyCheck, newSalt, verifyKeyCheck } from '../sync/crypto';
 import { base64ToBytes, bytesToBase64 } from '../sync/base64';
 import { SyncError } from '../sync/errors';
 import { SyncEngine } from './sync-engine';
-import type { SyncReport, SyncRunner, SyncSettings, SyncTestResult } from './sync.svelte';
+import {
+  syncsSecrets,
+  type SyncReport,
+  type SyncRunner,
+  type SyncSettings,
+  type SyncTestResult,
+} from './sync.svelte';
 
 const KEY_PREF = 'sync:key';
 const DEVICE_PREF = 'sync:device';
@@ -41,6 +48,11 @@ export async function createRemoteDatabase(settings: SyncSettings): Promise<void
 export async function forgetKey(): Promise<void> {
   const prefs = createPrefs();
   await prefs.set(KEY_PREF, undefined);
+}
+
+/** Stamps the provider and MCP server lists if they changed here (see prefs-records.ts). */
+export async function stampLists(db: TernDB): Promise<void> {
+  await stampChangedLists(db, createPrefs());
 }
 
 async function deviceId(): Promise<string> {
@@ -117,6 +129,7 @@ export async function startSync(
     config,
     key,
     images: settings.images,
+    ...(syncsSecrets(settings) && key ? { lists: createPrefs() } : {}),
     device: await deviceId(),
     onReport: (r) => {
       report(r);

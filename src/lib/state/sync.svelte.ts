@@ -2,8 +2,10 @@
 // engine (sync-runner.ts, with the CouchDB client and the record mapping) is loaded only once sync
 // is switched on, so a user who never syncs never downloads it. This file itself loads with the
 // Sync settings or, on a device where sync is set up, at start (see sync-presence.svelte.ts).
+import { untrack } from 'svelte';
 import { createPrefs, type Prefs } from '../db/prefs';
 import { app } from './app.svelte';
+import { providers } from './providers.svelte';
 import { SYNC_SETTINGS_KEY, syncPresence } from './sync-presence.svelte';
 
 /** Where the user's CouchDB is, and what to send. Kept on this device only (never synced). */
@@ -18,7 +20,15 @@ export interface SyncSettings {
   images: boolean;
   /** End-to-end encryption: the server holds only ciphertext and record ids. */
   encrypt: boolean;
+  /**
+   * Also the provider list with its API keys and the MCP servers with their tokens; only with
+   * `encrypt` (they never reach the server readable). Absent in settings saved before it existed.
+   */
+  secrets?: boolean;
 }
+
+/** Whether these settings sync the provider and MCP server lists (never without encryption). */
+export const syncsSecrets = (s: SyncSettings): boolean => s.encrypt && s.secrets === true;
 
 export type SyncPhase =
   /** Never set up, or switched off. */
@@ -57,6 +67,8 @@ export interface SyncReport {
   error: SyncProblem | null;
   lastSyncedAt: number | null;
   setAside: readonly SetAsideDoc[];
+  /** Provider or MCP server lists taken from the server since the engine started. */
+  listsApplied: number;
 }
 
 /** The engine's face, as the state drives it (sync-runner.ts implements it). */
@@ -68,6 +80,8 @@ export interface SyncRunner {
 }
 
 const runnerModule = () => import('./sync-runner');
+/** A burst of edits to the lists is stamped once, after it. */
+const LIST_STAMP_MS = 200;
 
 class SyncState {
   #settings = $state<SyncSettings | null>(null);
@@ -78,8 +92,10 @@ class SyncState {
     error: null,
     lastSyncedAt: null,
     setAside: [],
+    listsApplied: 0,
   });
   #runner: SyncRunner | null = null;
+  #unwatchLists: (() => void) | null = null;
   #loaded = false;
   #prefs: Prefs | null = null;
 
@@ -150,6 +166,7 @@ class SyncState {
   async disable(): Promise<void> {
     await this.#runner?.stop();
     this.#runner = null;
+    this.#watchLists(false);
     await this.#store.set(SYNC_SETTINGS_KEY, undefined);
     syncPresence.set(false);
     await (await runnerModule()).forgetKey();
@@ -161,6 +178,7 @@ class SyncState {
       error: null,
       lastSyncedAt: null,
       setAside: [],
+      listsApplied: 0,
     };
   }
 
@@ -174,12 +192,71 @@ class SyncState {
     await this.#runner?.syncNow();
   }
 
+  #take(report: SyncReport): void {
+    const pulled = report.listsApplied !== this.#report.listsApplied;
+    this.#report = report;
+    // A list from another device: the providers and MCP servers on screen show it now.
+    if (pulled) void this.#reloadLists().catch(() => undefined);
+  }
+
+  async #reloadLists(): Promise<void> {
+    await providers.reload();
+    await (await import('./mcp.svelte')).mcp.reload();
+  }
+
+  /**
+   * While the lists sync, a change to them in this tab is stamped at once (the engine, perhaps in
+   * another tab, hears of it through the clocks); the engine also looks at every round.
+   */
+  #watchLists(on: boolean): void {
+    this.#unwatchLists?.();
+    this.#unwatchLists = null;
+    if (!on) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.#stampLists().catch(() => undefined), LIST_STAMP_MS);
+    };
+    const stops = [
+      $effect.root(() => {
+        $effect(() => {
+          // Read to be told of every change of what the providers' record holds.
+          void [providers.list, providers.defaultId, providers.stallSeconds, providers.lockOn];
+          untrack(changed);
+        });
+      }),
+    ];
+    void import('./mcp.svelte').then(({ mcp }) => {
+      if (stopped) return;
+      stops.push(
+        $effect.root(() => {
+          $effect(() => {
+            void mcp.servers;
+            untrack(changed);
+          });
+        }),
+      );
+    });
+    this.#unwatchLists = () => {
+      stopped = true;
+      clearTimeout(timer);
+      for (const stop of stops) stop();
+    };
+  }
+
+  async #stampLists(): Promise<void> {
+    const db = app.db;
+    if (db) await (await runnerModule()).stampLists(db);
+  }
+
   async #start(settings: SyncSettings, passphrase: string | undefined): Promise<void> {
     const db = app.db;
     if (!db) return;
     const { startSync } = await runnerModule();
+    this.#watchLists(syncsSecrets(settings));
     try {
-      this.#runner = await startSync(db, settings, passphrase, (report) => (this.#report = report));
+      this.#runner = await startSync(db, settings, passphrase, (report) => this.#take(report));
     } catch (e) {
       const problem = e as { code?: unknown; message?: unknown };
       // Not running: Settings → Sync offers to start it again, and says why it stopped.

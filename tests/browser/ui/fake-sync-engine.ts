@@ -15,6 +15,7 @@ export const IDLE: SyncReport = {
   error: null,
   lastSyncedAt: null,
   setAside: [],
+  listsApplied: 0,
 };
 
 let send: ((r: SyncReport) => void) | null = null;
@@ -30,6 +31,7 @@ export const engine = {
   testSettings: vi.fn<(s: SyncSettings) => Promise<SyncTestResult>>(),
   createRemoteDatabase: vi.fn<(s: SyncSettings) => Promise<void>>(async () => {}),
   forgetKey: vi.fn<() => Promise<void>>(async () => {}),
+  stampLists: vi.fn<(db: unknown) => Promise<void>>(async () => {}),
   startSync: vi.fn(
     (
       _db: unknown,

@@ -12,6 +12,12 @@ import { sync } from '../../../src/lib/state/sync.svelte';
 import { view } from '../../../src/lib/state/view.svelte';
 import type { TernDB } from '../../../src/lib/db/database';
 import { openTestDb } from '../../helpers/db';
+import { createStore } from 'idb-keyval';
+import { createPrefs } from '../../../src/lib/db/prefs';
+import { saveMcpServers } from '../../../src/lib/domain/mcp-store';
+import { writeStoredProviders } from '../../../src/lib/domain/provider-store';
+import { mcp } from '../../../src/lib/state/mcp.svelte';
+import { providers } from '../../../src/lib/state/providers.svelte';
 import { engine, report, resetEngine, runner } from './fake-sync-engine';
 
 vi.mock(
@@ -72,7 +78,11 @@ describe('the Sync tab', () => {
     const panel = page.getByRole('tabpanel', { name: 'Sync' });
     await expect.element(panel.getByLabelText('Server address')).toBeVisible();
     await expect.element(panel).toHaveTextContent('Tern has no server of its own');
-    await expect.element(panel).toHaveTextContent('Never synced: API keys, MCP tokens');
+    await expect
+      .element(panel)
+      .toHaveTextContent(
+        'API keys and MCP tokens only if you tick it below, and then only encrypted',
+      );
 
     // Arrow keys reach it like the other tabs.
     await page.getByRole('tab', { name: 'MCP servers' }).click();
@@ -240,6 +250,7 @@ describe('the sync form', () => {
         password: 'secret',
         images: false,
         encrypt: true,
+        secrets: false,
       },
       'correct horse battery',
       expect.any(Function),
@@ -359,6 +370,157 @@ describe('the sync form', () => {
     await expect.element(change.getByLabelText('Password')).toHaveValue('secret');
     await change.getByRole('button', { name: 'Cancel' }).click();
     await expect.element(change).not.toBeInTheDocument();
+  });
+
+  it('lets the keys and tokens be ticked only with encryption on, and says why and what it means', async () => {
+    const box = field('Also sync providers with their API keys, and MCP servers with their tokens');
+    await expect.element(box).not.toBeChecked();
+    await expect.element(box).toBeDisabled();
+    await expect
+      .element(box)
+      .toHaveAccessibleDescription(/Needs end-to-end encryption: API keys and tokens never go/);
+
+    await field('Encrypt end to end').click();
+    await expect.element(box).toBeEnabled();
+    await expect.element(box).not.toBeChecked();
+    await expect.element(box).toHaveAccessibleDescription(/encrypted with the sync passphrase/);
+    await expect.element(box).toHaveAccessibleDescription(/the server sees only ciphertext/);
+    await expect.element(box).toHaveAccessibleDescription(/each device needs the passphrase/);
+    await expect.element(box).toHaveAccessibleDescription(/travel locked, with their lock/);
+    await box.click();
+    await expect.element(box).toBeChecked();
+
+    // Encryption off again: the box goes off with it, and comes back with it.
+    await field('Encrypt end to end').click();
+    await expect.element(box).not.toBeChecked();
+    await expect.element(box).toBeDisabled();
+    await field('Encrypt end to end').click();
+    await expect.element(box).toBeChecked();
+
+    await fillIn();
+    await field('Passphrase').fill('correct horse battery');
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+    expect(engine.startSync).toHaveBeenLastCalledWith(
+      db,
+      expect.objectContaining({ encrypt: true, secrets: true }),
+      'correct horse battery',
+      expect.any(Function),
+    );
+    await expect
+      .element(page.getByText(/on couch\.example\.com, as ada/))
+      .toHaveTextContent('providers and MCP servers synced, with their keys');
+  });
+
+  it('never asks for the keys and tokens without encryption, even when ticked before', async () => {
+    await field('Encrypt end to end').click();
+    await field(
+      'Also sync providers with their API keys, and MCP servers with their tokens',
+    ).click();
+    await field('Encrypt end to end').click();
+    await fillIn();
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+    expect(engine.startSync).toHaveBeenLastCalledWith(
+      db,
+      expect.objectContaining({ encrypt: false, secrets: false }),
+      undefined,
+      expect.any(Function),
+    );
+    await expect.element(page.getByText(/on couch\.example\.com/)).not.toHaveTextContent('keys');
+  });
+
+  it('turns the keys and tokens off later, saying what stays on the server', async () => {
+    await fillIn();
+    await field('Encrypt end to end').click();
+    await field('Passphrase').fill('correct horse battery');
+    await field(
+      'Also sync providers with their API keys, and MCP servers with their tokens',
+    ).click();
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await button('Change settings').click();
+    const change = page.getByRole('form', { name: 'Change the sync settings' });
+    const box = change.getByLabelText(
+      'Also sync providers with their API keys, and MCP servers with their tokens',
+    );
+    await expect.element(box).toBeChecked();
+    await expect.element(change).not.toHaveTextContent('will stop sending');
+    await box.click();
+    await expect
+      .element(box)
+      .toHaveAccessibleDescription(/This device will stop sending and taking them/);
+    await expect
+      .element(box)
+      .toHaveAccessibleDescription(/What it already sent stays on the server, encrypted/);
+    await change.getByRole('button', { name: 'Save and restart sync' }).click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+    expect(engine.startSync).toHaveBeenLastCalledWith(
+      db,
+      expect.objectContaining({ encrypt: true, secrets: false }),
+      undefined,
+      expect.any(Function),
+    );
+    await expect
+      .element(page.getByText(/on couch\.example\.com, as ada/))
+      .not.toHaveTextContent('with their keys');
+  });
+
+  it('shows lists pulled from another device without a reload, and stamps a change made here', async () => {
+    const prefs = createPrefs(createStore(`prefs-${crypto.randomUUID()}`, 'prefs'));
+    await providers.load(prefs);
+    await mcp.load(prefs);
+    await fillIn();
+    await field('Encrypt end to end').click();
+    await field('Passphrase').fill('correct horse battery');
+    await field(
+      'Also sync providers with their API keys, and MCP servers with their tokens',
+    ).click();
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+
+    // The engine wrote another device's lists and says so: the state reads them again.
+    await writeStoredProviders(prefs, {
+      list: [
+        {
+          id: 'p1',
+          kind: 'openai-compatible',
+          label: 'From the laptop',
+          baseUrl: 'https://api.example.com/v1',
+          apiKey: 'sk-pulled',
+          models: [],
+        },
+      ],
+      defaultId: 'p1',
+    });
+    const server = {
+      id: 'm1',
+      name: 'Pulled server',
+      url: 'https://mcp.example.com/mcp',
+      headerName: '',
+      headerValue: 'tok',
+    };
+    await saveMcpServers(prefs, [server]);
+    report({ listsApplied: 1 });
+    await expect.poll(() => providers.list.map((c) => c.label)).toEqual(['From the laptop']);
+    await expect.poll(() => mcp.servers).toEqual([server]);
+
+    // A change here is stamped for the engine to send.
+    engine.stampLists.mockClear();
+    await providers.save({ ...providers.list[0]!, label: 'Renamed here' });
+    await expect.poll(() => engine.stampLists.mock.calls.length).toBeGreaterThan(0);
+    expect(engine.stampLists).toHaveBeenLastCalledWith(db);
   });
 
   it('changes an encrypted setup without the passphrase, keeping the key this device has', async () => {
