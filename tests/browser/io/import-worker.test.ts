@@ -1,9 +1,12 @@
-// Imports as the panel runs them, in real Chromium: the files read in the import worker, the
-// conversations written by the page a chunk per transaction, each whole, Blobs stored for real.
+// Imports as the panel runs them, in real Chromium: the files read and the conversations written
+// in the import worker (a chunk per transaction, each whole, on its own connection), Blobs stored
+// for real, and a failure to write told with its code.
+import Dexie from 'dexie';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID, type TernDB } from '../../../src/lib/db/database';
 import { checkIntegrity } from '../../../src/lib/db/integrity';
+import { isTernError } from '../../../src/lib/errors';
 import { importInWorker } from '../../../src/lib/state/import-runner';
 import { generateChatGpt } from '../../helpers/chatgpt-export';
 import { openTestDb } from '../../helpers/db';
@@ -79,6 +82,25 @@ describe('import in a worker', () => {
     expect(await db.sessions.count()).toBe(imported);
     expect((await checkIntegrity(db)).ok).toBe(true);
     expect(await wholeSessions(db)).toBe(true);
+  });
+
+  it('fails with the database closed when another tab takes the database away midway', async () => {
+    const { db } = await openTestDb();
+    const deleting: { done?: Promise<void> } = {};
+    const importing = run(db, [new File([json], 'conversations.json')], undefined, () => {
+      // As a newer version opening in another tab would: every connection is asked to close.
+      if (deleting.done) return;
+      db.close();
+      deleting.done = Dexie.delete(db.name);
+    });
+    const failure: unknown = await importing.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isTernError(failure, 'database-closed')).toBe(true);
+    // The worker's connection closed too: nothing held the database back.
+    await deleting.done;
+    expect(await Dexie.exists(db.name)).toBe(false);
   });
 
   it('brings the images of a ChatGPT zip in as Blobs with their type', async () => {
