@@ -16,8 +16,11 @@ import {
 } from './branches';
 import { ro } from './tx';
 
-/** More messages than any screen shows below the one flipped. */
-export const HEAD_ROWS = 40;
+/**
+ * What a tall screen shows below the message flipped; each is one read in turn (a millisecond or
+ * so), so this is kept to a screenful. A taller screen sees the rest a moment later.
+ */
+export const HEAD_ROWS = 20;
 
 /**
  * The first `limit` messages of the path flipping from active message `fromId` to version `toId`

@@ -12,29 +12,49 @@ import { flips } from './flips.svelte';
 import { view } from './view.svelte';
 
 /**
- * Puts version `toId` on screen in place of the message `fromId`: drawn from the plan made ahead
- * or from the flip's own reads, whichever comes first, and written after; if the write fails, the
- * old path comes back and the notice says why.
+ * Puts version `toId` on screen in place of the message `fromId`: drawn first from the plan made
+ * ahead or from the first screenful read now, whichever comes first; then, once a frame has shown
+ * it, the flip reads the whole tree, draws what it found if that differs, and writes. If the write
+ * fails, the old path comes back and the notice says why.
  */
 export async function switchVersion(fromId: string, toId: string): Promise<boolean> {
   let shown: number | null = null;
-  let over = false;
-  // Planned while the pointer rested on the arrows, or else the first screenful read now.
-  const early = flips.takeAhead(fromId, toId) ?? planHead(fromId, toId);
-  void early.then((plan) => {
-    if (plan && shown === null && !over) shown = flips.show(plan);
-  });
+  const early = await firstPlan([flips.takeAhead(fromId, toId), planHead(fromId, toId)]);
+  if (early) {
+    shown = flips.show(early);
+    // The flip's reads (a thousand rows and more) would hold the page's thread as they arrive:
+    // they start once the new path is on screen.
+    await nextFrame();
+  }
   const ok = await attempt((d) =>
     branches
       .switchVersion(d, fromId, toId, (plan) => (shown = flips.show(plan, shown)))
       .then(() => true),
   );
-  over = true;
   if (shown !== null) {
     if (ok) flips.written(shown);
     else flips.drop(shown);
   }
   return ok ?? false;
+}
+
+/** The first of `plans` to come with a plan; undefined when none does. */
+function firstPlan(plans: (Promise<FlipPlan | undefined> | undefined)[]) {
+  const pending = plans.filter((p) => p !== undefined);
+  return new Promise<FlipPlan | undefined>((resolve) => {
+    let left = pending.length;
+    const none = () => --left <= 0 && resolve(undefined);
+    if (left === 0) resolve(undefined);
+    for (const p of pending) p.then((plan) => (plan ? resolve(plan) : none()), none);
+  });
+}
+
+/** Resolves after the next frame has been drawn (at once where nothing is drawn). */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') return resolve();
+    requestAnimationFrame(() => setTimeout(resolve));
+  });
 }
 
 function planHead(fromId: string, toId: string): Promise<FlipPlan | undefined> {
