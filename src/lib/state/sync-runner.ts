@@ -24,10 +24,15 @@ const CHANNEL = 'tern-sync-report';
 /** The document that lets a device tell a wrong passphrase before anything moves. */
 const ENCRYPTION_DOC = 'tern-encryption';
 
+// Settings saved before tokens have no `auth`: they sign in with the user name, as they did.
 const configOf = (s: SyncSettings): couch.CouchConfig => ({
   url: s.url,
   db: s.db,
-  ...(s.username ? { username: s.username, password: s.password } : {}),
+  ...(s.auth === 'token'
+    ? { token: s.token ?? '' }
+    : s.username
+      ? { username: s.username, password: s.password }
+      : {}),
 });
 
 export async function testSettings(settings: SyncSettings): Promise<SyncTestResult> {

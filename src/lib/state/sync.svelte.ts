@@ -14,8 +14,16 @@ export interface SyncSettings {
   url: string;
   /** The database on that server; every device of the user names the same one. */
   db: string;
+  /**
+   * How this device signs in: a user name and password (Basic), or a token (a JWT, sent as
+   * Bearer). Absent in settings saved before tokens, which are a user name and password.
+   */
+  auth?: 'password' | 'token';
+  /** With `auth: 'password'` (or none); empty for a server open to all. */
   username: string;
   password: string;
+  /** With `auth: 'token'`: the JWT, as the server's administrator gave it. */
+  token?: string;
   /** Send images as attachments (off for a small server: images stay on each device). */
   images: boolean;
   /** End-to-end encryption: the server holds only ciphertext and record ids. */

@@ -2,6 +2,7 @@
 // message says what happened in words a user can act on. The public calls are in couch.ts.
 import { bytesToBase64 } from './base64';
 import { SyncError } from './errors';
+import { expiredText, tokenExpiry, tokenShapeProblem, tokenSubject } from './jwt';
 
 export interface CouchConfig {
   /** The server's address, e.g. https://couch.example.org or http://127.0.0.1:5984/couch. */
@@ -9,6 +10,11 @@ export interface CouchConfig {
   db: string;
   username?: string;
   password?: string;
+  /**
+   * A JWT the server checks, sent as `Authorization: Bearer`; when set, it is the only credential
+   * (no user name or password is sent, not even one typed into the address).
+   */
+  token?: string;
 }
 
 export interface CallOptions {
@@ -28,7 +34,12 @@ export interface Target {
   db: string;
   origin: string;
   authorization: string | null;
+  /** Which credential the requests carry: it decides what a 401 means. */
+  credential: 'password' | 'token' | null;
+  /** The user name sent, or the token's user (its `sub`), for the messages. */
   username: string | null;
+  /** When the token expires (its `exp`, in ms); null without a token or without the claim. */
+  expiry: number | null;
 }
 
 // CouchDB's own rule; PouchDB Server is laxer, but a name must work on both.
@@ -54,6 +65,10 @@ export function targetOf(config: CouchConfig): Target {
       'bad-url',
       `“${config.db}” cannot be a CouchDB database name: it must start with a lowercase letter and hold only lowercase letters, digits and _ $ ( ) + - /.`,
     );
+  if (config.token !== undefined) {
+    const problem = tokenShapeProblem(config.token);
+    if (problem !== null) throw new SyncError('bad-token', problem);
+  }
   // A browser refuses to fetch a URL that carries credentials, so ones typed into the address
   // are taken out of it and sent in the Authorization header like the others.
   const username = config.username || decodeURIComponent(url.username) || null;
@@ -62,17 +77,31 @@ export function targetOf(config: CouchConfig): Target {
   url.password = '';
   url.search = '';
   url.hash = '';
-  const authorization =
-    username === null
-      ? null
-      : `Basic ${bytesToBase64(new TextEncoder().encode(`${username}:${password}`))}`;
-  return {
+  const place = {
     base: url.href.replace(/\/+$/, ''),
     dbPath: `/${encodeURIComponent(config.db)}`,
     db: config.db,
     origin: url.origin,
-    authorization,
+  };
+  if (config.token !== undefined) {
+    const token = config.token.trim();
+    return {
+      ...place,
+      authorization: `Bearer ${token}`,
+      credential: 'token',
+      username: tokenSubject(token),
+      expiry: tokenExpiry(token),
+    };
+  }
+  return {
+    ...place,
+    authorization:
+      username === null
+        ? null
+        : `Basic ${bytesToBase64(new TextEncoder().encode(`${username}:${password}`))}`,
+    credential: username === null ? null : 'password',
     username,
+    expiry: null,
   };
 }
 
@@ -274,18 +303,11 @@ export function statusError(target: Target, reply: Reply, what: string): SyncErr
   const { status, json } = reply;
   const reason = reasonOf(json);
   const said = reason ? ` (the server said: ${reason})` : '';
-  if (status === 401)
-    return new SyncError(
-      'unauthorized',
-      target.username
-        ? `The server at ${target.origin} did not accept the user name “${target.username}” with that password. Check both and try again.`
-        : `The server at ${target.origin} asks for a user name and password. Enter them and try again.`,
-      { status },
-    );
+  if (status === 401) return unauthorized(target, status);
   if (status === 403)
     return new SyncError(
       'forbidden',
-      `${target.username ? `The user “${target.username}”` : 'Without a user name, Tern'} may not ${what} at ${target.origin}${said}. Ask the server's admin for access, or use an admin account.`,
+      `${target.username ? `The user “${target.username}”` : target.credential === 'token' ? "This token's user" : 'Without a user name, Tern'} may not ${what} at ${target.origin}${said}. Ask the server's admin for access, or use an admin account.`,
       { status },
     );
   if (status === 404 && saysNoDatabase(json)) return dbMissing(target);
@@ -306,6 +328,29 @@ export function statusError(target: Target, reply: Reply, what: string): SyncErr
   return new SyncError(
     'bad-response',
     `The server at ${target.origin} refused to ${what} (status ${status})${said}.`,
+    { status },
+  );
+}
+
+/** A 401, in the words of the credential that was sent: a refused token is not a wrong password. */
+function unauthorized(target: Target, status: number): SyncError {
+  const server = `The server at ${target.origin}`;
+  if (target.credential === 'token') {
+    // The device's clock says why when it can; the server's clock is the one that counts.
+    const expired = target.expiry !== null && target.expiry <= Date.now();
+    return new SyncError(
+      'unauthorized',
+      expired
+        ? `${server} refused the token. ${expiredText(target.expiry!)}`
+        : `${server} refused the token: it has expired, or the server does not accept it. A server that takes tokens has JWT sign-in turned on ([chttpd] authentication_handlers with {chttpd_auth, jwt_authentication_handler}) and the key that signed this token in [jwt_keys]. Ask your server's administrator for a token that works there.`,
+      { status },
+    );
+  }
+  return new SyncError(
+    'unauthorized',
+    target.username
+      ? `${server} did not accept the user name “${target.username}” with that password. Check both and try again.`
+      : `${server} asks for a user name and password. Enter them and try again.`,
     { status },
   );
 }

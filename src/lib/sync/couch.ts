@@ -138,10 +138,11 @@ export async function createDatabase(
   const target = targetOf(config);
   const reply = await request(target, target.dbPath, { ...callOptions(opts), method: 'PUT' });
   if (reply.status === 201 || reply.status === 202 || reply.status === 412) return;
+  // CouchDB answers 401 to a signed-in user who is not an admin, as to one not signed in.
   if (reply.status === 401 || reply.status === 403)
     throw new SyncError(
       reply.status === 401 ? 'unauthorized' : 'forbidden',
-      `Only a server admin can create the database “${target.db}”. Sign in with the admin's user name and password, or ask the admin to create it.`,
+      `Only a server admin can create the database “${target.db}”. ${target.credential === 'token' ? 'Use a token for a server admin (with the role _admin)' : "Sign in with the admin's user name and password"}, or ask the admin to create it.`,
       { status: reply.status },
     );
   throw statusError(target, reply, 'create the database');

@@ -11,8 +11,10 @@ export type SyncErrorCode =
   | 'unreachable'
   /** The server answered, but the browser may not let the page read it. */
   | 'cors'
-  /** 401: wrong user name or password, or the server wants one. */
+  /** 401: wrong user name or password, a token refused, or the server wants a credential. */
   | 'unauthorized'
+  /** A token that is not a JWT (three base64url parts separated by dots). */
+  | 'bad-token'
   /** 403: the user may not do this. */
   | 'forbidden'
   /** 404 on the database; `canCreate` is set. */

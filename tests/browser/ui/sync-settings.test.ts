@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { page, userEvent } from 'vitest/browser';
 import { flushSync, mount, unmount, type Component } from 'svelte';
 import SyncSettings from '../../../src/lib/components/sync/SyncSettings.svelte';
+import SyncForm from '../../../src/lib/components/sync/SyncForm.svelte';
 import SettingsDialog from '../../../src/lib/components/settings/SettingsDialog.svelte';
 import { app } from '../../../src/lib/state/app.svelte';
 import { sync } from '../../../src/lib/state/sync.svelte';
@@ -18,6 +19,7 @@ import { saveMcpServers } from '../../../src/lib/domain/mcp-store';
 import { writeStoredProviders } from '../../../src/lib/domain/provider-store';
 import { mcp } from '../../../src/lib/state/mcp.svelte';
 import { providers } from '../../../src/lib/state/providers.svelte';
+import { dateText } from '../../../src/lib/sync/jwt';
 import { engine, report, resetEngine, runner } from './fake-sync-engine';
 
 vi.mock(
@@ -246,6 +248,7 @@ describe('the sync form', () => {
       {
         url: 'https://couch.example.com',
         db: 'tern',
+        auth: 'password',
         username: 'ada',
         password: 'secret',
         images: false,
@@ -367,7 +370,7 @@ describe('the sync form', () => {
     await expect
       .element(change.getByLabelText('Server address'))
       .toHaveValue('https://couch.example.com');
-    await expect.element(change.getByLabelText('Password')).toHaveValue('secret');
+    await expect.element(change.getByLabelText('Password', { exact: true })).toHaveValue('secret');
     await change.getByRole('button', { name: 'Cancel' }).click();
     await expect.element(change).not.toBeInTheDocument();
   });
@@ -537,7 +540,7 @@ describe('the sync form', () => {
     await expect
       .element(pass)
       .toHaveAttribute('placeholder', 'Leave empty to keep the current one');
-    await change.getByLabelText('Password').fill('new secret');
+    await change.getByLabelText('Password', { exact: true }).fill('new secret');
     await change.getByRole('button', { name: 'Save and restart sync' }).click();
     await expect
       .element(page.getByRole('status', { name: 'Sync state' }))
@@ -549,5 +552,111 @@ describe('the sync form', () => {
       expect.any(Function),
     );
     expect(runner.stop).toHaveBeenCalledOnce();
+  });
+});
+
+/** A JWT with these claims (base64url parts; the server alone checks the signature). */
+function jwt(claims: Record<string, unknown>): string {
+  const part = (v: unknown) =>
+    btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
+}
+
+describe('signing in with a token', () => {
+  const token = () => field('Token');
+
+  it('shows the token field in place of the user name and password, with what the server needs', async () => {
+    render(SyncSettings, {});
+    await expect.element(field('User name and password')).toBeChecked();
+    await expect.element(token()).not.toBeInTheDocument();
+    await field('Token (JWT)').click();
+    await expect.element(token()).toBeVisible();
+    await expect.element(token()).toHaveAttribute('type', 'password');
+    await expect.element(token()).toHaveAttribute('autocomplete', 'off');
+    await expect.element(field('User name')).not.toBeInTheDocument();
+    await expect.element(field('Password')).not.toBeInTheDocument();
+    await expect
+      .element(field('Token (JWT)'))
+      .toHaveAccessibleDescription(/\{chttpd_auth, jwt_authentication_handler\}/);
+    await expect.element(field('Token (JWT)')).toHaveAccessibleDescription(/\[jwt_keys\]/);
+
+    // What was typed for the other choice stays for a change of mind.
+    await field('User name and password').click();
+    await field('User name').fill('ada');
+    await field('Token (JWT)').click();
+    await field('User name and password').click();
+    await expect.element(field('User name')).toHaveValue('ada');
+  });
+
+  it('refuses a malformed token next to the field, and tells an expired one with its date', async () => {
+    render(SyncSettings, {});
+    await field('Server address').fill('https://couch.example.com');
+    await field('Token (JWT)').click();
+    await token().fill('abc.def');
+    await button('Test connection').click();
+    await expect.element(token()).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(token()).toHaveFocus();
+    await expect
+      .element(token())
+      .toHaveAccessibleDescription(/A token \(JWT\) is three parts separated by dots; this has 2/);
+    await token().fill('');
+    await expect.element(token()).toHaveAccessibleDescription(/Paste the token/);
+
+    const expired = Date.UTC(2025, 0, 15, 12, 0);
+    await token().fill(jwt({ sub: 'ada', exp: expired / 1000 }));
+    await expect
+      .element(token())
+      .toHaveAccessibleDescription(
+        `This token expired on ${dateText(expired)}; get a new one from your server's administrator.`,
+      );
+    await button('Turn on sync').click();
+    expect(engine.testSettings).not.toHaveBeenCalled();
+    expect(engine.startSync).not.toHaveBeenCalled();
+  });
+
+  it('hands the token to the engine, not a password, and shows it when the settings change', async () => {
+    render(SyncSettings, {});
+    const good = jwt({ sub: 'ada', exp: Math.floor(Date.now() / 1000) + 3600 });
+    await fillIn();
+    await field('Token (JWT)').click();
+    await token().fill(` ${good} `);
+    engine.testSettings.mockResolvedValue({ ok: true, server: 'couch', docCount: 0 });
+    await button('Turn on sync').click();
+    await expect
+      .element(page.getByRole('status', { name: 'Sync state' }))
+      .toHaveTextContent('Synced');
+    const sent = { auth: 'token', token: good, username: '', password: '' };
+    expect(engine.testSettings).toHaveBeenCalledWith(expect.objectContaining(sent));
+    expect(engine.startSync).toHaveBeenCalledWith(
+      db,
+      expect.objectContaining(sent),
+      undefined,
+      expect.any(Function),
+    );
+    await expect.element(page.getByText(/on couch\.example\.com, with a token/)).toBeVisible();
+
+    await button('Change settings').click();
+    const change = page.getByRole('form', { name: 'Change the sync settings' });
+    await expect.element(change.getByLabelText('Token (JWT)')).toBeChecked();
+    await expect.element(change.getByLabelText('Token', { exact: true })).toHaveValue(good);
+  });
+
+  it('reads settings saved before tokens as a user name and password', async () => {
+    render(SyncForm, {
+      initial: {
+        url: 'https://couch.example.com',
+        db: 'tern',
+        username: 'ada',
+        password: 'secret',
+        images: true,
+        encrypt: false,
+      },
+      onhold: () => {},
+      onclose: () => {},
+    });
+    const change = page.getByRole('form', { name: 'Change the sync settings' });
+    await expect.element(change.getByLabelText('User name and password')).toBeChecked();
+    await expect.element(change.getByLabelText('User name', { exact: true })).toHaveValue('ada');
+    await expect.element(change.getByLabelText('Password', { exact: true })).toHaveValue('secret');
   });
 });
