@@ -32,7 +32,7 @@ export function urlWarning(url: string): string | null {
         parsed.hostname,
       );
     if (parsed.protocol === 'http:' && !local)
-      return 'With http:// your password and data cross the network unencrypted; use https:// if the server offers it.';
+      return 'With http:// your password or token and your data cross the network unencrypted; use https:// if the server offers it.';
   } catch {
     // urlProblem says what is wrong with it.
   }
