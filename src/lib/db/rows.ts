@@ -233,6 +233,11 @@ export interface SearchPostingRow {
   block: number;
   /** Ascending document numbers. */
   docs: Uint32Array;
+  /**
+   * Where the word stands in each of `docs` (same order): bit p % 32 set for its p-th word. Rows
+   * written before positions were kept lack it, and then any place is possible.
+   */
+  at?: Uint32Array;
 }
 
 /** A text written since it was last indexed. */
