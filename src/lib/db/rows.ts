@@ -234,7 +234,8 @@ export interface SearchPostingRow {
   /** Ascending document numbers. */
   docs: Uint32Array;
   /**
-   * Where the word stands in each of `docs` (same order): bit p % 32 set for its p-th word. Rows
+   * Where the word stands in each of `docs`, two numbers each in the same order: a mask of its word
+   * positions modulo 64 (bit p of the first for p < 32, bit p - 32 of the second otherwise). Rows
    * written before positions were kept lack it, and then any place is possible.
    */
   at?: Uint32Array;

@@ -1,7 +1,7 @@
 // The documents a query's words point to, before any text is read. Each word's postings are read by
 // key range (a prefix reads every word it begins); the rarest word drives, newest documents first,
 // and the others rule candidates out by their lists. A phrase rules out more: where each of its
-// words stands in a text is kept as a mask of positions modulo 32, and a text whose masks cannot
+// words stands in a text is kept as a mask of positions modulo 64, and a text whose masks cannot
 // line up, word after word, is never read. Two common words side by side only in a few texts would
 // otherwise read nearly every text holding both.
 import type { TernDB } from '../../db/database';
@@ -31,7 +31,12 @@ export class WordDocs {
   readonly #keys = new Map<number, PostingKey[]>();
   readonly #merged = new Map<number, Placed>();
 
-  private constructor(keys: readonly PostingKey[], newest: Placed | null) {
+  private constructor(
+    keys: readonly PostingKey[],
+    newest: Placed | null,
+    /** Whether where the word stands is wanted (it is in a phrase). */
+    readonly where: boolean,
+  ) {
     for (const k of keys) {
       const l = this.#keys.get(k[1]);
       if (l) l.push(k);
@@ -43,15 +48,15 @@ export class WordDocs {
   }
 
   /** A word's documents, or null when it begins too many words to list (checked on the text). */
-  static async read(db: TernDB, word: string): Promise<WordDocs | null> {
+  static async read(db: TernDB, word: string, where: boolean): Promise<WordDocs | null> {
     const upper = exactOnly(word) ? word : word + '\uffff';
     const keys = (await postingsBetween(db, word, upper)
       .limit(WORD_ROWS + 1)
       .primaryKeys()) as PostingKey[];
     if (keys.length > WORD_ROWS) return null;
-    const words = new WordDocs(keys, null);
+    const words = new WordDocs(keys, null, where);
     const top = words.blocks()[0];
-    return new WordDocs(keys, top === undefined ? null : await words.#read(db, top));
+    return new WordDocs(keys, top === undefined ? null : await words.#read(db, top), where);
   }
 
   /** Blocks holding the word, newest first. */
@@ -70,13 +75,19 @@ export class WordDocs {
     const keys = this.#keys.get(block);
     if (!keys) return NONE;
     const rows = await db.searchPostings.bulkGet(keys);
-    return union(rows.flatMap((r) => (r ? [r] : [])));
+    return union(
+      rows.flatMap((r) => (r ? [r] : [])),
+      this.where,
+    );
   }
 }
 
 /** The words' lists (null for a word too common to list), in the order of the query's words. */
 export function readWords(db: TernDB, q: ParsedQuery): Promise<(WordDocs | null)[]> {
-  return ro(db, [db.searchPostings], () => Promise.all(q.words.map((w) => WordDocs.read(db, w))));
+  const placed = new Set(q.parts.flatMap((p) => (p.phrase ? p.words : [])));
+  return ro(db, [db.searchPostings], () =>
+    Promise.all(q.words.map((w) => WordDocs.read(db, w, placed.has(w)))),
+  );
 }
 
 /**
@@ -123,6 +134,7 @@ export async function* candidates(
     if (placed.some((l) => l.docs.length === 0)) continue;
     const docs = (placed[0] as Placed).docs;
     const found = new Int32Array(placed.length);
+    const moved = new Uint32Array(2);
     next: for (let i = docs.length - 1; i >= 0; i--) {
       const d = docs[i] ?? 0;
       found[0] = i;
@@ -132,12 +144,17 @@ export async function* candidates(
         found[j] = at;
       }
       for (const slots of phrases) {
-        let line = ANYWHERE;
+        let lo = ANYWHERE;
+        let hi = ANYWHERE;
         for (const [word, k] of slots) {
           const j = slotOf.get(word) ?? 0;
-          line &= back((placed[j] as Placed).at[found[j] ?? 0] ?? ANYWHERE, k);
+          const at = (placed[j] as Placed).at;
+          const f = found[j] ?? 0;
+          back(at[2 * f] ?? ANYWHERE, at[2 * f + 1] ?? ANYWHERE, k, moved);
+          lo &= moved[0] ?? 0;
+          hi &= moved[1] ?? 0;
         }
-        if (line === 0) continue next;
+        if (lo === 0 && hi === 0) continue next;
       }
       yield d;
     }

@@ -2,7 +2,7 @@
 // Document numbers tell recency: the first pass over the history counts down from LIVE_BASE (the
 // newest sessions first, each from its newest message), everything written later counts up from it.
 // Beside each document number a postings row may keep where the word stands in that text, as a
-// mask of word positions modulo 32: enough to rule out most texts where the words of a phrase are
+// mask of word positions modulo 64: enough to rule out most texts where the words of a phrase are
 // all present but never side by side, without reading them.
 import type { SearchPostingRow } from '../../db/rows';
 
@@ -26,78 +26,149 @@ export const ANYWHERE = 0xffffffff;
 /** The documents of one block holding a word, ascending, and where it stands in each. */
 export interface Placed {
   docs: Uint32Array;
-  /** Bit p % 32 is set when the word is the p-th word of the text (0-based). */
+  /**
+   * Two numbers per document: bit p of the first (p < 32), or p - 32 of the second, is set when the
+   * word is a (p + 64k)-th word of the text (0-based).
+   */
   at: Uint32Array;
 }
 
-/** The position mask of every word of a text (its words in order, as tokenize gives them). */
-export function positions(words: readonly string[]): Map<string, number> {
-  const at = new Map<string, number>();
+/** The position masks of every word of a text (its words in order, as tokenize gives them). */
+export function positions(words: readonly string[]): Map<string, [number, number]> {
+  const at = new Map<string, [number, number]>();
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
-    at.set(w, ((at.get(w) ?? 0) | (1 << (i & 31))) >>> 0);
+    let m = at.get(w);
+    if (!m) at.set(w, (m = [0, 0]));
+    const half = (i >> 5) & 1;
+    m[half] = ((m[half] ?? 0) | (1 << (i & 31))) >>> 0;
   }
   return at;
 }
 
-/** A mask moved back by `k` words: a word k places into a phrase lines up with its first. */
-export function back(mask: number, k: number): number {
-  const s = k & 31;
-  return s === 0 ? mask : ((mask >>> s) | (mask << (32 - s))) >>> 0;
+/**
+ * A mask moved back by `k` words, written into `out`: a word k places into a phrase then lines up
+ * with its first.
+ */
+export function back(lo: number, hi: number, k: number, out: Uint32Array): void {
+  let s = k & 63;
+  if (s >= 32) {
+    [lo, hi] = [hi, lo];
+    s -= 32;
+  }
+  if (s === 0) {
+    out[0] = lo;
+    out[1] = hi;
+    return;
+  }
+  out[0] = (lo >>> s) | (hi << (32 - s));
+  out[1] = (hi >>> s) | (lo << (32 - s));
 }
 
 const atOf = (row: Pick<SearchPostingRow, 'docs' | 'at'>): Uint32Array =>
-  row.at && row.at.length === row.docs.length
+  row.at && row.at.length === 2 * row.docs.length
     ? row.at
-    : new Uint32Array(row.docs.length).fill(ANYWHERE);
+    : new Uint32Array(2 * row.docs.length).fill(ANYWHERE);
 
 const ascending = (docs: ArrayLike<number>): boolean => {
   for (let i = 1; i < docs.length; i++) if ((docs[i] ?? 0) <= (docs[i - 1] ?? 0)) return false;
   return true;
 };
 
-/**
- * A list of one block put in order, a document found twice keeping every position of both: each
- * entry is sorted as one number (the document's place in its block above its mask: 46 bits, exact
- * in a double). Lists already in order, as the indexer writes them, are returned as they are.
- */
+/** Two ascending lists as one, a document in both keeping every position of each. */
+function merge(a: Placed, b: Placed): Placed {
+  const n = a.docs.length + b.docs.length;
+  const docs = new Uint32Array(n);
+  const at = new Uint32Array(2 * n);
+  let i = 0;
+  let j = 0;
+  let w = 0;
+  while (i < a.docs.length || j < b.docs.length) {
+    const x = i < a.docs.length ? (a.docs[i] ?? 0) : Infinity;
+    const y = j < b.docs.length ? (b.docs[j] ?? 0) : Infinity;
+    const d = Math.min(x, y);
+    let lo = 0;
+    let hi = 0;
+    if (x === d) {
+      lo |= a.at[2 * i] ?? 0;
+      hi |= a.at[2 * i++ + 1] ?? 0;
+    }
+    if (y === d) {
+      lo |= b.at[2 * j] ?? 0;
+      hi |= b.at[2 * j++ + 1] ?? 0;
+    }
+    docs[w] = d;
+    at[2 * w] = lo;
+    at[2 * w++ + 1] = hi;
+  }
+  return { docs: docs.subarray(0, w), at: at.subarray(0, 2 * w) };
+}
+
+/** A list of one block put in order (lists written by the indexer already are, and are kept). */
 export function sorted(list: Placed): Placed {
   const { docs, at } = list;
   if (ascending(docs)) return list;
   const n = docs.length;
-  const base = blockOf(docs[0] ?? 0) * BLOCK;
-  const packed = new Float64Array(n);
-  for (let i = 0; i < n; i++) packed[i] = ((docs[i] ?? 0) - base) * 2 ** 32 + (at[i] ?? 0);
-  packed.sort();
-  const out = { docs: new Uint32Array(n), at: new Uint32Array(n) };
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) => (docs[x] ?? 0) - (docs[y] ?? 0),
+  );
+  const out = { docs: new Uint32Array(n), at: new Uint32Array(2 * n) };
   let w = 0;
-  for (let i = 0; i < n; i++) {
-    const v = packed[i] ?? 0;
-    const d = base + Math.floor(v / 2 ** 32);
-    const m = v % 2 ** 32;
-    if (w > 0 && out.docs[w - 1] === d) out.at[w - 1] = ((out.at[w - 1] ?? 0) | m) >>> 0;
-    else {
+  for (const i of order) {
+    const d = docs[i] ?? 0;
+    const lo = at[2 * i] ?? 0;
+    const hi = at[2 * i + 1] ?? 0;
+    if (w > 0 && out.docs[w - 1] === d) {
+      out.at[2 * w - 2] = (out.at[2 * w - 2] ?? 0) | lo;
+      out.at[2 * w - 1] = (out.at[2 * w - 1] ?? 0) | hi;
+    } else {
       out.docs[w] = d;
-      out.at[w++] = m;
+      out.at[2 * w] = lo;
+      out.at[2 * w++ + 1] = hi;
     }
   }
-  return { docs: out.docs.subarray(0, w), at: out.at.subarray(0, w) };
+  return { docs: out.docs.subarray(0, w), at: out.at.subarray(0, 2 * w) };
 }
 
-/** Lists of one block joined into one, ascending (see sorted). */
-export function union(lists: readonly Pick<SearchPostingRow, 'docs' | 'at'>[]): Placed {
-  const first = lists[0];
-  if (lists.length === 1 && first) return sorted({ docs: first.docs, at: atOf(first) });
-  let n = 0;
-  for (const l of lists) n += l.docs.length;
-  const all = { docs: new Uint32Array(n), at: new Uint32Array(n) };
-  let w = 0;
-  for (const l of lists) {
-    all.docs.set(l.docs, w);
-    all.at.set(atOf(l), w);
-    w += l.docs.length;
+/**
+ * Lists of one block (each ascending, as stored) joined into one, ascending. Without `where`, only
+ * the documents: a word outside any phrase needs no positions, and a native sort of the numbers
+ * beats merging them with their masks.
+ */
+export function union(
+  lists: readonly Pick<SearchPostingRow, 'docs' | 'at'>[],
+  where = true,
+): Placed {
+  if (!where) return { docs: unionDocs(lists.map((l) => l.docs)), at: new Uint32Array(0) };
+  let all = lists.map((l) => sorted({ docs: l.docs, at: atOf(l) }));
+  if (all.length === 0) return { docs: new Uint32Array(0), at: new Uint32Array(0) };
+  // Pairwise, so each entry is copied about log2(lists) times.
+  while (all.length > 1) {
+    const next: Placed[] = [];
+    for (let i = 0; i < all.length; i += 2) {
+      const a = all[i] as Placed;
+      const b = all[i + 1];
+      next.push(b ? merge(a, b) : a);
+    }
+    all = next;
   }
-  return sorted(all);
+  return all[0] as Placed;
+}
+
+function unionDocs(lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 1 && lists[0]) return lists[0];
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const all = new Uint32Array(n);
+  let at = 0;
+  for (const l of lists) {
+    all.set(l, at);
+    at += l.length;
+  }
+  all.sort();
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[w - 1]) all[w++] = all[i] ?? 0;
+  return all.subarray(0, w);
 }
 
 /** Where an ascending list holds `doc`, or -1. */

@@ -16,9 +16,11 @@ import { candidates, readWords } from './candidates';
 import { searchableText, splitKeys } from './texts';
 import {
   matchesWords,
+  normalise,
   parseQuery,
   partAt,
-  tokenize,
+  phraseFilter,
+  wordsOf,
   type ParsedQuery,
   type QueryPart,
   type QueryProblem,
@@ -31,6 +33,11 @@ export const RESULT_LIMIT = 50;
  */
 const FIRST_BATCH = 15;
 const CHECK_BATCH = 400;
+/**
+ * Candidates checked at once after the first read, at most: a phrase's are a few hits in many, and
+ * a guess sized by its first read checked hundreds past the last hit needed.
+ */
+const CHECK_STEP = 120;
 /**
  * Time spent checking candidates at most: words that are each common but rarely together (or not
  * side by side, for a phrase) are answered from the most recent matches, and said to be so.
@@ -122,7 +129,7 @@ function passes(
  */
 function nextBatch(checked: number, hits: number, limit: number): number {
   const rate = Math.max(hits / checked, 0.01);
-  return Math.min(CHECK_BATCH, Math.max(FIRST_BATCH, Math.ceil(((limit - hits) / rate) * 1.5)));
+  return Math.min(CHECK_STEP, Math.max(FIRST_BATCH, Math.ceil(((limit - hits) / rate) * 1.5)));
 }
 
 /**
@@ -142,8 +149,11 @@ async function check(
   for (const k of fresh) out.seen.add(k);
   if (fresh.length === 0) return;
   const { messageIds, sessionIds } = splitKeys(fresh);
+  const rough = phraseFilter(q.parts);
   const test = (text: string) => {
-    const words = tokenize(text);
+    const norm = normalise(text);
+    if (rough && !rough(norm)) return null;
+    const words = wordsOf(norm);
     return matchesWords(words, q.parts) ? words : null;
   };
   const matched: { m: StoredMessage; text: string; words: string[] }[] = [];

@@ -28,7 +28,7 @@ export const FLUSH_BATCH = 100;
 
 export const indexTables = (db: TernDB) => [db.searchDocs, db.searchPostings, db.searchQueue];
 
-/** Documents gathered for a word, with where it stands in each (lists of equal length). */
+/** Documents gathered for a word, with where it stands in each (two numbers each, see Placed). */
 export interface TermList {
   docs: number[];
   at: number[];
@@ -39,11 +39,12 @@ export type TermDocs = Map<string, TermList>;
 function inOrder(docs: readonly number[], at: readonly number[]): Placed {
   const n = docs.length;
   const down = n > 1 && (docs[0] ?? 0) > (docs[n - 1] ?? 0);
-  const out = { docs: new Uint32Array(n), at: new Uint32Array(n) };
+  const out = { docs: new Uint32Array(n), at: new Uint32Array(2 * n) };
   for (let i = 0; i < n; i++) {
     const j = down ? n - 1 - i : i;
     out.docs[i] = docs[j] ?? 0;
-    out.at[i] = at[j] ?? 0;
+    out.at[2 * i] = at[2 * j] ?? 0;
+    out.at[2 * i + 1] = at[2 * j + 1] ?? 0;
   }
   return sorted(out);
 }
@@ -62,7 +63,7 @@ export async function addPostings(db: TernDB, byTerm: TermDocs, merge: boolean):
       let l = perBlock.get(b);
       if (!l) perBlock.set(b, (l = { docs: [], at: [] }));
       l.docs.push(d);
-      l.at.push(at[i] ?? 0);
+      l.at.push(at[2 * i] ?? 0, at[2 * i + 1] ?? 0);
     }
     for (const [block, l] of perBlock) {
       keys.push([term, block]);
@@ -88,11 +89,11 @@ export function document(
   byTerm: TermDocs,
   title?: string,
 ): SearchDocRow {
-  for (const [t, mask] of positions(tokenize(text))) {
+  for (const [t, [lo, hi]] of positions(tokenize(text))) {
     let l = byTerm.get(t);
     if (!l) byTerm.set(t, (l = { docs: [], at: [] }));
     l.docs.push(doc);
-    l.at.push(mask);
+    l.at.push(lo, hi);
   }
   return title === undefined ? { doc, key, sessionId } : { doc, key, sessionId, title };
 }
