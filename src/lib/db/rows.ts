@@ -233,6 +233,12 @@ export interface SearchPostingRow {
   block: number;
   /** Ascending document numbers. */
   docs: Uint32Array;
+  /**
+   * Where the word stands in each of `docs`, two numbers each in the same order: a mask of its word
+   * positions modulo 64 (bit p of the first for p < 32, bit p - 32 of the second otherwise). Rows
+   * written before positions were kept lack it, and then any place is possible.
+   */
+  at?: Uint32Array;
 }
 
 /** A text written since it was last indexed. */

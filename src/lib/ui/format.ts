@@ -15,8 +15,13 @@ export function bytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
+// One formatter for every date shown: toLocaleString with options builds a new one on each call,
+// which cost most of drawing a list of search hits.
+let whenFormat: Intl.DateTimeFormat | undefined;
+
 export function when(t: number): string {
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  whenFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return whenFormat.format(t);
 }
 
 const ROLE = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' } as const;

@@ -59,6 +59,41 @@ describe('the search index', () => {
     await context.close();
   });
 
+  it('finds a phrase of two common words wherever they stand side by side, and nowhere else', async () => {
+    const context = await newContext(env.browser);
+    const page = await context.newPage();
+    // "winter" and "forest" are in every message; side by side in 12 of the 2,400, across
+    // punctuation, case and accents, and once past the 64th word.
+    const side = [
+      'Winter forest at dawn',
+      'WINTER—Forest, then home',
+      'a wínter fōrest trail',
+      `${'winter and forest '.repeat(30)} winter forest`,
+    ];
+    const sessions: SeedSession[] = Array.from({ length: 40 }, (_, s) => ({
+      id: `ph${s}`,
+      title: `Walks ${s}`,
+      messages: Array.from({ length: 60 }, (_, i) => ({
+        content:
+          (s * 60 + i) % 200 === 7
+            ? (side[Math.floor((s * 60 + i) / 200) % side.length] ?? '')
+            : `forest paths in winter; a forest ${s} ${i} in the winter`,
+      })),
+    }));
+    await seed(page, env.server.url, sessions);
+    const tern = new TernPage(page, env.server.url);
+    await tern.open();
+    await tern.indexed();
+    await tern.searchBox.fill('"winter forest"');
+    await expect.poll(() => tern.messageHits.count(), { timeout: 10_000 }).toBe(12);
+    await expect.poll(() => tern.searchStatus.textContent()).toContain('12 messages match');
+    const marks = await tern.messageHits.locator('mark').allTextContents();
+    expect(
+      new Set(marks.map((m) => m.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase())),
+    ).toEqual(new Set(['winter', 'forest']));
+    await context.close();
+  });
+
   it('finds imported messages while the import is still being indexed', async () => {
     const context = await newContext(env.browser);
     const page = await context.newPage();

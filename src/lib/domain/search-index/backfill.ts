@@ -15,14 +15,24 @@ import {
   sessionsActiveBy,
 } from '../../db/search-reads';
 import { ro, rw } from '../tx';
-import { addPostings, document, indexTables } from './writer';
+import { addPostings, document, indexTables, type TermDocs, type TermList } from './writer';
 import { asJson, BACKFILL_KEY, blockOf, BLOCK, LIVE_BASE, type BackfillState } from './postings';
 import { indexable, searchableText, titleKey } from './texts';
 
 /** Messages per read; small enough that reading and tokenising them stays well under 50 ms. */
 export const READ_BATCH = 200;
-/** Postings rows per write transaction. */
+/** Rows per write transaction of the block. */
 const WRITE_BATCH = 1500;
+/**
+ * Rows, and postings entries (a document number and its positions each), put at once: the values
+ * are copied into IndexedDB in the task that puts them, so these bound the longest task of the
+ * writes (1,500 rows at once took 140 ms). The next put waits for the last, and the page gets its
+ * turns in between, inside the same transaction.
+ */
+const PUT_ROWS = 100;
+const PUT_ENTRIES = 16_000;
+/** Tokenising the texts read gives the page a turn once it has run this long. */
+const SLICE_MS = 8;
 const SESSION_BATCH = 20;
 
 export type Pause = () => Promise<void>;
@@ -31,6 +41,16 @@ export function defaultPause(): Promise<void> {
   const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (typeof s?.yield === 'function') return s.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A turn for the page once the work since the last has run SLICE_MS: call it between two texts. */
+function slicer(pause: Pause): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return;
+    await pause();
+    since = performance.now();
+  };
 }
 
 export async function readBackfill(db: TernDB): Promise<BackfillState | null> {
@@ -79,7 +99,7 @@ async function nextSessions(db: TernDB, state: BackfillState): Promise<SessionRo
 interface Block {
   low: number;
   down: number;
-  byTerm: Map<string, number[]>;
+  byTerm: TermDocs;
   docs: SearchDocRow[];
 }
 
@@ -118,6 +138,7 @@ export async function backfillBlock(
     docs: [],
   };
   let finished = false;
+  const turn = slicer(pause);
   // Gather until the block is full or the history ends: each read takes several sessions at once
   // (as many messages as fit in READ_BATCH, by their counters), and what is already indexed.
   gather: while (block.down >= block.low) {
@@ -153,19 +174,21 @@ export async function backfillBlock(
         const skip = keys.length ? await doneElsewhere(db, keys, block) : new Set<string>();
         return { rows, skip };
       });
-      plan.forEach((p, i) => {
+      for (const [i, p] of plan.entries()) {
         const rows = reads.rows[i] ?? [];
         if (p.fresh && !reads.skip.has(titleKey(p.s.id)))
           add(block, titleKey(p.s.id), p.s.id, p.s.title, p.s.title);
-        for (const m of rows)
+        for (const m of rows) {
           if (!reads.skip.has(m.id) && indexable(m))
             add(block, m.id, m.sessionId, searchableText(m));
+          await turn();
+        }
         const last = rows[rows.length - 1];
         const more = rows.length === p.limit && last !== undefined;
         state.cursor = { at: p.s.lastActivityAt, id: p.s.id, below: more ? last.seq : null };
         // A session cut short is taken up again at the next read (or the next block).
         if (more && at > 0 && sessions[at - 1]?.id === p.s.id) at--;
-      });
+      }
       await pause();
       if (options.signal?.aborted) return true;
     }
@@ -210,16 +233,29 @@ async function queueBranches(db: TernDB, pause: Pause): Promise<number> {
 }
 
 async function writeBlock(db: TernDB, block: Block, pause: Pause): Promise<void> {
-  const terms = [...block.byTerm.entries()];
-  for (let i = 0; i < terms.length; i += WRITE_BATCH) {
-    const part = new Map(terms.slice(i, i + WRITE_BATCH));
-    // Written over, not merged: the block is the pass's alone, and a rerun writes the same keys.
-    await rw(db, indexTables(db), () => addPostings(db, part, false));
+  // Written over, not merged: the block is the pass's alone, and a rerun writes the same keys.
+  const terms = [...block.byTerm];
+  for (let i = 0; i < terms.length;) {
+    await rw(db, indexTables(db), async () => {
+      for (const end = Math.min(terms.length, i + WRITE_BATCH); i < end;) {
+        const part: TermDocs = new Map();
+        let entries = 0;
+        for (; i < end && part.size < PUT_ROWS; i++) {
+          const [term, list] = terms[i] as [string, TermList];
+          if (part.size > 0 && entries + list.docs.length > PUT_ENTRIES) break;
+          part.set(term, list);
+          entries += list.docs.length;
+        }
+        await addPostings(db, part, false);
+      }
+    });
     await pause();
   }
-  for (let i = 0; i < block.docs.length; i += WRITE_BATCH) {
-    const part = block.docs.slice(i, i + WRITE_BATCH);
-    await rw(db, indexTables(db), () => db.searchDocs.bulkPut(part));
+  for (let i = 0; i < block.docs.length;) {
+    await rw(db, indexTables(db), async () => {
+      for (const end = Math.min(block.docs.length, i + WRITE_BATCH); i < end; i += PUT_ROWS)
+        await db.searchDocs.bulkPut(block.docs.slice(i, Math.min(end, i + PUT_ROWS)));
+    });
     await pause();
   }
 }

@@ -1,6 +1,5 @@
-// Answering a query from the index. Each word's postings are read by key range (a prefix reads every
-// word it begins); the rarest word drives, newest documents first, and the others rule candidates
-// out by their lists. Candidates are then checked against the text itself, a few dozen at a time:
+// Answering a query from the index. The candidates come from the words' postings, newest first
+// (candidates.ts); they are then checked against the text itself, a few dozen at a time:
 // a hit is only ever a message (or title) whose current words match, so postings left behind by an
 // edit or a delete find nothing. Texts still in the queue are checked directly, so a write is
 // findable at once, in every tab. A word too common to list (a short prefix) is only checked
@@ -9,31 +8,36 @@ import type { TernDB } from '../../db/database';
 import { SEARCH_TITLE_PREFIX, type MessageRow, type Role, type SessionRow } from '../../db/rows';
 import { TernError } from '../../errors';
 import { snippet, type Snippet } from '../text-match';
-import { postingsBetween, queuedWithPrefix, searchDocsBelow } from '../../db/search-reads';
+import { queuedWithPrefix, searchDocsBelow } from '../../db/search-reads';
 import { ro } from '../tx';
 import { storedMessages, type StoredMessage } from './stored';
 import { NO_FILTERS, type SearchFilters } from './filters';
-import { holds, union } from './postings';
+import { candidates, readWords } from './candidates';
 import { searchableText, splitKeys } from './texts';
 import {
   matchesWords,
+  normalise,
   parseQuery,
   partAt,
-  tokenize,
+  phraseFilter,
+  wordsOf,
   type ParsedQuery,
   type QueryPart,
   type QueryProblem,
 } from './tokens';
 
 export const RESULT_LIMIT = 50;
-/** Postings rows read for one word at most; beyond that it is checked on the text only. */
-const WORD_ROWS = 3000;
 /**
  * Candidates checked by the first read (few: the first results on screen), and by each one after at
  * most.
  */
 const FIRST_BATCH = 15;
 const CHECK_BATCH = 400;
+/**
+ * Candidates checked at once after the first read, at most: a phrase's are a few hits in many, and
+ * a guess sized by its first read checked hundreds past the last hit needed.
+ */
+const CHECK_STEP = 120;
 /**
  * Time spent checking candidates at most: words that are each common but rarely together (or not
  * side by side, for a phrase) are answered from the most recent matches, and said to be so.
@@ -87,84 +91,6 @@ const abortIf = (signal: AbortSignal | undefined) => {
   if (signal?.aborted) throw new TernError('aborted', 'The search was stopped.');
 };
 
-// A single letter or digit is a word, not a prefix: as a prefix it would list most of the index.
-const exactOnly = (w: string) => w.length === 1 && /[\p{L}\p{N}]/u.test(w);
-
-type PostingKey = [string, number];
-
-/**
- * The documents holding a word (or a word it begins), block by block. Only the keys are read up
- * front; a block's lists are read and merged when the walk reaches it, so a common word costs its
- * newest block, not all of them (reading every list of "the" froze the page for 170 ms).
- */
-class WordDocs {
-  /** A guess at how many documents hold the word: its newest block, times its blocks. */
-  readonly count: number;
-  readonly #keys = new Map<number, PostingKey[]>();
-  readonly #merged = new Map<number, Uint32Array>();
-
-  private constructor(keys: readonly PostingKey[], newest: Uint32Array | null) {
-    for (const k of keys) {
-      const l = this.#keys.get(k[1]);
-      if (l) l.push(k);
-      else this.#keys.set(k[1], [k]);
-    }
-    const top = this.blocks()[0];
-    if (newest && top !== undefined) this.#merged.set(top, newest);
-    this.count = (newest?.length ?? 0) * this.#keys.size;
-  }
-
-  /** A word's documents, or null when it begins too many words to list (checked on the text). */
-  static async read(db: TernDB, word: string): Promise<WordDocs | null> {
-    const upper = exactOnly(word) ? word : word + '\uffff';
-    const keys = (await postingsBetween(db, word, upper)
-      .limit(WORD_ROWS + 1)
-      .primaryKeys()) as PostingKey[];
-    if (keys.length > WORD_ROWS) return null;
-    const words = new WordDocs(keys, null);
-    const top = words.blocks()[0];
-    return new WordDocs(keys, top === undefined ? null : await words.#read(db, top));
-  }
-
-  /** Blocks holding the word, newest first. */
-  blocks(): number[] {
-    return [...this.#keys.keys()].sort((a, b) => b - a);
-  }
-
-  /** Ascending documents of one block (empty when the word is not in it). */
-  async at(db: TernDB, block: number): Promise<Uint32Array> {
-    let m = this.#merged.get(block);
-    if (!m) this.#merged.set(block, (m = await this.#read(db, block)));
-    return m;
-  }
-
-  async #read(db: TernDB, block: number): Promise<Uint32Array> {
-    const keys = this.#keys.get(block);
-    if (!keys) return new Uint32Array(0);
-    const rows = await db.searchPostings.bulkGet(keys);
-    return union(rows.flatMap((r) => (r ? [r.docs] : [])));
-  }
-}
-
-/** The driver's documents, newest first, that every other word's lists hold too. */
-async function* candidates(
-  db: TernDB,
-  driver: WordDocs,
-  others: readonly WordDocs[],
-): AsyncGenerator<number> {
-  for (const b of driver.blocks()) {
-    if (others.some((o) => !o.blocks().includes(b))) continue;
-    const [docs, ...lists] = await ro(db, [db.searchPostings], () =>
-      Promise.all([driver, ...others].map((w) => w.at(db, b))),
-    );
-    if (!docs || lists.some((l) => l.length === 0)) continue;
-    for (let i = docs.length - 1; i >= 0; i--) {
-      const d = docs[i] ?? 0;
-      if (lists.every((l) => holds(l, d))) yield d;
-    }
-  }
-}
-
 function score(parts: readonly QueryPart[], words: string[], kind: SearchHit['kind'], age: number) {
   let relevance = kind === 'title' ? 2 : 0;
   for (const p of parts) {
@@ -203,7 +129,7 @@ function passes(
  */
 function nextBatch(checked: number, hits: number, limit: number): number {
   const rate = Math.max(hits / checked, 0.01);
-  return Math.min(CHECK_BATCH, Math.max(FIRST_BATCH, Math.ceil(((limit - hits) / rate) * 1.5)));
+  return Math.min(CHECK_STEP, Math.max(FIRST_BATCH, Math.ceil(((limit - hits) / rate) * 1.5)));
 }
 
 /**
@@ -223,8 +149,11 @@ async function check(
   for (const k of fresh) out.seen.add(k);
   if (fresh.length === 0) return;
   const { messageIds, sessionIds } = splitKeys(fresh);
+  const rough = phraseFilter(q.parts);
   const test = (text: string) => {
-    const words = tokenize(text);
+    const norm = normalise(text);
+    if (rough && !rough(norm)) return null;
+    const words = wordsOf(norm);
     return matchesWords(words, q.parts) ? words : null;
   };
   const matched: { m: StoredMessage; text: string; words: string[] }[] = [];
@@ -306,19 +235,14 @@ export async function searchIndex(
     ]);
     return [...new Set([...first, ...titles])];
   });
-  const lists = await ro(db, [db.searchPostings], () =>
-    Promise.all(q.words.map((w) => WordDocs.read(db, w))),
-  );
+  const words = await readWords(db, q);
   abortIf(signal);
-  const listed = lists.filter((l): l is WordDocs => l !== null);
-  listed.sort((a, b) => a.count - b.count);
-  const driver = listed[0];
 
   await ro(db, [db.messages, db.branchMessages, db.sessions], () =>
     check(db, queued, q, filters, now, out),
   );
   let limited = false;
-  if (!driver) {
+  if (words.every((w) => w === null)) {
     // Every word too broad to list: the newest documents are checked one by one.
     limited = true;
     await checkNewest(db, q, filters, now, out, limit, signal);
@@ -326,7 +250,7 @@ export async function searchIndex(
     let checked = 0;
     let first = true;
     let more = true;
-    const walk = candidates(db, driver, listed.slice(1));
+    const walk = candidates(db, q, words);
     const started = performance.now();
     while (more && out.hits.length < limit) {
       const batch: number[] = [];

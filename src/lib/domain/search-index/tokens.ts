@@ -149,3 +149,28 @@ export function partAt(textWords: readonly string[], part: QueryPart): number {
   }
   return -1;
 }
+
+const PLAIN = /^[\p{L}\p{N}\p{M}]+$/u;
+
+/**
+ * A quick test of a normalised text that no match can fail: each phrase's words in order with
+ * nothing but separators between them. It rules out most texts where the words are all present but
+ * apart, before cutting them into words (the costly part of checking). Null when it cannot be
+ * sure: a phrase with emoji or words of scripts without spaces, or one cut at MAX_TOKEN. A text in
+ * a script without spaces is not ruled out either (its words may touch).
+ */
+export function phraseFilter(
+  parts: readonly QueryPart[],
+): ((normalised: string) => boolean) | null {
+  const res: RegExp[] = [];
+  for (const p of parts) {
+    if (!p.phrase) continue;
+    const plain = p.words.every(
+      (w, k) =>
+        PLAIN.test(w) && !SPACELESS.test(w) && (k === p.words.length - 1 || w.length < MAX_TOKEN),
+    );
+    if (plain) res.push(new RegExp(p.words.join('[^\\p{L}\\p{N}\\p{M}]*'), 'u'));
+  }
+  if (res.length === 0) return null;
+  return (text) => SPACELESS.test(text) || res.every((re) => re.test(text));
+}

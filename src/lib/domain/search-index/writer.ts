@@ -9,62 +9,91 @@ import type { SearchDocRow, SearchPostingRow, SessionRow } from '../../db/rows';
 import { searchDocsOf } from '../../db/search-reads';
 import { rw } from '../tx';
 import { storedMessages, type StoredMessage } from './stored';
-import { asJson, blockOf, LIVE_BASE, LIVE_KEY, type LiveState } from './postings';
+import {
+  asJson,
+  blockOf,
+  LIVE_BASE,
+  LIVE_KEY,
+  positions,
+  sorted,
+  union,
+  type LiveState,
+  type Placed,
+} from './postings';
 import { indexable, isTitleKey, searchableText, sessionOfTitleKey, titleKey } from './texts';
-import { termsOf } from './tokens';
+import { tokenize } from './tokens';
 
 /** Texts per flush transaction: keeps each one short, so the page and other writes wait little. */
 export const FLUSH_BATCH = 100;
 
 export const indexTables = (db: TernDB) => [db.searchDocs, db.searchPostings, db.searchQueue];
 
+/** Documents gathered for a word, with where it stands in each (two numbers each, see Placed). */
+export interface TermList {
+  docs: number[];
+  at: number[];
+}
+export type TermDocs = Map<string, TermList>;
+
+/** One word's documents of one block, ascending (they are gathered counting up or down). */
+function inOrder(docs: readonly number[], at: readonly number[]): Placed {
+  const n = docs.length;
+  const down = n > 1 && (docs[0] ?? 0) > (docs[n - 1] ?? 0);
+  const out = { docs: new Uint32Array(n), at: new Uint32Array(2 * n) };
+  for (let i = 0; i < n; i++) {
+    const j = down ? n - 1 - i : i;
+    out.docs[i] = docs[j] ?? 0;
+    out.at[2 * i] = at[2 * j] ?? 0;
+    out.at[2 * i + 1] = at[2 * j + 1] ?? 0;
+  }
+  return sorted(out);
+}
+
+const EMPTY: Placed = { docs: new Uint32Array(0), at: new Uint32Array(0) };
+
 /** Adds documents to the postings: one get and one put per word and block. */
-export async function addPostings(
-  db: TernDB,
-  byTerm: Map<string, number[]>,
-  merge: boolean,
-): Promise<void> {
+export async function addPostings(db: TernDB, byTerm: TermDocs, merge: boolean): Promise<void> {
   const keys: [string, number][] = [];
-  const lists: number[][] = [];
-  for (const [term, docs] of byTerm) {
-    const perBlock = new Map<number, number[]>();
-    for (const d of docs) {
+  const lists: Placed[] = [];
+  for (const [term, { docs, at }] of byTerm) {
+    const perBlock = new Map<number, { docs: number[]; at: number[] }>();
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] ?? 0;
       const b = blockOf(d);
-      const l = perBlock.get(b);
-      if (l) l.push(d);
-      else perBlock.set(b, [d]);
+      let l = perBlock.get(b);
+      if (!l) perBlock.set(b, (l = { docs: [], at: [] }));
+      l.docs.push(d);
+      l.at.push(at[2 * i] ?? 0, at[2 * i + 1] ?? 0);
     }
     for (const [block, l] of perBlock) {
       keys.push([term, block]);
-      lists.push(l);
+      lists.push(inOrder(l.docs, l.at));
     }
   }
   const old = merge ? await db.searchPostings.bulkGet(keys) : [];
   const rows: SearchPostingRow[] = keys.map(([term, block], i) => {
-    const prev = old[i]?.docs;
-    const add = lists[i] ?? [];
-    const docs = new Uint32Array((prev?.length ?? 0) + add.length);
-    if (prev) docs.set(prev);
-    docs.set(add, prev?.length ?? 0);
-    docs.sort();
-    return { term, block, docs };
+    const prev = old[i];
+    const add = lists[i] ?? EMPTY;
+    const { docs, at } = prev ? union([prev, add]) : add;
+    return { term, block, docs, at };
   });
   await db.searchPostings.bulkPut(rows);
 }
 
-/** A document for a text: its row, and its words added to `byTerm`. */
+/** A document for a text: its row, and its words (with where they stand) added to `byTerm`. */
 export function document(
   doc: number,
   key: string,
   sessionId: string,
   text: string,
-  byTerm: Map<string, number[]>,
+  byTerm: TermDocs,
   title?: string,
 ): SearchDocRow {
-  for (const t of termsOf(text)) {
-    const l = byTerm.get(t);
-    if (l) l.push(doc);
-    else byTerm.set(t, [doc]);
+  for (const [t, [lo, hi]] of positions(tokenize(text))) {
+    let l = byTerm.get(t);
+    if (!l) byTerm.set(t, (l = { docs: [], at: [] }));
+    l.docs.push(doc);
+    l.at.push(lo, hi);
   }
   return title === undefined ? { doc, key, sessionId } : { doc, key, sessionId, title };
 }
@@ -91,7 +120,7 @@ export async function flushQueue(db: TernDB, batch = FLUSH_BATCH): Promise<numbe
       const drop: number[] = [];
       const settled: string[] = [];
       const docs: SearchDocRow[] = [];
-      const byTerm = new Map<string, number[]>();
+      const byTerm: TermDocs = new Map();
       const replace = (key: string, add: (doc: number) => SearchDocRow) => {
         for (const o of oldByKey.get(key) ?? []) drop.push(o.doc);
         docs.push(add(state.next++));
