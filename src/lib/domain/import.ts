@@ -2,7 +2,7 @@
 // messages, images, settings and compaction history, or not at all; the session's counters are
 // computed from the rows written, so they are true whatever the file claimed. Merging is by id:
 // a session already stored is left alone unless the user chose to let a newer copy replace it.
-import { createDatabase, type TernDB } from '../db/database';
+import type { TernDB } from '../db/database';
 import { toTernError } from '../db/errors';
 import type {
   BranchMessageRow,
@@ -345,23 +345,6 @@ export class ImportWriter {
       reason: 'The import was cancelled before this one.',
     });
   }
-}
-
-/**
- * A connection of the import worker's own to the database the page has open (and has already
- * brought to this code's version). It leaves the way at once when another tab upgrades: the import
- * then fails with the database closed, and the page says so.
- */
-export async function openImportDatabase(name: string): Promise<TernDB> {
-  const db = createDatabase({ name });
-  // Closed for good, as the page's connection is (db/lifecycle.ts): Dexie would otherwise open it
-  // again at the next write, onto a layout this code may not know, or a database just deleted.
-  db.on('versionchange', () => {
-    db.close({ disableAutoOpen: true });
-    return false;
-  });
-  await db.open();
-  return db;
 }
 
 /** Writes a read file: its workspaces, then its conversations a chunk at a time. */

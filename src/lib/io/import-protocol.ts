@@ -1,33 +1,20 @@
-// The messages between the page and the import worker. The worker reads, converts and writes
-// (several conversations per transaction, each whole, on its own connection to the database), so
-// that neither the parsing nor the copying of rows into IndexedDB takes the page's thread; the page
-// shows the progress and applies the app settings a file of everything carries.
-import type { ErrorCode } from '../errors';
-import type { ConflictPolicy, ImportItem } from '../domain/import';
+// The messages between the page and the import worker. The worker reads and converts; the page
+// writes (several conversations per transaction, each whole) and asks for more when a batch is
+// written, so the worker never runs far ahead of the database.
 import type { StreamHead } from './stream';
-import type { ImportErrorCode } from './types';
+import type { ImportErrorCode, ParsedItem } from './types';
 
 export interface ImportJob {
   files: File[];
-  /** The database the page has open, already at this code's version. */
-  dbName: string;
-  policy: ConflictPolicy;
   workspaceId: string;
   now: number;
   currentSchema: number;
 }
 
-/** `cancel` stops the writing between two transactions: every conversation is whole or absent. */
-export type ToWorker = { type: 'start'; job: ImportJob } | { type: 'cancel' };
+export type ToWorker = { type: 'start'; job: ImportJob } | { type: 'written' };
 
 export type FromWorker =
   | ({ type: 'head' } & StreamHead)
-  /** Bytes read of all, and conversations handled (written or found invalid). */
-  | { type: 'progress'; done: number; total: number; handled: number }
-  | {
-      type: 'end';
-      items: ImportItem[];
-      fileError: { code: ImportErrorCode; reason: string } | null;
-    }
-  /** A failure to write (a full disk, a closed database): its code survives the crossing. */
-  | { type: 'crash'; message: string; code: ErrorCode | null };
+  | { type: 'items'; items: ParsedItem[]; done: number; total: number }
+  | { type: 'end'; fileError: { code: ImportErrorCode; reason: string } | null }
+  | { type: 'crash'; message: string };

@@ -1,10 +1,9 @@
-// An import as the panel runs it: the files are read and written in a worker (loaded only now), on
-// a connection of its own, so the page only shows the progress and its live screens refresh at
-// their own pace. The report is the same as for a file read whole.
+// An import as the panel runs it: the files are read in a worker (loaded only now), and the
+// conversations it hands back are written here, several to a transaction (see ImportWriter), while
+// the worker reads the next batch. The report is the same as for a file read whole.
 import type { TernDB } from '../db/database';
 import { CURRENT_VERSION } from '../db/schema';
-import type { ImportReport } from '../domain/import';
-import { TernError } from '../errors';
+import { ImportWriter, type ImportReport } from '../domain/import';
 import type { FromWorker, ToWorker } from '../io/import-protocol';
 import type { ImportChoice } from './io-service';
 
@@ -22,10 +21,9 @@ export function importInWorker(
     type: 'module',
   });
   const send = (m: ToWorker) => worker.postMessage(m);
+  const writer = new ImportWriter(db, c.policy, c.signal);
   let source = 'unknown';
   let finished = false;
-  // The file's app settings are applied here, beside the writing; the report waits for them.
-  let settings: Promise<void> = Promise.resolve();
 
   return new Promise<ImportReport>((resolve, reject) => {
     const stop = () => {
@@ -33,47 +31,52 @@ export function importInWorker(
       worker.terminate();
       c.signal?.removeEventListener('abort', onAbort);
     };
+    const finish = (fileError: ImportReport['fileError']) => {
+      if (finished) return;
+      stop();
+      resolve({ source, items: writer.items, fileError });
+    };
     const fail = (e: unknown) => {
       if (finished) return;
       stop();
       reject(e instanceof Error ? e : new Error(String(e)));
     };
-    const onAbort = () => send({ type: 'cancel' });
+
+    // Messages are handled one after another: a batch is written before the next is looked at.
+    let queue = Promise.resolve();
+    const onAbort = () => {
+      queue = queue.then(() => finish(null));
+    };
     c.signal?.addEventListener('abort', onAbort);
 
-    worker.onmessage = (e: MessageEvent<FromWorker>) => {
-      const m = e.data;
+    const handle = async (m: FromWorker): Promise<void> => {
       if (finished) return;
       switch (m.type) {
         case 'head':
           source = m.source;
-          if (m.app !== undefined) {
-            const app: unknown = m.app;
-            settings = settings.then(() => c.onAppSettings?.(app));
-          }
+          await writer.begin(m.workspaces, m.commandUsage);
+          if (m.app !== undefined) await c.onAppSettings?.(m.app);
           return;
-        case 'progress':
-          c.onRead?.(m.done, m.total, m.handled);
+        case 'items':
+          await writer.writeMany(m.items);
+          c.onRead?.(m.done, m.total, writer.handled);
+          if (c.signal?.aborted) finish(null);
+          else send({ type: 'written' });
           return;
         case 'end':
-          void settings.then(() => {
-            if (finished) return;
-            stop();
-            resolve({ source, items: m.items, fileError: m.fileError });
-          }, fail);
-          return;
+          return finish(m.fileError);
         case 'crash':
-          return fail(m.code ? new TernError(m.code, m.message) : new Error(m.message));
+          return fail(new Error(m.message));
       }
     };
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      queue = queue.then(() => handle(e.data)).catch(fail);
+    };
     worker.onerror = (e) => fail(new Error(e.message || 'The import worker failed to start.'));
-    if (c.signal?.aborted) onAbort();
     send({
       type: 'start',
       job: {
         files: [...files],
-        dbName: db.name,
-        policy: c.policy,
         workspaceId: c.workspaceId,
         now: Date.now(),
         currentSchema: CURRENT_VERSION,

@@ -1,6 +1,6 @@
-// Imports as the panel runs them, in real Chromium: the files read and the conversations written
-// in the import worker (a chunk per transaction, each whole, on its own connection), Blobs stored
-// for real, and a failure to write told with its code.
+// Imports as the panel runs them, in real Chromium: the files read in the import worker, the
+// conversations written by the page a chunk per transaction, each whole, Blobs stored for real,
+// and a database closed midway told with its code.
 import Dexie from 'dexie';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -98,7 +98,7 @@ describe('import in a worker', () => {
       (e: unknown) => e,
     );
     expect(isTernError(failure, 'database-closed')).toBe(true);
-    // The worker's connection closed too: nothing held the database back.
+    // Nothing was opened again behind the closed connection: the database is gone.
     await deleting.done;
     expect(await Dexie.exists(db.name)).toBe(false);
   });
