@@ -88,9 +88,12 @@ describe('a conversation', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
     await page.reload();
     await expect.poll(() => tern.message('half a repl').getByText('Interrupted').count()).toBe(1);
-    // With no provider set up, the message written offline keeps waiting for one.
+    // With no provider set up, the message written offline keeps waiting for one. (A reloaded page
+    // on a busy machine can take longer than the default poll to draw the session again.)
     await expect
-      .poll(() => tern.message('queued while offline').getByText('Waiting to send').count())
+      .poll(() => tern.message('queued while offline').getByText('Waiting to send').count(), {
+        timeout: 15_000,
+      })
       .toBe(1);
     await context.close();
   });
