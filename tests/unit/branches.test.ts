@@ -36,6 +36,16 @@ async function regenerate(db: TernDB, sessionId: string, afterSeq: number, text:
   return reply;
 }
 
+/** Under the first reply (m2): a question with two answers, the second one shown last. */
+async function forkBelowFirstReply() {
+  const { db } = await openTestDb();
+  const { session, messages } = await sessionWith(db, 2);
+  await appendMessage(db, session.id, { role: 'user', content: 'q2' });
+  await appendMessage(db, session.id, { role: 'assistant', content: 'a2' });
+  await regenerate(db, session.id, 3, 'a2 again');
+  return { db, session, first: messages[1] as MessageRow };
+}
+
 describe('the conversation tree', () => {
   it('sets a regenerated reply and what followed it aside, and flips back to them', async () => {
     const { db } = await openTestDb();
@@ -76,26 +86,15 @@ describe('the conversation tree', () => {
   });
 
   it('brings back the continuation that was on screen last, in a branch of several', async () => {
-    const { db } = await openTestDb();
-    const { session, messages } = await sessionWith(db, 2);
-    const first = messages[1] as MessageRow;
-    // Under the first reply: a question with two answers, the second one shown last.
-    await appendMessage(db, session.id, { role: 'user', content: 'q2' });
-    await appendMessage(db, session.id, { role: 'assistant', content: 'a2' });
-    await regenerate(db, session.id, 3, 'a2 again');
+    const { db, session, first } = await forkBelowFirstReply();
     const other = await regenerate(db, session.id, 1, 'other reply');
     await switchVersion(db, other.id, first.id);
     expect(texts(await allMessages(db, session.id))).toEqual(['m1', 'm2', 'q2', 'a2 again']);
   });
 
   it('reads the first screenful of a flip as the whole flip draws it, forks and versions too', async () => {
-    const { db } = await openTestDb();
-    const { session, messages } = await sessionWith(db, 2);
-    const first = messages[1] as MessageRow;
-    // Under the first reply: a question with two answers, then a long tail below the newer one.
-    await appendMessage(db, session.id, { role: 'user', content: 'q2' });
-    await appendMessage(db, session.id, { role: 'assistant', content: 'a2' });
-    await regenerate(db, session.id, 3, 'a2 again');
+    const { db, session, first } = await forkBelowFirstReply();
+    // Then a long tail below the newer answer.
     for (let i = 0; i < 6; i++)
       await appendMessage(db, session.id, { role: 'user', content: `t${i}` });
     const other = await regenerate(db, session.id, 1, 'other reply');
