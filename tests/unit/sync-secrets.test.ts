@@ -168,12 +168,18 @@ describe('syncing the provider and MCP server lists', { timeout: 90_000 }, () =>
     expect(await stampChangedLists(b.db, b.prefs)).toBe(0);
   });
 
-  it('takes nothing and sends nothing on a device without the box ticked', async () => {
-    const name = await newDb();
+  /** Device A, box ticked, with provider p1 (key sk-from-A), synced to the server. */
+  async function firstDeviceWithKey(name: string) {
     const a = await device(name, 'deva', { lists: true });
     await writeStoredProviders(a.prefs, { list: [provider('p1', 'sk-from-A')], defaultId: 'p1' });
     await a.engine.start();
     await expect.poll(settled(a), { timeout: 20_000 }).toBe(true);
+    return a;
+  }
+
+  it('takes nothing and sends nothing on a device without the box ticked', async () => {
+    const name = await newDb();
+    const a = await firstDeviceWithKey(name);
 
     const b = await device(name, 'devb', { lists: false });
     await writeStoredProviders(b.prefs, { list: [provider('own', 'sk-own-B')], defaultId: 'own' });
@@ -192,10 +198,7 @@ describe('syncing the provider and MCP server lists', { timeout: 90_000 }, () =>
 
   it('takes the lists the feed went past once the box is ticked, and stops sending once it is not', async () => {
     const name = await newDb();
-    const a = await device(name, 'deva', { lists: true });
-    await writeStoredProviders(a.prefs, { list: [provider('p1', 'sk-from-A')], defaultId: 'p1' });
-    await a.engine.start();
-    await expect.poll(settled(a), { timeout: 20_000 }).toBe(true);
+    const a = await firstDeviceWithKey(name);
 
     const b = await device(name, 'devb', { lists: false });
     await b.engine.start();
